@@ -1,0 +1,70 @@
+// Wires the capabilities together for a running process: database, reference data, the survey
+// service. Channels and the CLI start from here.
+import crypto from 'node:crypto';
+import type { Config } from './config/index.js';
+import { type Database, openDatabase } from './db/index.js';
+import { getI18n, translate } from './i18n/index.js';
+import type { Logger } from './log.js';
+import { Catalog } from './survey/catalog.js';
+import { createPseudonymizer, resolvePseudonymKey } from './survey/pseudonym.js';
+import { SurveyService } from './survey/service.js';
+import type { EngineConfig } from './survey/types.js';
+
+export const SUGGESTION_MAX_LENGTH = 1000;
+
+export interface App {
+  database: Database;
+  catalog: Catalog;
+  service: SurveyService;
+  close(): Promise<void>;
+}
+
+/**
+ * The version of the consent text: a hash of the privacy notice in every language, so that
+ * changing the notice asks every citizen for consent again.
+ */
+export function consentTextVersion(retentionDays: number): string {
+  const i18n = getI18n();
+  const texts = ['id', 'en'].map((lng) => String(i18n.getResource(lng, 'translation', 'privacy.notice')));
+  return crypto.createHash('sha256').update(`${retentionDays}\n${texts.join('\n')}`).digest('hex').slice(0, 10);
+}
+
+export function engineConfig(config: Config): EngineConfig {
+  return {
+    expiryMinutes: config.surveyExpiryMinutes,
+    responseWindow: config.responseWindow,
+    consentVersion: consentTextVersion(config.retentionDays),
+    retentionDays: config.retentionDays,
+    unitListMax: config.unitListMax,
+    suggestionMaxLength: SUGGESTION_MAX_LENGTH,
+  };
+}
+
+export async function createApp(config: Config, log: Logger, clock?: () => Date): Promise<App> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    log,
+  });
+  try {
+    const { db } = database;
+    const catalog = new Catalog(db);
+    await catalog.currentQuestionnaire();
+    const pseudonymizer = createPseudonymizer(await resolvePseudonymKey(db, config.pseudonymKey));
+    const service = new SurveyService({
+      db,
+      catalog,
+      pseudonymizer,
+      engine: engineConfig(config),
+      defaultLocale: config.defaultLocale,
+      t: translate,
+      log,
+      ...(clock ? { clock } : {}),
+    });
+    return { database, catalog, service, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+// The terminal channel: one demo citizen chatting through stdin/stdout. Options are shown
+// numbered; a line with the number (or the label's text) answers. Reads line by line, so a
+// piped script works, and ends at the end of input.
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from '../../log.js';
+import type { SurveyService } from '../../survey/service.js';
+import type { Locale, OutMessage, Translate } from '../../survey/types.js';
+import { textEvent } from '../text.js';
+
+export interface TerminalOptions {
+  service: SurveyService;
+  t: Translate;
+  log: Logger;
+  input: Readable;
+  output: Writable;
+  chatId?: string;
+  /** Show a "> " prompt (interactive terminals only). */
+  prompt?: boolean;
+  defaultLocale: Locale;
+}
+
+export function renderPlain(message: OutMessage): string {
+  const lines = [message.text];
+  let n = 0;
+  for (const row of message.choices ?? []) {
+    for (const choice of row) {
+      n += 1;
+      lines.push(`  ${n}. ${choice.label}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Runs the chat until the input ends; resolves after the last line has been answered. */
+export async function runTerminal(options: TerminalOptions): Promise<void> {
+  const { service, output, log } = options;
+  const chatId = options.chatId ?? 'terminal-demo';
+  const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
+  const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
+  const showPrompt = () => {
+    if (options.prompt) output.write('> ');
+  };
+  let locale = options.defaultLocale;
+  showPrompt();
+  for await (const line of lines) {
+    const text = line.replace(/\r$/, '');
+    if (text.trim() === '') {
+      showPrompt();
+      continue;
+    }
+    try {
+      const result = await service.handle({ channel: 'terminal', chatId, updateId: null, event: textEvent(text) });
+      if (!result.duplicate) {
+        locale = result.locale;
+        for (const message of result.output.messages) write(`\n${renderPlain(message)}`);
+      }
+    } catch (error) {
+      log.error({ err: error }, 'terminal message handling failed');
+      write(`\n${options.t(locale, 'errors.internal')}`);
+    }
+    showPrompt();
+  }
+  if (options.prompt) output.write('\n');
+}

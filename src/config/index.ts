@@ -1,0 +1,166 @@
+// The one place that reads process.env: every setting is parsed and checked here, once, at
+// start-up. A wrong value stops the start with a message naming the variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+
+/** `day` (calendar day in the agency's time zone), `none`, or a number of hours like `12h`. */
+const responseWindow = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('day')
+    .transform((value, ctx) => {
+      const v = value.trim().toLowerCase();
+      if (v === 'day' || v === 'none') return { kind: v } as const;
+      const match = /^(\d{1,4})h$/.exec(v);
+      if (match && Number(match[1]) > 0) return { kind: 'hours', hours: Number(match[1]) } as const;
+      ctx.addIssue({ code: 'custom', message: 'use "day", "none" or a number of hours such as "12h"' });
+      return z.NEVER;
+    }),
+);
+
+const schema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    ),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection URL')
+        .optional(),
+    ),
+    SKM_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+    DB_POOL_SIZE: int(1, 100, 10),
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'does not look like a bot token from @BotFather (123456:ABC...)')
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
+    TELEGRAM_WEBHOOK_URL: optionalUrl,
+    TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
+        .optional(),
+    ),
+    TELEGRAM_BOT_USERNAME: optionalString,
+    PORT: int(1, 65535, 8080),
+    PSEUDONYM_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+    DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['id', 'en']).default('id')),
+    SURVEY_EXPIRY_MINUTES: int(1, 24 * 60, 30),
+    RESPONSE_WINDOW: responseWindow,
+    UNIT_LIST_MAX: int(0, 50, 10),
+    RETENTION_DAYS: int(1, 3650, 365),
+    SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
+    SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 20),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required when TELEGRAM_WEBHOOK_URL is set',
+      });
+    }
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_BOT_TOKEN'],
+        message: 'is required when TELEGRAM_WEBHOOK_URL is set',
+      });
+    }
+  });
+
+export type ResponseWindow = { kind: 'day' } | { kind: 'none' } | { kind: 'hours'; hours: number };
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Unset: 'info' for the bot, 'warn' for the terminal demo (keeps the chat readable). */
+  logLevel: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dbPoolSize: number;
+  telegram:
+    | {
+        token: string;
+        apiRoot: string;
+        webhookUrl: string | undefined;
+        webhookSecret: string | undefined;
+        username: string | undefined;
+      }
+    | undefined;
+  port: number;
+  pseudonymKey: string | undefined;
+  defaultLocale: 'id' | 'en';
+  surveyExpiryMinutes: number;
+  responseWindow: ResponseWindow;
+  unitListMax: number;
+  retentionDays: number;
+  seedDemo: 'auto' | 'true' | 'false';
+  shutdownTimeoutSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      return `  ${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.SKM_DATA_DIR),
+    dbPoolSize: e.DB_POOL_SIZE,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          username: e.TELEGRAM_BOT_USERNAME,
+        }
+      : undefined,
+    port: e.PORT,
+    pseudonymKey: e.PSEUDONYM_KEY,
+    defaultLocale: e.DEFAULT_LOCALE,
+    surveyExpiryMinutes: e.SURVEY_EXPIRY_MINUTES,
+    responseWindow: e.RESPONSE_WINDOW,
+    unitListMax: e.UNIT_LIST_MAX,
+    retentionDays: e.RETENTION_DAYS,
+    seedDemo: e.SEED_DEMO,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+  };
+}

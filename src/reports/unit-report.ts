@@ -1,0 +1,116 @@
+// One unit's SKM result for one period, as the CLI and (later) chat commands show it.
+import type { Db } from '../db/client.js';
+import {
+  type Period,
+  type ScoreConfig,
+  type ZonePreset,
+  ZONE_PRESETS,
+  DEFAULT_SCORE_CONFIG,
+  ELEMENT_CODES,
+  parsePeriod,
+  periodRange,
+  roundHalfUp,
+  score,
+  targetSample,
+} from '../scoring/index.js';
+import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
+import { unitSums } from './aggregate.js';
+
+export class ReportError extends Error {
+  override name = 'ReportError';
+}
+
+export interface UnitReport {
+  unit: string;
+  unitName: string;
+  agency: string;
+  timeZone: string;
+  period: string;
+  from: string;
+  to: string;
+  responses: number;
+  ikm: number | null;
+  mutu: string | null;
+  kinerja: string | null;
+  zona: string | null;
+  provisional: boolean;
+  minResponses: number;
+  target: { serviceUsers: number; sample: number } | null;
+  flagged: number;
+  maladminReports: number;
+  unsur: { code: string; name: string; nrr: number | null }[];
+}
+
+/** Months of service users that a period covers, for the Krejcie–Morgan target. */
+const MONTHS: Record<Period['kind'], number> = { week: 7 / 30.4375, month: 1, quarter: 3, semester: 6, year: 12 };
+
+export function scoreConfigOf(agency: {
+  zonePreset: string;
+  zoneHijauMin: { toString(): string } | null;
+  zoneKuningMin: { toString(): string } | null;
+  minResponses: number;
+}): ScoreConfig {
+  const preset = ZONE_PRESETS[agency.zonePreset as ZonePreset] ?? DEFAULT_SCORE_CONFIG.zones;
+  const zones =
+    agency.zoneHijauMin !== null && agency.zoneKuningMin !== null
+      ? { hijauMin: Number(agency.zoneHijauMin.toString()), kuningMin: Number(agency.zoneKuningMin.toString()) }
+      : preset;
+  return { minResponses: agency.minResponses, zones };
+}
+
+export async function unitReport(db: Db, unitCode: string, periodText: string): Promise<UnitReport> {
+  const period = parsePeriod(periodText);
+  if (!period) throw new ReportError(`Unknown period "${periodText}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2 or 2026.`);
+  const unit = await db.serviceUnit.findUnique({ where: { code: unitCode.trim().toUpperCase() }, include: { agency: true } });
+  if (!unit) throw new ReportError(`Unit "${unitCode}" does not exist.`);
+  const timeZone = unit.agency.timeZone;
+  const { start, end } = periodRange(period, timeZone);
+  const sums = await unitSums(db, unit.id, start, end);
+  const config = scoreConfigOf(unit.agency);
+  const result = score(sums, config);
+  const names = DEFAULT_QUESTIONNAIRE.elements;
+  const serviceUsers = unit.monthlyServiceUsers === null ? null : Math.round(unit.monthlyServiceUsers * MONTHS[period.kind]);
+  return {
+    unit: unit.code,
+    unitName: unit.name,
+    agency: unit.agency.code,
+    timeZone,
+    period: period.label,
+    from: start.toISOString(),
+    to: end.toISOString(),
+    responses: sums.count,
+    ikm: result?.ikm ?? null,
+    mutu: result?.mutu ?? null,
+    kinerja: result?.kinerja ?? null,
+    zona: result?.zona ?? null,
+    provisional: result ? result.provisional : true,
+    minResponses: config.minResponses,
+    target: serviceUsers === null ? null : { serviceUsers, sample: targetSample(serviceUsers) },
+    flagged: sums.flagged,
+    maladminReports: sums.maladminReports,
+    unsur: ELEMENT_CODES.map((code, i) => ({
+      code,
+      name: names[i]!.name.id,
+      nrr: result ? roundHalfUp(result.nrr[i]!, 3) : null,
+    })),
+  };
+}
+
+export function formatUnitReportText(r: UnitReport): string {
+  const lines = [
+    `${r.unitName} (${r.unit}) · ${r.agency} · periode ${r.period} (${r.timeZone})`,
+    `Responden: ${r.responses}${r.target ? ` dari target ${r.target.sample} (pengguna layanan ${r.target.serviceUsers})` : ''}`,
+  ];
+  if (r.ikm === null) {
+    lines.push('Belum ada penilaian pada periode ini.');
+  } else {
+    lines.push(
+      `IKM: ${r.ikm.toFixed(2)} · mutu ${r.mutu} (${r.kinerja}) · zona ${r.zona}${r.provisional ? ` · SEMENTARA (kurang dari ${r.minResponses} responden)` : ''}`,
+    );
+    if (r.flagged > 0) lines.push(`Respons bertanda anomali: ${r.flagged}`);
+    lines.push(`Laporan maladministrasi: ${r.maladminReports}`);
+    lines.push('Unsur:');
+    for (const u of r.unsur) lines.push(`  ${u.code.padEnd(3)} ${u.nrr?.toFixed(3) ?? '-'}  ${u.name}`);
+  }
+  return lines.join('\n');
+}

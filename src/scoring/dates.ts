@@ -1,0 +1,39 @@
+// Dates as officials and citizens read them: "Senin, 23 November 2026 pukul 08.00 WIB". The
+// Indonesian names are written out here rather than taken from ICU, whose data varies by build.
+import { localParts, zoneOffsetMinutes } from './period.js';
+
+const DAYS = {
+  id: ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'],
+  en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+};
+const MONTHS = {
+  id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
+
+/** WIB/WITA/WIT for Indonesia's offsets, otherwise UTC±h. */
+export function zoneAbbreviation(instant: Date, timeZone: string): string {
+  const offset = zoneOffsetMinutes(instant, timeZone);
+  if (offset === 420) return 'WIB';
+  if (offset === 480) return 'WITA';
+  if (offset === 540) return 'WIT';
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+}
+
+export function formatDateId(instant: Date, timeZone: string, locale: 'id' | 'en' = 'id'): string {
+  const p = localParts(instant, timeZone);
+  const weekday = new Date(Date.UTC(p.y, p.m - 1, p.d)).getUTCDay();
+  return `${DAYS[locale][weekday]}, ${p.d} ${MONTHS[locale][p.m - 1]} ${p.y}`;
+}
+
+export function formatDateTimeId(instant: Date, timeZone: string, locale: 'id' | 'en' = 'id'): string {
+  const p = localParts(instant, timeZone);
+  const hh = String(p.hour).padStart(2, '0');
+  const mm = String(p.minute).padStart(2, '0');
+  const zone = zoneAbbreviation(instant, timeZone);
+  return locale === 'id'
+    ? `${formatDateId(instant, timeZone, 'id')} pukul ${hh}.${mm} ${zone}`
+    : `${formatDateId(instant, timeZone, 'en')} at ${hh}:${mm} ${zone}`;
+}

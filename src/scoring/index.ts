@@ -1,0 +1,4 @@
+// Scoring capability: pure functions for SKM numbers, periods and dates. No I/O.
+export * from './ikm.js';
+export * from './period.js';
+export * from './dates.js';

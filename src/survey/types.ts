@@ -1,0 +1,145 @@
+// Channel-neutral vocabulary of the conversation: what a chat sends in (events), what the
+// engine decides (messages, edits, effects), and the state stored per chat.
+import type { Questionnaire } from './questionnaire.js';
+
+export type Locale = 'id' | 'en';
+export const LOCALES: readonly Locale[] = ['id', 'en'];
+
+/** What arrived from a chat, after the channel translated it. */
+export type InboundEvent =
+  /** `/start u_DUKCAPIL` → command 'start', arg 'u_DUKCAPIL'. Lower-case name, no slash. */
+  | { kind: 'command'; command: string; arg: string }
+  | { kind: 'text'; text: string }
+  /** A tapped button; `token` is the data the engine put on it. */
+  | { kind: 'choice'; token: string }
+  /** Stickers, photos, voice notes, locations...: nothing the survey can read. */
+  | { kind: 'unsupported'; what: string };
+
+export interface Choice {
+  label: string;
+  /** Opaque to channels: sent back as the token of a 'choice' event (at most 60 bytes). */
+  token: string;
+}
+
+export interface OutMessage {
+  text: string;
+  /** Rows of choices; channels render them as buttons or as a numbered list. */
+  choices?: Choice[][];
+}
+
+export interface UnitInfo {
+  id: number;
+  code: string;
+  name: string;
+  agencyName: string;
+  timeZone: string;
+  questionnaireKey: string;
+  serviceTypes: { id: number; name: string }[];
+}
+
+export interface Profile {
+  gender?: 'L' | 'P';
+  ageBand?: string;
+  education?: string;
+  occupation?: string;
+}
+
+export interface SurveyDraft {
+  sessionId: string;
+  unit: UnitInfo;
+  questionnaireId: number;
+  startedAt: string;
+  serviceTypeId: number | null;
+  profile: Profile;
+  /** Answers 1–4 to U1..U9 in order, as far as given. */
+  answers: number[];
+  maladmin: Record<string, boolean>;
+}
+
+export type ProfileItem = 'gender' | 'age' | 'education' | 'occupation';
+
+/** Steps a chat can be at. Overlays (language, erase confirmation) remember where to return. */
+export type Step =
+  | { kind: 'idle' }
+  | { kind: 'await_unit' }
+  | { kind: 'consent'; unitCode: string }
+  | { kind: 'service_type' }
+  | { kind: 'profile_offer' }
+  | { kind: 'profile'; item: ProfileItem }
+  | { kind: 'question'; index: number }
+  | { kind: 'maladmin'; index: number }
+  | { kind: 'suggestion' }
+  | { kind: 'language'; resume: Step }
+  | { kind: 'confirm_erase'; resume: Step };
+
+export interface ConvState {
+  v: 1;
+  locale: Locale;
+  /** Increases with every question asked; buttons carry it, so old buttons are recognised. */
+  seq: number;
+  step: Step;
+  consent: { version: string; at: string } | null;
+  survey: SurveyDraft | null;
+  lastActivityAt: string | null;
+}
+
+export interface CompletedResponse {
+  sessionId: string;
+  unitId: number;
+  serviceTypeId: number | null;
+  questionnaireId: number;
+  startedAt: Date;
+  answers: number[];
+  maladmin: Record<string, boolean>;
+  profile: Profile;
+  suggestion: string | null;
+  locale: Locale;
+}
+
+/** Things the engine wants done in the same transaction as the state change. */
+export type Effect =
+  | { kind: 'saveResponse'; response: CompletedResponse }
+  | { kind: 'recordConsent'; textVersion: string; locale: Locale }
+  | { kind: 'eraseData' };
+
+export interface EngineOutput {
+  state: ConvState;
+  messages: OutMessage[];
+  /** A short note shown for a tapped button (Telegram: answerCallbackQuery). */
+  notice?: string;
+  /** New text for the message whose button was tapped (its buttons are removed). */
+  editSource?: string;
+  effects: Effect[];
+}
+
+export type Translate = (locale: Locale, key: string, params?: Record<string, string | number>) => string;
+
+export interface EngineConfig {
+  expiryMinutes: number;
+  responseWindow: { kind: 'day' } | { kind: 'none' } | { kind: 'hours'; hours: number };
+  consentVersion: string;
+  retentionDays: number;
+  unitListMax: number;
+  suggestionMaxLength: number;
+}
+
+/** Everything the engine may know besides the state and the event, resolved beforehand. */
+export interface EngineContext {
+  now: Date;
+  config: EngineConfig;
+  t: Translate;
+  /** Questionnaire for new surveys. */
+  currentQuestionnaire: Questionnaire;
+  /** Questionnaire of the survey in progress (by the draft's questionnaireId). */
+  draftQuestionnaire: Questionnaire | null;
+  /** The unit the event names (deep link, typed code or list choice); null when not found. */
+  eventUnit: UnitInfo | null;
+  /** Units to offer as a list when the citizen has no code (empty when there are too many). */
+  unitChoices: { code: string; name: string }[];
+  /** When this chat last completed a response for the unit in question (event's or draft's). */
+  lastResponseAt: Date | null;
+  /** A fresh random id for a new survey session. */
+  newSessionId: () => string;
+}
+
+export const UNIT_CODE_PATTERN = /^[A-Za-z0-9-]{1,20}$/;

