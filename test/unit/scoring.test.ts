@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SCORE_CONFIG,
+  ZONE_PRESETS,
+  emptySums,
+  ikm0111,
+  kinerjaOf,
+  mergeSums,
+  mutuOf,
+  roundHalfUp,
+  score,
+  sumsFromAnswers,
+  targetSample,
+  weakestElements,
+  zonaOf,
+  type ElementSums,
+} from '../../src/scoring/index.js';
+
+const WORKED_EXAMPLE = [
+  [4, 3, 3, 2, 4, 4, 4, 3, 3],
+  [3, 3, 2, 1, 3, 4, 4, 3, 2],
+  [4, 4, 3, 4, 4, 3, 4, 4, 3],
+  [2, 3, 3, 4, 3, 3, 3, 2, 3],
+  [3, 2, 2, 4, 3, 4, 4, 3, 3],
+  [4, 4, 4, 4, 4, 4, 4, 4, 4],
+];
+
+/** Sums for `count` responses whose answers add up to `total`, spread over the nine elements. */
+function sumsWithTotal(count: number, total: number): ElementSums {
+  const sums = Array.from({ length: 9 }, (_, i) => Math.floor(total / 9) + (i < total % 9 ? 1 : 0));
+  if (sums.some((s) => s < count || s > 4 * count)) throw new Error('impossible sums');
+  return { count, sums };
+}
+
+/** Finds responses (count, total) whose IKM, rounded, is exactly `ikm`. */
+function sumsForIkm(ikm: number): ElementSums {
+  for (let count = 1; count <= 400; count++) {
+    for (let total = 9 * count; total <= 36 * count; total++) {
+      // IKM = total / (9·count) × 25, compared in hundredths with exact integers.
+      const hundredths = Math.floor((2 * 2500 * total + 9 * count) / (2 * 9 * count));
+      if (hundredths === Math.round(ikm * 100)) return sumsWithTotal(count, total);
+    }
+  }
+  throw new Error(`no sums for ${ikm}`);
+}
+
+describe('IKM scoring (PermenPANRB 14/2017)', () => {
+  it('reproduces the worked example of SPEC.md exactly', () => {
+    const result = score(sumsFromAnswers(WORKED_EXAMPLE))!;
+    expect(result.responses).toBe(6);
+    expect(result.nrr.map((n) => roundHalfUp(n, 3))).toEqual([3.333, 3.167, 2.833, 3.167, 3.5, 3.667, 3.833, 3.167, 3.0]);
+    expect(result.ikm).toBe(82.41);
+    expect(result.mutu).toBe('B');
+    expect(result.kinerja).toBe('Baik');
+    expect(result.zona).toBe('hijau');
+    expect(result.provisional).toBe(true);
+    expect(ikm0111(sumsFromAnswers(WORKED_EXAMPLE))).toBe(82.33);
+    expect(weakestElements(result)).toEqual([
+      { code: 'U3', nrr: 17 / 6 },
+      { code: 'U9', nrr: 3 },
+    ]);
+  });
+
+  it('all answers 4 give 100 (and 99.90 with the regulation’s 0.111 weight); all 1 give 25', () => {
+    const best = sumsFromAnswers([[4, 4, 4, 4, 4, 4, 4, 4, 4]]);
+    expect(score(best)!.ikm).toBe(100);
+    expect(score(best)!.mutu).toBe('A');
+    expect(ikm0111(best)).toBe(99.9);
+    const worst = sumsFromAnswers([[1, 1, 1, 1, 1, 1, 1, 1, 1]]);
+    expect(score(worst)!.ikm).toBe(25);
+    expect(score(worst)!.mutu).toBe('D');
+    expect(score(worst)!.zona).toBe('merah');
+  });
+
+  it.each([
+    [64.99, 'D', 'Tidak Baik', 'merah'],
+    [65.0, 'C', 'Kurang Baik', 'kuning'],
+    [76.6, 'C', 'Kurang Baik', 'kuning'],
+    [76.61, 'B', 'Baik', 'hijau'],
+    [88.3, 'B', 'Baik', 'hijau'],
+    [88.31, 'A', 'Sangat Baik', 'hijau'],
+  ] as const)('IKM %s → mutu %s (%s), zona %s, from real response sums', (ikm, mutu, kinerja, zona) => {
+    const sums = sumsForIkm(ikm);
+    const result = score(sums)!;
+    expect(result.ikm).toBe(ikm);
+    expect(result.mutu).toBe(mutu);
+    expect(result.kinerja).toBe(kinerja);
+    expect(result.zona).toBe(zona);
+    expect(mutuOf(ikm)).toBe(mutu);
+    expect(kinerjaOf(mutu)).toBe(kinerja);
+  });
+
+  it('grades the rounded IKM: exactly 76.605 rounds half up to 76.61 and is a B', () => {
+    // 137889 / (9 × 5000) × 25 = 76.605 exactly; binary floating point would round it down.
+    const sums = sumsWithTotal(5000, 137_889);
+    const result = score(sums)!;
+    expect(result.ikm).toBe(76.61);
+    expect(result.mutu).toBe('B');
+    // 158949 / 45000 × 25 = 88.305 exactly → 88.31 → A; 117000 / 45000 × 25 = 65 → C.
+    expect(score(sumsWithTotal(5000, 158_949))!.mutu).toBe('A');
+    expect(score(sumsWithTotal(5000, 117_000))!.ikm).toBe(65);
+    // Just below: 64.995 - ε stays D. 116_991 / 45000 × 25 = 64.995 → 65.00 (C); 116_990 → 64.99 (D).
+    expect(score(sumsWithTotal(5000, 116_991))!.mutu).toBe('C');
+    expect(score(sumsWithTotal(5000, 116_990))!.mutu).toBe('D');
+  });
+
+  it('Ombudsman 2021 preset: hijau from 81.00, kuning from 51.00', () => {
+    const zones = ZONE_PRESETS.ombudsman2021;
+    expect(zonaOf(80.99, zones)).toBe('kuning');
+    expect(zonaOf(81.0, zones)).toBe('hijau');
+    expect(zonaOf(51.0, zones)).toBe('kuning');
+    expect(zonaOf(50.99, zones)).toBe('merah');
+    const result = score(sumsForIkm(80.99), { ...DEFAULT_SCORE_CONFIG, zones })!;
+    expect(result.zona).toBe('kuning');
+    expect(result.mutu).toBe('B');
+  });
+
+  it('an empty scope has no score, never zero', () => {
+    expect(score(emptySums())).toBeNull();
+    expect(ikm0111(emptySums())).toBeNull();
+  });
+
+  it('is provisional below the minimum count (default 30)', () => {
+    const row = [3, 3, 3, 3, 3, 3, 3, 3, 3];
+    expect(score(sumsFromAnswers(Array.from({ length: 29 }, () => row)))!.provisional).toBe(true);
+    expect(score(sumsFromAnswers(Array.from({ length: 30 }, () => row)))!.provisional).toBe(false);
+    expect(score(sumsFromAnswers([row]), { ...DEFAULT_SCORE_CONFIG, minResponses: 1 })!.provisional).toBe(false);
+  });
+
+  it('merging sums equals scoring all rows together', () => {
+    const a = sumsFromAnswers(WORKED_EXAMPLE.slice(0, 2));
+    const b = sumsFromAnswers(WORKED_EXAMPLE.slice(2));
+    expect(score(mergeSums(a, b))).toEqual(score(sumsFromAnswers(WORKED_EXAMPLE)));
+  });
+
+  it('rejects answers outside 1–4 or of the wrong length', () => {
+    expect(() => sumsFromAnswers([[4, 3, 3, 2, 4, 4, 4, 3]])).toThrow(RangeError);
+    expect(() => sumsFromAnswers([[5, 3, 3, 2, 4, 4, 4, 3, 3]])).toThrow(RangeError);
+    expect(() => sumsFromAnswers([[0, 3, 3, 2, 4, 4, 4, 3, 3]])).toThrow(RangeError);
+    expect(() => sumsFromAnswers([[2.5, 3, 3, 2, 4, 4, 4, 3, 3]])).toThrow(RangeError);
+  });
+
+  it('rounds half up without binary surprises', () => {
+    expect(roundHalfUp(1.005, 2)).toBe(1.01);
+    expect(roundHalfUp(82.405, 2)).toBe(82.41);
+    expect(roundHalfUp(3.1665, 3)).toBe(3.167);
+    expect(roundHalfUp(2.5, 0)).toBe(3);
+  });
+});
+
+describe('target sample (Krejcie & Morgan)', () => {
+  it.each([
+    [0, 0],
+    [10, 10],
+    [100, 80],
+    [1000, 278],
+    [10_000, 370],
+    [1_000_000, 384],
+    [Number.POSITIVE_INFINITY, 384],
+  ])('N = %s → %s', (population, expected) => {
+    expect(targetSample(population)).toBe(expected);
+  });
+
+  it('rejects a negative or fractional population', () => {
+    expect(() => targetSample(-1)).toThrow(RangeError);
+    expect(() => targetSample(2.5)).toThrow(RangeError);
+    expect(() => targetSample(Number.NaN)).toThrow(RangeError);
+  });
+});
