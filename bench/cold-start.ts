@@ -42,7 +42,7 @@ export async function bareEmbeddedStart(): Promise<number> {
 export async function ourColdStart(): Promise<number> {
   const dir = await tempDir('cold');
   const started = performance.now();
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'start.js')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', SKM_DATA_DIR: dir, LOG_LEVEL: 'error' },
     stdio: ['pipe', 'pipe', 'inherit'],

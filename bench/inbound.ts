@@ -1,20 +1,25 @@
-// Inbound benchmark: N simulated citizens complete surveys concurrently through the real
-// Telegram channel (telegraf, long polling) against the fake Bot API, on PostgreSQL. Each citizen
-// waits for the bot's next question before tapping, as a person would. The same citizens then
-// drive a bare telegraf bot that answers every update with one sendMessage: the baseline.
+// Inbound benchmark: N simulated citizens complete surveys concurrently through the real bot
+// (`src/main.ts` in its own process, long polling, real telegraf) against the fake Bot API, on
+// PostgreSQL. Each citizen waits for the bot's next question and, like a person, takes a moment
+// before tapping (think time; 0 = tap at once, which measures capacity). The same crowd then
+// drives a bare telegraf bot (bench/bare-bot.ts, also its own process) that answers each update
+// with one sendMessage: the baseline.
+//
+// Latency is measured at the fake server, from the moment a getUpdates answer hands an update to
+// the bot until the bot's reply to it (the message the citizen waits for) arrives.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Telegraf } from 'telegraf';
-import { TelegramChannel } from '../src/channels/telegram/channel.js';
-import { createDb, migrate, seedDemo } from '../src/db/index.js';
-import { translate } from '../src/i18n/index.js';
-import { createLogger } from '../src/log.js';
-import { Catalog } from '../src/survey/catalog.js';
-import { createPseudonymizer } from '../src/survey/pseudonym.js';
-import { SurveyService } from '../src/survey/service.js';
-import type { EngineConfig } from '../src/survey/types.js';
+import { fileURLToPath } from 'node:url';
 import { FakeBotApi, type FakeMessage } from '../test/support/fake-bot-api.js';
 
-export interface InboundResult {
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** /start, consent, service type, profile (skipped), U1–U9, five maladministration items, suggestion (skipped). */
+export const SURVEY_UPDATES = 19;
+
+export interface CrowdResult {
   citizens: number;
   completed: number;
   updates: number;
@@ -24,10 +29,9 @@ export interface InboundResult {
   p50: number;
   p95: number;
   p99: number;
-  storedResponses: number;
+  /** Peak resident memory of the bot's process (VmHWM), in MB. */
+  peakRssMb: number;
 }
-
-export const SURVEY_UPDATES = 18;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -35,168 +39,173 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-const ENGINE: EngineConfig = {
-  expiryMinutes: 30,
-  responseWindow: { kind: 'day' },
-  consentVersion: 'bench',
-  retentionDays: 365,
-  unitListMax: 10,
-  suggestionMaxLength: 1000,
-};
-
 const UNITS = ['DUKCAPIL', 'DPMPTSP', 'SAMSAT', 'BPJSKES', 'IMIGRASI'];
-
-/**
- * One simulated citizen per chat: sends /start, then taps a button on every question the bot
- * sends, until the thank-you message. `answer` picks the button index for a keyboard.
- */
-class Crowd {
-  private readonly waiting = new Map<string, (message: FakeMessage) => void>();
-
-  constructor(private readonly fake: FakeBotApi) {
-    fake.onMessage = (chatId, message) => {
-      const resolve = this.waiting.get(chatId);
-      if (!resolve) return;
-      this.waiting.delete(chatId);
-      resolve(message);
-    };
-  }
-
-  /** Resolves with the next message for the chat that matches `wanted`. */
-  next(chatId: number, wanted: (m: FakeMessage) => boolean, timeoutMs = 30_000): Promise<FakeMessage> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(String(chatId));
-        reject(new Error(`citizen ${chatId} waited ${timeoutMs} ms for the bot`));
-      }, timeoutMs);
-      const listen = (message: FakeMessage) => {
-        if (wanted(message)) {
-          clearTimeout(timer);
-          resolve(message);
-        } else {
-          this.waiting.set(String(chatId), listen);
-        }
-      };
-      this.waiting.set(String(chatId), listen);
-    });
-  }
-}
 
 function buttons(message: FakeMessage): string[] {
   const markup = message.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
   return (markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
 }
 
-async function runCitizen(fake: FakeBotApi, crowd: Crowd, chatId: number, unit: string): Promise<boolean> {
-  const hasButtons = (m: FakeMessage) => buttons(m).length > 0;
-  let reply = crowd.next(chatId, hasButtons);
-  fake.sendText(chatId, `/start u_${unit}`);
-  for (let i = 1; i < SURVEY_UPDATES; i++) {
-    const message = await reply;
-    const choices = buttons(message);
-    // Consent: agree; service type: first; profile: skip; U1–U9: 3 or 4; maladmin: no; suggestion: skip.
-    let pick = 0;
-    if (i === 3) pick = 1;
-    else if (i >= 4 && i <= 12) pick = 2 + (chatId % 2);
-    else if (i >= 13 && i <= 17) pick = 1;
-    if (i === SURVEY_UPDATES - 1) pick = 0;
-    const last = i === SURVEY_UPDATES - 1;
-    reply = crowd.next(chatId, last ? (m) => (m.text ?? '').startsWith('Terima kasih') : hasButtons);
-    fake.tapButton(chatId, message.message_id, choices[pick] ?? choices[0]!);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Simulated citizens on one fake server; measures update-to-reply latency. */
+class Crowd {
+  private readonly waiting = new Map<string, (message: FakeMessage) => boolean>();
+  private readonly deliveredAt = new Map<number, number>();
+  private readonly lastUpdateOf = new Map<string, number>();
+  readonly latencies: number[] = [];
+  updates = 0;
+
+  constructor(
+    private readonly fake: FakeBotApi,
+    private readonly thinkMs: number,
+  ) {
+    fake.onDelivered = (updates) => {
+      const now = performance.now();
+      for (const u of updates) this.deliveredAt.set(u.update_id, now);
+    };
+    fake.onMessage = (chatId, message) => {
+      const listener = this.waiting.get(chatId);
+      if (listener?.(message)) this.waiting.delete(chatId);
+    };
   }
-  const thanks = await reply;
-  return (thanks.text ?? '').includes('sudah kami terima');
+
+  /** Resolves with the next message for the chat that matches `wanted`. */
+  private next(chatId: number, wanted: (m: FakeMessage) => boolean, timeoutMs = 60_000): Promise<FakeMessage> {
+    const key = String(chatId);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        reject(new Error(`citizen ${chatId} waited ${timeoutMs} ms for the bot`));
+      }, timeoutMs);
+      this.waiting.set(key, (message) => {
+        if (!wanted(message)) return false;
+        clearTimeout(timer);
+        const updateId = this.lastUpdateOf.get(key);
+        const delivered = updateId === undefined ? undefined : this.deliveredAt.get(updateId);
+        if (delivered !== undefined) {
+          this.latencies.push(performance.now() - delivered);
+          this.deliveredAt.delete(updateId!);
+        }
+        resolve(message);
+        return true;
+      });
+    });
+  }
+
+  private think(): Promise<void> {
+    // Uniform in [0.5, 1.5] × thinkMs: people do not tap in lockstep.
+    return this.thinkMs > 0 ? sleep(this.thinkMs * (0.5 + Math.random())).then(() => {}) : Promise.resolve();
+  }
+
+  async citizen(chatId: number, unit: string): Promise<boolean> {
+    const hasButtons = (m: FakeMessage) => buttons(m).length > 0;
+    const key = String(chatId);
+    await sleep(Math.random() * this.thinkMs);
+    let reply = this.next(chatId, hasButtons);
+    this.lastUpdateOf.set(key, this.fake.sendText(chatId, `/start u_${unit}`));
+    this.updates++;
+    for (let i = 1; i < SURVEY_UPDATES; i++) {
+      const message = await reply;
+      const choices = buttons(message);
+      // Consent: agree; service type: first; profile: skip; U1–U9: 3 or 4; maladmin: no; suggestion: skip.
+      let pick = 0;
+      if (i === 3) pick = 1;
+      else if (i >= 4 && i <= 12) pick = 2 + (chatId % 2);
+      else if (i >= 13 && i <= 17) pick = 1;
+      const last = i === SURVEY_UPDATES - 1;
+      if (last) pick = 0;
+      await this.think();
+      reply = this.next(chatId, last ? (m) => (m.text ?? '').startsWith('Terima kasih') : hasButtons);
+      this.lastUpdateOf.set(key, this.fake.tapButton(chatId, message.message_id, choices[pick] ?? choices[0]!));
+      this.updates++;
+    }
+    const thanks = await reply;
+    return (thanks.text ?? '').includes('sudah kami terima');
+  }
 }
 
-async function drive(fake: FakeBotApi, citizens: number, firstChat: number): Promise<{ completed: number; seconds: number }> {
-  const crowd = new Crowd(fake);
-  const started = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: citizens }, (_, i) =>
-      runCitizen(fake, crowd, firstChat + i, UNITS[i % UNITS.length]!).catch((error: unknown) => {
-        console.error(String(error));
-        return false;
-      }),
-    ),
-  );
-  return { completed: results.filter(Boolean).length, seconds: (performance.now() - started) / 1000 };
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : NaN;
 }
 
-export async function benchInbound(databaseUrl: string, citizens: number): Promise<InboundResult> {
-  await migrate(databaseUrl);
-  const db = createDb(databaseUrl, 10);
-  await seedDemo(db);
-  const log = createLogger('silent');
-  const service = new SurveyService({
-    db,
-    catalog: new Catalog(db),
-    pseudonymizer: createPseudonymizer('bench-key-bench-key-bench-key-bench-key'),
-    engine: ENGINE,
-    defaultLocale: 'id',
-    t: translate,
-    log,
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Starts a bot process against the fake and waits until it polls. */
+async function startBotProcess(fake: FakeBotApi, script: string, env: Record<string, string>): Promise<ChildProcess> {
+  const polling = fake.waitForCall('getUpdates', () => true, 60_000);
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const fake = await FakeBotApi.start({ maxPollMs: 200 });
-  const latencies: number[] = [];
-  const channel = new TelegramChannel({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    service,
-    t: translate,
-    log,
-    defaultLocale: 'id',
-    onUpdateHandled: (ms) => latencies.push(ms),
-  });
-  await channel.start();
+  const failed = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))));
+  await Promise.race([polling, failed]);
+  return child;
+}
+
+async function runCrowd(
+  script: string,
+  env: Record<string, string>,
+  citizens: number,
+  thinkMs: number,
+  firstChat: number,
+): Promise<CrowdResult> {
+  const fake = await FakeBotApi.start({ maxPollMs: 500 });
+  const child = await startBotProcess(fake, script, env);
   try {
-    const run = await drive(fake, citizens, 700_000_000);
-    latencies.sort((a, b) => a - b);
-    const storedResponses = await db.response.count();
+    const crowd = new Crowd(fake, thinkMs);
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: citizens }, (_, i) =>
+        crowd.citizen(firstChat + i, UNITS[i % UNITS.length]!).catch((error: unknown) => {
+          console.error(String(error));
+          return false;
+        }),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const completed = results.filter(Boolean).length;
+    const sorted = [...crowd.latencies].sort((a, b) => a - b);
     return {
       citizens,
-      completed: run.completed,
-      updates: latencies.length,
-      seconds: run.seconds,
-      surveysPerSecond: run.completed / run.seconds,
-      updatesPerSecond: latencies.length / run.seconds,
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      storedResponses,
+      completed,
+      updates: crowd.updates,
+      seconds,
+      surveysPerSecond: completed / seconds,
+      updatesPerSecond: crowd.updates / seconds,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      peakRssMb: peakRssMb(child.pid),
     };
   } finally {
-    await channel.stop();
+    await stopChild(child);
     await fake.close();
-    await db.$disconnect();
   }
 }
 
-/** The same crowd against a telegraf bot that answers each update with one sendMessage. */
-export async function benchBareTelegraf(citizens: number): Promise<{ updatesPerSecond: number; seconds: number; updates: number }> {
-  const fake = await FakeBotApi.start({ maxPollMs: 200 });
-  const bot = new Telegraf(fake.token, { telegram: { apiRoot: fake.apiRoot, webhookReply: false } });
-  let updates = 0;
-  const keyboard = { reply_markup: { inline_keyboard: [[{ text: '1', callback_data: '1' }, { text: '2', callback_data: '2' }, { text: '3', callback_data: '3' }]] } };
-  bot.on('message', async (ctx) => {
-    updates++;
-    await ctx.telegram.sendMessage(ctx.chat.id, 'ok', keyboard);
-  });
-  bot.on('callback_query', async (ctx) => {
-    updates++;
-    const chatId = ctx.chat?.id ?? ctx.from.id;
-    // The last tap of a survey gets the closing text, like the real bot's thank-you.
-    await ctx.telegram.sendMessage(chatId, counts.get(chatId) === SURVEY_UPDATES - 2 ? 'Terima kasih, sudah kami terima' : 'ok', keyboard);
-    counts.set(chatId, (counts.get(chatId) ?? 0) + 1);
-  });
-  const counts = new Map<number, number>();
-  await new Promise<void>((resolve) => {
-    void bot.launch(() => resolve());
-  });
-  try {
-    const run = await drive(fake, citizens, 800_000_000);
-    return { updatesPerSecond: updates / run.seconds, seconds: run.seconds, updates };
-  } finally {
-    bot.stop();
-    await fake.close();
-  }
+let nextChat = 700_000_000;
+
+/** Our bot: `src/main.ts` with the demo units on the given database. */
+export function benchOurs(databaseUrl: string, citizens: number, thinkMs: number): Promise<CrowdResult> {
+  const first = nextChat;
+  nextChat += citizens;
+  return runCrowd('src/main.ts', { DATABASE_URL: databaseUrl, SEED_DEMO: 'true' }, citizens, thinkMs, first);
+}
+
+export function benchBare(citizens: number, thinkMs: number): Promise<CrowdResult> {
+  const first = nextChat;
+  nextChat += citizens;
+  return runCrowd('bench/bare-bot.ts', { BARE_CLOSING_AFTER: String(SURVEY_UPDATES - 1) }, citizens, thinkMs, first);
 }

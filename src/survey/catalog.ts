@@ -1,7 +1,13 @@
 // Reference data the conversation needs on every update (units, service types, questionnaire
 // versions), read through short-lived in-memory caches so that a busy counter does not cost a
 // query per tap. Questionnaire versions never change, so they are cached for good.
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
+
+/**
+ * Where a cache miss reads from. Code inside a transaction passes its transaction: asking the pool
+ * for a second connection while holding one deadlocks once every connection is held that way.
+ */
+export type Reader = Db | Tx;
 import { type Questionnaire, questionnaireSchema, DEFAULT_QUESTIONNAIRE } from './questionnaire.js';
 import type { UnitInfo } from './types.js';
 
@@ -29,11 +35,11 @@ export class Catalog {
     this.current.clear();
   }
 
-  async unitByCode(code: string): Promise<UnitInfo | null> {
+  async unitByCode(code: string, reader: Reader = this.db): Promise<UnitInfo | null> {
     const key = code.toUpperCase();
     const hit = this.units.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
-    const unit = await this.db.serviceUnit.findFirst({
+    const unit = await reader.serviceUnit.findFirst({
       where: { code: key, active: true },
       include: {
         agency: true,
@@ -57,10 +63,10 @@ export class Catalog {
   }
 
   /** Active units to list for a citizen without a code; empty when there are more than `max`. */
-  async unitChoices(max: number): Promise<{ code: string; name: string }[]> {
+  async unitChoices(max: number, reader: Reader = this.db): Promise<{ code: string; name: string }[]> {
     if (max <= 0) return [];
     if (this.choices && this.choices.expires > this.clock()) return this.choices.value;
-    const rows = await this.db.serviceUnit.findMany({
+    const rows = await reader.serviceUnit.findMany({
       where: { active: true },
       orderBy: { name: 'asc' },
       select: { code: true, name: true },
@@ -71,10 +77,10 @@ export class Catalog {
     return value;
   }
 
-  async questionnaire(id: number): Promise<Questionnaire | null> {
+  async questionnaire(id: number, reader: Reader = this.db): Promise<Questionnaire | null> {
     const hit = this.questionnaires.get(id);
     if (hit) return hit;
-    const row = await this.db.questionnaire.findUnique({ where: { id } });
+    const row = await reader.questionnaire.findUnique({ where: { id } });
     if (!row) return null;
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(id, value);
@@ -82,16 +88,16 @@ export class Catalog {
   }
 
   /** The newest version of a questionnaire; the built-in default is stored as version 1 if none exists. */
-  async currentQuestionnaire(key = 'default'): Promise<Questionnaire> {
+  async currentQuestionnaire(key = 'default', reader: Reader = this.db): Promise<Questionnaire> {
     const hit = this.current.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
-    let row = await this.db.questionnaire.findFirst({ where: { key }, orderBy: { version: 'desc' } });
+    let row = await reader.questionnaire.findFirst({ where: { key }, orderBy: { version: 'desc' } });
     if (!row) {
-      await this.db.questionnaire.createMany({
+      await reader.questionnaire.createMany({
         data: [{ key, version: 1, definition: DEFAULT_QUESTIONNAIRE }],
         skipDuplicates: true,
       });
-      row = await this.db.questionnaire.findFirstOrThrow({ where: { key }, orderBy: { version: 'desc' } });
+      row = await reader.questionnaire.findFirstOrThrow({ where: { key }, orderBy: { version: 'desc' } });
     }
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(value.id, value);

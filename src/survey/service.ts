@@ -50,6 +50,9 @@ const TOO_FAST_MS = 15_000;
 /** So many perfect responses for one unit within ten minutes are flagged as a burst. */
 const PERFECT_BURST = 5;
 
+// Under load an update may wait for a pooled connection; it must not fail for that alone.
+const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 export class SurveyService {
   private readonly clock: () => Date;
 
@@ -104,7 +107,7 @@ export class SurveyService {
         await this.saveState(tx, row.id, output.state, now);
       }
       return { duplicate: false, output, locale: output.state.locale } as const;
-    });
+    }, TX_OPTIONS);
   }
 
   private async context(
@@ -117,9 +120,10 @@ export class SurveyService {
   ): Promise<EngineContext> {
     const { catalog } = this.options;
     const wanted = unitCodeWanted(state, event, unitChoices);
-    const eventUnit = wanted ? await catalog.unitByCode(wanted) : null;
-    const currentQuestionnaire = await catalog.currentQuestionnaire(eventUnit?.questionnaireKey ?? 'default');
-    const draftQuestionnaire = state.survey ? await catalog.questionnaire(state.survey.questionnaireId) : null;
+    // Cache misses read through `tx`: see Reader in catalog.ts.
+    const eventUnit = wanted ? await catalog.unitByCode(wanted, tx) : null;
+    const currentQuestionnaire = await catalog.currentQuestionnaire(eventUnit?.questionnaireKey ?? 'default', tx);
+    const draftQuestionnaire = state.survey ? await catalog.questionnaire(state.survey.questionnaireId, tx) : null;
     // The one-response rule needs the last response only when a survey may start or finish.
     const unitId = eventUnit?.id ?? (state.survey && state.step.kind === 'suggestion' ? state.survey.unit.id : null);
     let lastResponseAt: Date | null = null;

@@ -77,6 +77,8 @@ export class FakeBotApi {
   readonly botId = 7_000_000_001;
   readonly calls: FakeCall[] = [];
   readonly stats = { tooMany: 0, byMethod: {} as Record<string, number> };
+  /** Called when a getUpdates answer hands updates to the bot. */
+  onDelivered: ((updates: readonly { update_id: number }[]) => void) | undefined;
   /** Called for every message the bot sends (after it is stored). */
   onMessage: ((chatId: string, message: FakeMessage, call: FakeCall) => void) | undefined;
   webhook: { url: string; secretToken: string | undefined } | undefined;
@@ -125,8 +127,12 @@ export class FakeBotApi {
 
   // ---- updates the test sends as a citizen ----
 
+  /** How many updates pushUpdate() (and sendText, tapButton...) have queued. */
+  pushed = 0;
+
   /** Queues an update (or POSTs it to the webhook once one is set). Returns its update_id. */
   pushUpdate(update: Record<string, unknown> & { update_id?: number | undefined }): number {
+    this.pushed++;
     const full: Update = { ...update, update_id: update.update_id ?? this.nextUpdateId++ };
     if (full.update_id >= this.nextUpdateId) this.nextUpdateId = full.update_id + 1;
     if (this.webhook) {
@@ -529,7 +535,9 @@ export class FakeBotApi {
     const pending = () => {
       const batch = this.queue.filter((e) => !e.delivered || e.update.update_id >= offset).slice(0, limit);
       for (const entry of batch) entry.delivered = true;
-      return batch.map((e) => e.update);
+      const updates = batch.map((e) => e.update);
+      if (updates.length > 0) this.onDelivered?.(updates);
+      return updates;
     };
     let ready = pending();
     if (ready.length > 0) return ready;

@@ -25,6 +25,8 @@ export interface TelegramChannelOptions {
 }
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/** Updates whose replies may be in flight before intake waits for them. */
+const MAX_IN_FLIGHT = 1000;
 
 export class TelegramChannel {
   readonly bot: Telegraf;
@@ -41,14 +43,21 @@ export class TelegramChannel {
     this.bot.catch((error) => this.options.log.error({ err: error }, 'telegraf error'));
   }
 
-  /** Handles one update completely (state saved, replies sent) before resolving. */
+  /**
+   * Handles one update. Resolves once its effect is committed to the database (so that telegraf
+   * confirms the update to Telegram only after it is safe), while the replies go out behind it;
+   * `stop()` waits for those. When many replies are still being sent, resolves only when this
+   * update is completely handled, so that a slow Bot API slows the intake instead of piling up work.
+   */
   handleUpdate(update: Update): Promise<void> {
     const inbound = fromUpdate(update);
     if (!inbound) return Promise.resolve();
     const arrived = performance.now();
-    // Serialise per chat so that a chat's taps are applied in the order they were made.
+    let committed!: () => void;
+    const stored = new Promise<void>((resolve) => (committed = resolve));
+    // Serialise per chat so that a chat's taps are applied (and answered) in the order they were made.
     const previous = this.chains.get(inbound.chatId) ?? Promise.resolve();
-    const current = previous.then(() => this.process(inbound));
+    const current = previous.then(() => this.process(inbound, committed));
     this.chains.set(inbound.chatId, current);
     this.inFlight.add(current);
     void current.finally(() => {
@@ -56,10 +65,11 @@ export class TelegramChannel {
       this.inFlight.delete(current);
       if (this.chains.get(inbound.chatId) === current) this.chains.delete(inbound.chatId);
     });
-    return current;
+    if (this.inFlight.size > MAX_IN_FLIGHT) return current;
+    return Promise.race([stored, current]);
   }
 
-  private async process(inbound: TelegramInbound): Promise<void> {
+  private async process(inbound: TelegramInbound, committed: () => void): Promise<void> {
     const { log } = this.options;
     let locale: Locale = inbound.localeHint ?? this.options.defaultLocale;
     try {
@@ -70,6 +80,7 @@ export class TelegramChannel {
         event: inbound.event,
         localeHint: inbound.localeHint,
       });
+      committed();
       if (result.duplicate) {
         log.debug({ updateId: inbound.updateId }, 'duplicate update ignored');
         if (inbound.callback) await this.answerCallback(inbound.callback.id, undefined);
