@@ -1,5 +1,5 @@
 // Inbound benchmark: N simulated citizens complete surveys concurrently through the real bot
-// (`src/main.ts` in its own process, long polling, real telegraf) against the fake Bot API, on
+// (`npm start`'s bin/start.js in its own process, long polling, real telegraf) against the fake Bot API, on
 // PostgreSQL. Each citizen waits for the bot's next question and, like a person, takes a moment
 // before tapping (think time; 0 = tap at once, which measures capacity). The same crowd then
 // drives a bare telegraf bot (bench/bare-bot.ts, also its own process) that answers each update
@@ -141,10 +141,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts a bot process against the fake and waits until it polls. */
+/** Starts a bot process (a plain .js entry point, run as `npm start` runs) and waits until it polls. */
 async function startBotProcess(fake: FakeBotApi, script: string, env: Record<string, string>): Promise<ChildProcess> {
   const polling = fake.waitForCall('getUpdates', () => true, 60_000);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  const child = spawn(process.execPath, [path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -201,11 +201,24 @@ let nextChat = 700_000_000;
 export function benchOurs(databaseUrl: string, citizens: number, thinkMs: number): Promise<CrowdResult> {
   const first = nextChat;
   nextChat += citizens;
-  return runCrowd('src/main.ts', { DATABASE_URL: databaseUrl, SEED_DEMO: 'true' }, citizens, thinkMs, first);
+  return runCrowd('bin/start.js', { DATABASE_URL: databaseUrl, SEED_DEMO: 'true' }, citizens, thinkMs, first);
 }
 
-export function benchBare(citizens: number, thinkMs: number): Promise<CrowdResult> {
+/** The bare bot, bundled like ours so that both run on plain Node without a TypeScript loader. */
+export async function benchBare(citizens: number, thinkMs: number): Promise<CrowdResult> {
   const first = nextChat;
   nextChat += citizens;
-  return runCrowd('bench/bare-bot.ts', { BARE_CLOSING_AFTER: String(SURVEY_UPDATES - 1) }, citizens, thinkMs, first);
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['bench/bare-bot.ts'],
+    outfile: 'bench/out/bare-bot.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return runCrowd('bench/out/bare-bot.js', { BARE_CLOSING_AFTER: String(SURVEY_UPDATES - 1) }, citizens, thinkMs, first);
 }

@@ -67,19 +67,30 @@ export class SurveyService {
     const unitChoices = await this.options.catalog.unitChoices(this.options.engine.unitListMax);
     return await db.$transaction(async (tx) => {
       const now = this.clock();
-      if (envelope.updateId !== null) {
-        const inserted = await tx.$executeRaw`
-          INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt") VALUES (${envelope.channel}, ${envelope.updateId}, ${now})
-          ON CONFLICT DO NOTHING`;
-        if (inserted === 0) return { duplicate: true } as const;
-      }
       const fresh = initialState(envelope.localeHint ?? this.options.defaultLocale);
-      // Upsert and lock the chat's row in one round trip; concurrent updates of one chat queue here.
-      const rows = await tx.$queryRaw<{ id: number; state: unknown }[]>`
-        INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
-        VALUES (${envelope.channel}, ${chatKey}, ${JSON.stringify(fresh)}::jsonb, ${now})
-        ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
-        RETURNING id, state`;
+      // One round trip: record the update as processed (unless it was already: a re-delivery) and
+      // upsert and lock the chat's row; concurrent updates of one chat queue on that lock.
+      const freshState = JSON.stringify(fresh);
+      const rows =
+        envelope.updateId === null
+          ? await tx.$queryRaw<{ id: number; state: unknown; first: boolean }[]>`
+              INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
+              VALUES (${envelope.channel}, ${chatKey}, ${freshState}::jsonb, ${now})
+              ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
+              RETURNING id, state, true AS first`
+          : await tx.$queryRaw<{ id: number; state: unknown; first: boolean }[]>`
+              WITH processed AS (
+                INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt")
+                VALUES (${envelope.channel}, ${envelope.updateId}, ${now})
+                ON CONFLICT DO NOTHING RETURNING 1
+              ), conversation AS (
+                INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
+                VALUES (${envelope.channel}, ${chatKey}, ${freshState}::jsonb, ${now})
+                ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
+                RETURNING id, state
+              )
+              SELECT conversation.id, conversation.state, EXISTS (SELECT 1 FROM processed) AS first FROM conversation`;
+      if (!rows[0]?.first) return { duplicate: true } as const;
       const row = rows[0]!;
       const state = parseState(row.state) ?? fresh;
       const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now);
