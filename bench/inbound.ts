@@ -144,7 +144,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /** Starts a bot process (a plain .js entry point, run as `npm start` runs) and waits until it polls. */
 async function startBotProcess(fake: FakeBotApi, script: string, env: Record<string, string>): Promise<ChildProcess> {
   const polling = fake.waitForCall('getUpdates', () => true, 60_000);
-  const child = spawn(process.execPath, [path.join(ROOT, script)], {
+  // BENCH_NODE_ARGS passes flags to the bot's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

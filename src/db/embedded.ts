@@ -56,14 +56,41 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /**
+ * The port of a PostgreSQL already running on `dataDir` (another skm-bot process, e.g. the bot
+ * while an operator runs `skm report`), read from its postmaster.pid; undefined if none runs.
+ */
+export function runningServerPort(dataDir: string): number | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined; // stale file
+  }
+  return port;
+}
+
+/**
  * Starts (initialising on first use) a PostgreSQL cluster in `dataDir` and makes sure the
- * database exists. Only listens on 127.0.0.1.
+ * database exists. Only listens on 127.0.0.1. If another process already runs that cluster, it
+ * is shared: stop() then leaves it running.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDb> {
   const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? 'postgres';
+  const running = runningServerPort(dataDir);
+  if (running !== undefined && database === 'postgres') {
+    return { url: embeddedUrl(running, database), stop: async () => {} };
+  }
   const port = options.port ?? (await freePort());
   // The cluster is private to this bot, so its data lives in the built-in database by default.
-  const database = options.database ?? 'postgres';
   const onLog = options.onLog ?? (() => {});
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -133,7 +160,7 @@ export interface EmbeddedLaunch {
  * modules, the Prisma engine) overlaps its initialisation.
  */
 export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedLaunch> {
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? runningServerPort(path.resolve(options.dataDir)) ?? (await freePort());
   const ready = startEmbeddedPostgres({ ...options, port });
   // Awaited by whoever uses it; this keeps a failure meanwhile from counting as unhandled.
   ready.catch(() => {});

@@ -1,5 +1,7 @@
 // Telegram end to end: the real telegraf bot (TelegramChannel) talks HTTP to a fake Bot API
 // server on 127.0.0.1, on a real PostgreSQL database.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
 import { seedDemo } from '../../src/db/seed.js';
@@ -8,6 +10,7 @@ import { createLogger } from '../../src/log.js';
 import type { SurveyService } from '../../src/survey/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
+import { ROOT } from '../support/run.js';
 import { createTestService } from '../support/service.js';
 
 let t: TestDatabase;
@@ -397,4 +400,38 @@ describe('Telegram bot against a fake Bot API', () => {
     expect(fake.callsOf('getUpdates').length).toBe(polls);
     expect(fake.messages(5011)).toHaveLength(0);
   });
+
+  it('the real entry point runs the bot from the environment and stops cleanly on SIGTERM', async () => {
+    await newFake();
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        DATABASE_URL: t.url,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await fake.waitForCall('getUpdates', () => true, 30_000);
+      fake.sendText(5012, '/start u_DPMPTSP');
+      const greeting = await fake.waitForMessages(5012, 2, 30_000);
+      expect(greeting[0]!.text).toContain('DPMPTSP');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(logs).toContain('shutting down');
+    expect(logs).toContain('stopped');
+    // No token, chat id or chat text in the logs.
+    expect(logs).not.toContain(fake.token.split(':')[1]!);
+    expect(logs).not.toContain('5012');
+    expect(logs).not.toContain('u_DPMPTSP');
+  }, 60_000);
 });

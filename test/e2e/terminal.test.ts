@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
+import { periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
-import { runTs } from '../support/run.js';
+import { ROOT, runTs } from '../support/run.js';
 
 // Consent, first service type, skip profile, U1..U9, five maladministration answers, skip the suggestion.
 const SCRIPT = ['/start u_SAMSAT', '1', '1', '2', '4', '4', '3', '4', '4', '4', '4', '3', '4', '2', '2', '2', '2', '2', 'Lewati'].join('\n') + '\n';
@@ -60,6 +62,26 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       const second = await runTs('src/main.ts', [], { env, input: '/start u_SAMSAT\n', timeoutMs: 120_000 });
       expect(second.code).toBe(0);
       expect(second.stdout).toContain('sudah memberikan penilaian untuk Samsat');
+
+      // While the bot holds the data folder, the operator's CLI shares its running PostgreSQL.
+      const running = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      running.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      running.stdin.write('/start u_DUKCAPIL\n');
+      const deadline = Date.now() + 60_000;
+      while (!out.includes('Disdukcapil') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(out).toContain('Disdukcapil');
+      const period = periodOf('month', new Date(), 'Asia/Jakarta').label;
+      const report = await runTs('src/cli/index.ts', ['report', '--unit', 'SAMSAT', '--period', period, '--format', 'json'], { env });
+      running.stdin.end();
+      const exit = await new Promise<number | null>((resolve) => running.on('close', resolve));
+      expect(report.stderr).toBe('');
+      expect(JSON.parse(report.stdout)).toMatchObject({ unit: 'SAMSAT', responses: 1 });
+      expect(exit).toBe(0);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
