@@ -23,19 +23,34 @@ const earlyLaunch = early === undefined ? undefined : launchEmbeddedPostgres({ d
 earlyLaunch?.catch(() => {});
 
 async function runTelegram(config: Config, telegram: NonNullable<Config['telegram']>, log: Logger, embedded: Embedded): Promise<number> {
-  const [{ createApp }, { TelegramChannel }, { seedDemo }, { translate }, { scheduleMaintenance }] = await Promise.all([
+  const [{ createApp }, { TelegramChannel }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }] = await Promise.all([
     import('./app.js'),
     import('./channels/telegram/channel.js'),
     import('./db/seed.js'),
     import('./i18n/index.js'),
     import('./jobs/maintenance.js'),
+    import('./admin/commands.js'),
   ]);
   const app = await createApp(config, log, { embedded, prepare: config.seedDemo === 'true' ? seedDemo : undefined });
   if ((await app.database.db.serviceUnit.count({ where: { active: true } })) === 0) {
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
   const stopMaintenance = scheduleMaintenance(app.database.db, config.retentionDays, log);
+  let botUsername: string | undefined = telegram.username;
+  const staff = new StaffCommands({
+    db: app.database.db,
+    t: translate,
+    log,
+    botUsername: () => botUsername,
+    // The chart library (vega) loads on the first /tren only.
+    renderTrend: async (input) => {
+      const { renderTrendPng } = await import('./charts/trend.js');
+      return renderTrendPng(input.series, { title: input.title, xTitle: input.xTitle, yTitle: input.yTitle, zones: input.zones });
+    },
+  });
   const channel = new TelegramChannel({
+    staff,
+    claimUpdate: (updateId) => app.service.claimUpdate('telegram', updateId),
     token: telegram.token,
     apiRoot: telegram.apiRoot,
     service: app.service,
@@ -62,6 +77,7 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   try {
     await channel.start();
+    botUsername ??= channel.bot.botInfo?.username;
     await channel.done();
   } catch (error) {
     log.fatal({ err: error }, 'Telegram channel failed');

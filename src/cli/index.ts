@@ -1,11 +1,21 @@
 // `skm` (also `npm run skm -- ...`): the operator's command line. Bad arguments print a clear
 // message and exit with code 2; a failure at run time exits with 1.
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { audit, grantRole } from '../admin/staff.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { type Database, openDatabase, seedDemo } from '../db/index.js';
 import { createLogger } from '../log.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriod } from '../scoring/index.js';
+
+function parseOptions<T extends Record<string, { type: 'string' }>>(args: string[], options: T): { [K in keyof T]?: string | undefined } {
+  try {
+    return parseArgs({ args, options, allowPositionals: false }).values as { [K in keyof T]?: string | undefined };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -15,8 +25,13 @@ const USAGE = `Usage: skm <command>
 
   skm db migrate                                      apply pending database migrations
   skm seed demo                                       add the demo MPP and its units
-  skm report --unit <CODE> --period <PERIOD> [--format text|json]
-                                                      one unit's IKM for a period
+  skm units import <file.csv|file.xlsx>               add or update agencies, units and service types
+  skm units qr [--unit <CODE>] --out <folder> [--bot <username>]
+                                                      A4 PDF posters (one page per unit) and QR PNGs
+  skm admin grant --telegram <user id> --agency <CODE> [--role agency_admin|agency_official|super_admin]
+                                                      give a Telegram user a role (the first admin)
+  skm report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx] [--out <file>]
+                                                      a unit's IKM, or an agency's summary (csv/xlsx)
 PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026
 Without DATABASE_URL the embedded PostgreSQL in SKM_DATA_DIR is used.`;
 
@@ -59,30 +74,127 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(`Demo data ready: agency ${result.agency} with ${result.units} units.`);
       return 0;
     }
+    if (command === 'units' && sub === 'import') {
+      if (rest.length !== 1) throw new UsageError('Give one file: skm units import <file.csv|file.xlsx>');
+      const { readUnitsFile, importUnits, formatSummary, UnitsFileError, formatIssues } = await import('../admin/units-import.js');
+      let rows;
+      try {
+        rows = await readUnitsFile(rest[0]!);
+      } catch (error) {
+        if (error instanceof UnitsFileError) {
+          io.err(`skm: ${error.message}`);
+          if (error.issues.length > 0) io.err(formatIssues(error.issues));
+          io.err('Nothing was imported.');
+          return 2;
+        }
+        throw error;
+      }
+      const summary = await withDatabase(async (database) => {
+        const result = await importUnits(database.db, rows);
+        await audit(database.db, 'cli', 'units.import', rest[0]!, { ...result });
+        return result;
+      });
+      io.out(formatSummary(summary));
+      return 0;
+    }
+    if (command === 'units' && sub === 'qr') {
+      const values = parseOptions(rest, { unit: { type: 'string' }, out: { type: 'string' }, bot: { type: 'string' } });
+      if (!values.out) throw new UsageError('Missing --out <folder>.');
+      const bot = values.bot ?? process.env.TELEGRAM_BOT_USERNAME;
+      if (!bot) throw new UsageError('Missing --bot <username> (or TELEGRAM_BOT_USERNAME): the QR codes link to t.me/<username>.');
+      const { telegramDeepLink, writePosters } = await import('../admin/qr.js');
+      try {
+        telegramDeepLink(bot, 'X');
+      } catch {
+        throw new UsageError(`"${bot}" is not a Telegram bot username.`);
+      }
+      const out = values.out;
+      const unitCode = values.unit?.toUpperCase();
+      const result = await withDatabase(async (database) => {
+        const units = await database.db.serviceUnit.findMany({
+          where: { active: true, ...(unitCode ? { code: unitCode } : {}) },
+          include: { agency: true },
+          orderBy: [{ agency: { code: 'asc' } }, { code: 'asc' }],
+        });
+        if (units.length === 0) throw new ReportError(unitCode ? `Unit "${unitCode}" does not exist.` : 'There are no active units yet.');
+        return writePosters(
+          units.map((u) => ({ code: u.code, name: u.name, agencyName: u.agency.name, telegramLink: telegramDeepLink(bot, u.code) })),
+          out,
+        );
+      });
+      io.out(`Posters: ${result.pdf}\nQR codes: ${result.pngs.length} PNG files in ${out}`);
+      return 0;
+    }
+    if (command === 'admin' && sub === 'grant') {
+      const values = parseOptions(rest, { telegram: { type: 'string' }, agency: { type: 'string' }, role: { type: 'string' } });
+      if (!values.telegram || !/^\d{1,15}$/.test(values.telegram)) throw new UsageError('Missing or invalid --telegram <numeric user id>.');
+      const role = values.role ?? 'agency_admin';
+      if (!['agency_admin', 'agency_official', 'super_admin'].includes(role)) throw new UsageError(`Unknown --role "${role}".`);
+      if (role !== 'super_admin' && !values.agency) throw new UsageError('Missing --agency <CODE>.');
+      const telegramId = values.telegram;
+      const agencyCode = values.agency?.toUpperCase();
+      const result = await withDatabase(async (database) => {
+        const agency = agencyCode ? await database.db.agency.findUnique({ where: { code: agencyCode } }) : null;
+        if (agencyCode && !agency) throw new ReportError(`Agency "${agencyCode}" does not exist.`);
+        return grantRole(
+          database.db,
+          { channel: 'telegram', externalId: telegramId },
+          { role: role as 'agency_admin' | 'agency_official' | 'super_admin', agencyId: role === 'super_admin' ? null : agency!.id, unitId: null },
+        );
+      });
+      io.out(result.created ? `Granted ${role}${agencyCode ? ` of ${agencyCode}` : ''} to Telegram user ${telegramId}.` : 'That role was already granted.');
+      return 0;
+    }
     if (command === 'report') {
       const args = sub === undefined ? rest : [sub, ...rest];
-      let values: { unit?: string | undefined; period?: string | undefined; format?: string | undefined };
+      let values: { unit?: string | undefined; agency?: string | undefined; period?: string | undefined; format?: string | undefined; out?: string | undefined };
       try {
         values = parseArgs({
           args,
-          options: { unit: { type: 'string' }, period: { type: 'string' }, format: { type: 'string' } },
+          options: { unit: { type: 'string' }, agency: { type: 'string' }, period: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
           allowPositionals: false,
         }).values;
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      if (!values.unit) throw new UsageError('Missing --unit <CODE>.');
+      if (!values.unit && !values.agency) throw new UsageError('Missing --unit <CODE> (or --agency <CODE>).');
+      if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
       if (!values.period) throw new UsageError('Missing --period <PERIOD> (e.g. 2026-11).');
-      const format = values.format ?? 'text';
-      if (format !== 'text' && format !== 'json') throw new UsageError(`Unknown --format "${format}": use text or json.`);
+      const format = values.format ?? (values.agency ? 'csv' : 'text');
+      if (!['text', 'json', 'csv', 'xlsx'].includes(format)) throw new UsageError(`Unknown --format "${format}": use text, json, csv or xlsx.`);
+      if (format === 'xlsx' && !values.out) throw new UsageError('--format xlsx needs --out <file.xlsx>.');
       if (!parsePeriod(values.period)) {
         throw new UsageError(`Unknown period "${values.period}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2 or 2026.`);
       }
-      if (!/^[A-Za-z0-9-]{1,20}$/.test(values.unit)) throw new UsageError(`"${values.unit}" is not a unit code (A-Z, 0-9, -; at most 20).`);
-      const unit = values.unit;
+      const code = (values.unit ?? values.agency)!;
+      if (!/^[A-Za-z0-9-]{1,20}$/.test(code)) throw new UsageError(`"${code}" is not a ${values.unit ? 'unit' : 'agency'} code (A-Z, 0-9, -; at most 20).`);
       const period = values.period;
-      const report = await withDatabase((database) => unitReport(database.db, unit, period));
-      io.out(format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report));
+      const out = values.out;
+      if (values.unit && (format === 'text' || format === 'json')) {
+        const report = await withDatabase((database) => unitReport(database.db, code, period));
+        const text = format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report);
+        if (out) await writeFile(out, `${text}\n`);
+        else io.out(text);
+        return 0;
+      }
+      if (format === 'text' || format === 'json') throw new UsageError('An agency report is csv or xlsx.');
+      const { loadExportData, exportCsv, exportXlsx } = await import('../reports/export.js');
+      const content = await withDatabase(async (database) => {
+        const { db } = database;
+        const units = values.unit
+          ? await db.serviceUnit.findMany({ where: { code: code.toUpperCase() }, include: { agency: true } })
+          : await db.serviceUnit.findMany({ where: { agency: { code: code.toUpperCase() } }, include: { agency: true }, orderBy: { code: 'asc' } });
+        if (units.length === 0) throw new ReportError(`${values.unit ? 'Unit' : 'Agency'} "${code.toUpperCase()}" does not exist or has no units.`);
+        const data = await loadExportData(db, { unitIds: units.map((u) => u.id), period: parsePeriod(period)!, timeZone: units[0]!.agency.timeZone });
+        await audit(db, 'cli', 'export', `${values.unit ? 'unit' : 'agency'} ${code.toUpperCase()}`, { period, format });
+        return format === 'csv' ? Buffer.from(exportCsv(data), 'utf8') : await exportXlsx(data);
+      });
+      if (out) {
+        await writeFile(out, content);
+        io.out(`Written: ${out}`);
+      } else {
+        io.out(content.toString('utf8'));
+      }
       return 0;
     }
     throw new UsageError(`Unknown command: ${[command, sub].filter(Boolean).join(' ')}`);

@@ -63,6 +63,15 @@ export async function unitReport(db: Db, unitCode: string, periodText: string): 
   if (!period) throw new ReportError(`Unknown period "${periodText}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2 or 2026.`);
   const unit = await db.serviceUnit.findUnique({ where: { code: unitCode.trim().toUpperCase() }, include: { agency: true } });
   if (!unit) throw new ReportError(`Unit "${unitCode}" does not exist.`);
+  return reportForUnit(db, unit, period);
+}
+
+export type UnitWithAgency = NonNullable<Awaited<ReturnType<Db['serviceUnit']['findFirst']>>> & {
+  agency: Parameters<typeof scoreConfigOf>[0] & { code: string; name: string; timeZone: string };
+};
+
+/** The report of a unit already looked up (and authorised) for a parsed period. */
+export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period): Promise<UnitReport> {
   const timeZone = unit.agency.timeZone;
   const { start, end } = periodRange(period, timeZone);
   const sums = await unitSums(db, unit.id, start, end);

@@ -2,3 +2,4 @@
 export * from './ikm.js';
 export * from './period.js';
 export * from './dates.js';
+export * from './period-words.js';

@@ -1,8 +1,11 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { createDb } from '../../src/db/client.js';
 import { createEmptyDatabase } from '../support/db.js';
-import { runTs } from '../support/run.js';
+import { ROOT, runTs } from '../support/run.js';
 
 function capture() {
   const out: string[] = [];
@@ -103,5 +106,43 @@ describe('skm command line', () => {
     const missing = await runTs('src/cli/index.ts', ['report', '--unit', 'NOPE', '--period', '2026'], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
+  }, 120_000);
+
+  it('imports units from a file, grants the first admin, prints posters and an agency CSV', async () => {
+    const env = { DATABASE_URL: empty.url };
+    const good = path.join(ROOT, 'test', 'fixtures', 'units', 'valid.csv');
+    const bad = path.join(ROOT, 'test', 'fixtures', 'units', 'bad-rows.csv');
+    const rejected = await runTs('src/cli/index.ts', ['units', 'import', bad], { env });
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(/line 3, unit_code/);
+    expect(rejected.stderr).toContain('Nothing was imported.');
+    const first = await runTs('src/cli/index.ts', ['units', 'import', good], { env });
+    expect(first.code).toBe(0);
+    const again = await runTs('src/cli/index.ts', ['units', 'import', good], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toBe(first.stdout);
+    expect(again.stdout).toMatch(/unchanged/i);
+
+    const grant = await runTs('src/cli/index.ts', ['admin', 'grant', '--telegram', '777000', '--agency', 'MPP-BPP'], { env });
+    expect(grant.stdout).toContain('Granted agency_admin of MPP-BPP to Telegram user 777000');
+    const noAgency = await runTs('src/cli/index.ts', ['admin', 'grant', '--telegram', '777000', '--agency', 'NOPE'], { env });
+    expect(noAgency.code).toBe(2);
+
+    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-qr-'));
+    try {
+      const qr = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--bot', 'skm_demo_bot'], { env });
+      expect(qr.stderr).toBe('');
+      const files = await fs.readdir(out);
+      expect(files).toContain('poster-skm.pdf');
+      expect(files.filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(2);
+      const badBot = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--bot', 'not a bot'], { env });
+      expect(badBot.code).toBe(2);
+    } finally {
+      await fs.rm(out, { recursive: true, force: true });
+    }
+
+    const csv = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-BPP', '--period', '2026-11', '--format', 'csv'], { env });
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toContain('BPP-DUKCAPIL');
   }, 120_000);
 });

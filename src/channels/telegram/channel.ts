@@ -5,6 +5,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
+import type { StaffCommands } from '../../admin/commands.js';
 import type { Logger } from '../../log.js';
 import type { SurveyService } from '../../survey/service.js';
 import type { EngineOutput, Locale, Translate } from '../../survey/types.js';
@@ -20,6 +21,10 @@ export interface TelegramChannelOptions {
   defaultLocale: Locale;
   webhook?: { url: string; secret: string; port: number; host?: string } | undefined;
   retry?: RetryOptions;
+  /** Officials' and admins' commands; without it every command goes to the citizen conversation. */
+  staff?: StaffCommands | undefined;
+  /** Records an update as processed; false when it already was (used for staff commands). */
+  claimUpdate?: ((updateId: string) => Promise<boolean>) | undefined;
   /** Called with the milliseconds from an update's arrival to its last reply sent (benchmarks, metrics). */
   onUpdateHandled?: (ms: number) => void;
 }
@@ -73,6 +78,10 @@ export class TelegramChannel {
     const { log } = this.options;
     let locale: Locale = inbound.localeHint ?? this.options.defaultLocale;
     try {
+      if (inbound.event.kind === 'command' && this.options.staff) {
+        const handled = await this.staffCommand(inbound, inbound.event.command, inbound.event.arg, committed);
+        if (handled) return;
+      }
       const result = await this.options.service.handle({
         channel: 'telegram',
         chatId: inbound.chatId,
@@ -96,6 +105,42 @@ export class TelegramChannel {
       log.error({ err: error, updateId: inbound.updateId, event: inbound.event.kind }, 'update handling failed');
       await this.apologise(inbound, locale);
     }
+  }
+
+  /** True when the command was a staff matter (answered here), false for the citizen conversation. */
+  private async staffCommand(inbound: TelegramInbound, command: string, arg: string, committed: () => void): Promise<boolean> {
+    const staff = this.options.staff!;
+    const locale = inbound.localeHint ?? this.options.defaultLocale;
+    const reply = await staff.handle({
+      channel: 'telegram',
+      userId: inbound.chatId,
+      displayName: inbound.fromName,
+      command,
+      arg,
+      locale,
+    });
+    if (reply === null) return false;
+    const fresh = (await this.options.claimUpdate?.(String(inbound.updateId))) ?? true;
+    committed();
+    if (!fresh) return true;
+    const telegram = this.bot.telegram;
+    const retry = this.options.retry;
+    for (const text of reply.messages) await withRetry(() => telegram.sendMessage(inbound.chatId, text), retry);
+    if (reply.photo) {
+      const photo = reply.photo;
+      await withRetry(() => telegram.sendPhoto(inbound.chatId, { source: photo.content, filename: 'tren.png' }, { caption: photo.caption }), retry);
+    }
+    if (reply.document) {
+      const doc = reply.document;
+      await withRetry(() => telegram.sendDocument(inbound.chatId, { source: doc.content, filename: doc.filename }, { caption: doc.caption }), retry);
+    }
+    if (reply.menu) {
+      const menu = reply.menu;
+      await withRetry(() => telegram.setMyCommands(menu, { scope: { type: 'chat', chat_id: Number(inbound.chatId) } }), retry).catch(
+        (error: unknown) => this.options.log.warn({ err: error }, 'could not set the command menu'),
+      );
+    }
+    return true;
   }
 
   private async deliver(inbound: TelegramInbound, output: EngineOutput): Promise<void> {
@@ -154,6 +199,7 @@ export class TelegramChannel {
           reject(error as Error);
         });
     });
+    await this.setCitizenMenu();
     log.info({ username: this.bot.botInfo?.username }, 'Telegram bot started (long polling)');
   }
 
@@ -191,7 +237,19 @@ export class TelegramChannel {
       secret_token: webhook.secret,
       allowed_updates: [...ALLOWED_UPDATES],
     });
+    await this.setCitizenMenu();
     log.info({ port: webhook.port, path }, 'Telegram bot started (webhook)');
+  }
+
+  /** The command menu everyone sees; staff get their own per chat (see staffCommand). */
+  private async setCitizenMenu(): Promise<void> {
+    const commands = ['start', 'bantuan', 'batal', 'ulang', 'bahasa', 'privasi', 'hapusdata'];
+    for (const locale of ['id', 'en'] as const) {
+      const menu = commands.map((command) => ({ command, description: this.options.t(locale, `citizenMenu.${command}`) }));
+      await this.bot.telegram
+        .setMyCommands(menu, locale === 'id' ? {} : { language_code: 'en' })
+        .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not set the command menu'));
+    }
   }
 
   /** The port the webhook server listens on (for tests that bind port 0). */

@@ -9,6 +9,8 @@ export interface TelegramInbound {
   chatId: string;
   event: InboundEvent;
   localeHint: Locale | undefined;
+  /** The sender's first name: stored only for staff who join with an invitation. */
+  fromName?: string | undefined;
   /** Set for button taps: the query to answer and the message that carried the button. */
   callback?: { id: string; messageId: number | undefined };
 }
@@ -56,7 +58,7 @@ export function fromUpdate(update: Update): TelegramInbound | null {
     const message = update.message;
     if (message.chat.type !== 'private') return null;
     const localeHint = localeOf(message.from?.language_code);
-    const base = { updateId: update.update_id, chatId: String(message.chat.id), localeHint };
+    const base = { updateId: update.update_id, chatId: String(message.chat.id), localeHint, fromName: message.from?.first_name };
     if ('text' in message && typeof message.text === 'string') return { ...base, event: textEvent(message.text) };
     const what = UNSUPPORTED_KINDS.find((kind) => kind in message) ?? 'other';
     return { ...base, event: { kind: 'unsupported', what } };

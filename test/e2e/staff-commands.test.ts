@@ -1,0 +1,252 @@
+// Officials' and admins' chat commands through the real telegraf bot and the fake Bot API, on
+// seeded responses; numbers checked against the scoring module.
+import ExcelJS from 'exceljs';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaffCommands } from '../../src/admin/commands.js';
+import { grantRole } from '../../src/admin/staff.js';
+import { TelegramChannel } from '../../src/channels/telegram/channel.js';
+import { renderTrendPng } from '../../src/charts/trend.js';
+import { seedDemo } from '../../src/db/seed.js';
+import { translate } from '../../src/i18n/index.js';
+import { createLogger } from '../../src/log.js';
+import { roundHalfUp, score, sumsFromAnswers, targetSample } from '../../src/scoring/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
+import { createTestService } from '../support/service.js';
+
+const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 09:00 WIB
+const WORKED = [
+  [4, 3, 3, 2, 4, 4, 4, 3, 3],
+  [3, 3, 2, 1, 3, 4, 4, 3, 2],
+  [4, 4, 3, 4, 4, 3, 4, 4, 3],
+  [2, 3, 3, 4, 3, 3, 3, 2, 3],
+  [3, 2, 2, 4, 3, 4, 4, 3, 3],
+  [4, 4, 4, 4, 4, 4, 4, 4, 4],
+];
+const UNIT_OFFICIAL = 6001;
+const ADMIN = 6002;
+const CITIZEN = 6003;
+const NEWCOMER = 6004;
+
+let t: TestDatabase;
+let fake: FakeBotApi;
+let channel: TelegramChannel;
+let handled = 0;
+
+async function insertResponses(unitCode: string, rows: number[][], at: Date, extra: { suggestion?: string; maladmin?: Record<string, boolean> } = {}) {
+  const unit = await t.db.serviceUnit.findUniqueOrThrow({ where: { code: unitCode } });
+  const q = await t.db.questionnaire.findFirstOrThrow();
+  await t.db.response.createMany({
+    data: rows.map((r, i) => ({
+      sessionId: `${unitCode}-${at.getTime()}-${i}`,
+      unitId: unit.id,
+      questionnaireId: q.id,
+      channel: 'telegram',
+      respondentKey: `secret-key-${i}`,
+      submittedAt: new Date(at.getTime() + i * 60_000),
+      startedAt: at,
+      u1: r[0]!, u2: r[1]!, u3: r[2]!, u4: r[3]!, u5: r[4]!, u6: r[5]!, u7: r[6]!, u8: r[7]!, u9: r[8]!,
+      maladmin: extra.maladmin ?? {},
+      maladminCount: Object.values(extra.maladmin ?? {}).filter(Boolean).length,
+      suggestion: extra.suggestion ? `${extra.suggestion} ${i + 1}` : null,
+      locale: 'id',
+    })),
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t.db);
+  const other = await t.db.agency.create({ data: { code: 'KAB-LAIN', name: 'Kabupaten Lain', timeZone: 'Asia/Makassar' } });
+  await t.db.serviceUnit.create({ data: { code: 'RSUD', name: 'RSUD Lain', agencyId: other.id } });
+  await insertResponses('DUKCAPIL', WORKED, new Date('2026-11-10T03:00:00Z'), { suggestion: 'Antrean lebih tertib', maladmin: { imbalan: true, calo: false } });
+  await insertResponses('DUKCAPIL', [[1, 1, 1, 1, 1, 1, 1, 1, 1]], new Date('2026-10-31T16:30:00Z')); // 31 Oct 23:30 WIB: October
+  await insertResponses('SAMSAT', [[2, 2, 2, 2, 2, 2, 2, 2, 2]], new Date('2026-11-12T03:00:00Z'));
+  await insertResponses('RSUD', [[4, 4, 4, 4, 4, 4, 4, 4, 4]], new Date('2026-11-12T03:00:00Z'));
+  const demo = await t.db.agency.findUniqueOrThrow({ where: { code: 'MPP-DEMO' } });
+  const dukcapil = await t.db.serviceUnit.findUniqueOrThrow({ where: { code: 'DUKCAPIL' } });
+  await grantRole(t.db, { channel: 'telegram', externalId: String(UNIT_OFFICIAL) }, { role: 'unit_official', agencyId: null, unitId: dukcapil.id });
+  await grantRole(t.db, { channel: 'telegram', externalId: String(ADMIN) }, { role: 'agency_admin', agencyId: demo.id, unitId: null });
+
+  fake = await FakeBotApi.start({ maxPollMs: 100 });
+  const { service } = createTestService(t.db, { clock: () => NOW });
+  const log = createLogger(process.env.TEST_LOG ?? 'silent');
+  const staff = new StaffCommands({
+    db: t.db,
+    t: translate,
+    log,
+    botUsername: () => 'skm_test_bot',
+    clock: () => NOW,
+    renderTrend: (input) => renderTrendPng(input.series, { title: input.title, xTitle: input.xTitle, yTitle: input.yTitle, zones: input.zones }),
+  });
+  channel = new TelegramChannel({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    service,
+    staff,
+    claimUpdate: (id) => service.claimUpdate('telegram', id),
+    t: translate,
+    log,
+    defaultLocale: 'id',
+    onUpdateHandled: () => handled++,
+  });
+  await channel.start();
+});
+
+afterAll(async () => {
+  await channel?.stop(5000);
+  await fake?.close();
+  await t?.drop();
+});
+
+/** Sends a command and returns every message the bot sent for it. */
+async function ask(chatId: number, text: string): Promise<FakeMessage[]> {
+  const before = fake.messages(chatId).length;
+  fake.sendText(chatId, text);
+  const deadline = Date.now() + 20_000;
+  while (handled < fake.pushed) {
+    if (Date.now() > deadline) throw new Error(`no answer to ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return fake.messages(chatId).slice(before);
+}
+
+const textOf = async (chatId: number, command: string) => (await ask(chatId, command)).map((m) => m.text ?? m.caption ?? '').join('\n');
+
+describe('officials’ chat commands', () => {
+  it('/skor shows the IKM, mutu, zone and count against the target, matching the scoring module', async () => {
+    const expected = score(sumsFromAnswers(WORKED))!;
+    const text = await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL November 2026');
+    expect(text).toContain(`IKM ${expected.ikm.toFixed(2)} · mutu B (Baik) · 🟢 zona hijau`);
+    expect(text).toContain(`Responden: 6 dari target ${targetSample(1200)}`);
+    expect(text).toContain('SEMENTARA');
+    // Default unit (the official's own) and default period (this month) give the same.
+    expect(await textOf(UNIT_OFFICIAL, '/skor')).toBe(text);
+    expect(await textOf(UNIT_OFFICIAL, '/skor bulan ini')).toBe(text);
+    // October holds only the one response from 31 October 23:30 WIB.
+    expect(await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL bulan lalu')).toContain('IKM 25.00');
+  });
+
+  it('/unsur lists the nine NRR with the weakest two marked', async () => {
+    const expected = score(sumsFromAnswers(WORKED))!;
+    const text = await textOf(UNIT_OFFICIAL, '/unsur DUKCAPIL 2026-11');
+    for (const [i, nrr] of expected.nrr.entries()) expect(text).toContain(`U${i + 1}`.padEnd(3) + ` ${roundHalfUp(nrr, 3).toFixed(3)}`);
+    expect(text).toMatch(/U3 +2\.833 .*⚠️/);
+    expect(text).toMatch(/U9 +3\.000 .*⚠️/);
+    expect(text).not.toMatch(/U1 +3\.333 .*⚠️/);
+  });
+
+  it('/zona ranks the units in scope by zone', async () => {
+    const text = await textOf(ADMIN, '/zona 2026-11');
+    expect(text).toMatch(/🟢 zona hijau: 1\n {2}DUKCAPIL 82\.41 \(6\)\*/);
+    expect(text).toMatch(/🔴 zona merah: 1\n {2}SAMSAT 50\.00 \(1\)\*/);
+    expect(text).not.toContain('RSUD'); // another agency
+  });
+
+  it('/saran pages the newest suggestions; /maladmin counts reports by kind', async () => {
+    const saran = await textOf(UNIT_OFFICIAL, '/saran DUKCAPIL 2026-11');
+    expect(saran).toContain('6 saran');
+    expect(saran.indexOf('Antrean lebih tertib 6')).toBeLessThan(saran.indexOf('Antrean lebih tertib 1'));
+    const maladmin = await textOf(UNIT_OFFICIAL, '/maladmin DUKCAPIL 2026-11');
+    expect(maladmin).toContain('6 responden');
+    expect(maladmin).toContain('Imbalan/pungutan di luar ketentuan: 6');
+    expect(maladmin).toContain('Calo: 0');
+  });
+
+  it('/tren sends a PNG chart', async () => {
+    const [message] = await ask(UNIT_OFFICIAL, '/tren DUKCAPIL');
+    expect(message?.method).toBe('sendPhoto');
+    const png = PNG.sync.read(message!.files!.photo!.bytes);
+    expect(png.width).toBeGreaterThan(500);
+  });
+
+  it('/unduh sends an XLSX without chat identities whose numbers match the scoring module', async () => {
+    const [message] = await ask(ADMIN, '/unduh 2026-11');
+    expect(message?.method).toBe('sendDocument');
+    const file = message!.files!.document!;
+    expect(file.filename).toBe('skm-2026-11.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    const all: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => all.push(JSON.stringify(row.values))));
+    expect(all.join('\n')).toContain('82.41');
+    expect(all.join('\n')).not.toContain('secret-key');
+    const csv = await ask(ADMIN, '/unduh 2026-11 csv');
+    expect(csv[0]!.files!.document!.filename).toBe('skm-2026-11.csv');
+    const audit = await t.db.auditLog.findMany({ where: { action: 'export' } });
+    expect(audit).toHaveLength(2);
+  });
+
+  it('a unit outside the official’s scope is answered exactly like a unit that does not exist', async () => {
+    for (const command of ['skor', 'unsur', 'saran', 'maladmin', 'tren']) {
+      const outside = await textOf(UNIT_OFFICIAL, `/${command} SAMSAT 2026-11`);
+      const missing = await textOf(UNIT_OFFICIAL, `/${command} NOSUCH 2026-11`);
+      expect(outside.replace('SAMSAT', 'X'), command).toBe(missing.replace('NOSUCH', 'X'));
+      expect(outside).toContain('tidak ditemukan');
+    }
+    // Another agency's unit, for an agency admin.
+    const otherAgency = await textOf(ADMIN, '/skor RSUD 2026-11');
+    expect(otherAgency.replace('RSUD', 'X')).toBe((await textOf(ADMIN, '/skor NOSUCH 2026-11')).replace('NOSUCH', 'X'));
+  });
+
+  it('citizens and officials without the right role get the ordinary unknown-command answer', async () => {
+    const citizen = await textOf(CITIZEN, '/skor DUKCAPIL');
+    expect(citizen).toContain('perintah /skor tidak dikenal');
+    const official = await textOf(UNIT_OFFICIAL, '/undang unit DUKCAPIL');
+    expect(official).toContain('perintah /undang tidak dikenal');
+  });
+
+  it('a wrong argument gets a one-line explanation with an example', async () => {
+    const badPeriod = await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL kemarin sore');
+    expect(badPeriod).toBe('Periode "kemarin sore" tidak dikenali. Contoh: /skor DUKCAPIL bulan ini');
+    const needUnit = await textOf(ADMIN, '/skor');
+    expect(needUnit).toContain('Mohon sebutkan kode unit');
+  });
+
+  it('/bantuan lists exactly the commands the user may use, and sets the chat’s command menu', async () => {
+    const official = await textOf(UNIT_OFFICIAL, '/bantuan');
+    expect(official).toContain('/skor');
+    expect(official).not.toContain('/undang');
+    const admin = await textOf(ADMIN, '/bantuan');
+    expect(admin).toContain('/undang');
+    const menus = fake.callsOf('setMyCommands').filter((c) => (c.params.scope as { chat_id?: number } | undefined)?.chat_id === UNIT_OFFICIAL);
+    const commands = (menus.at(-1)!.params.commands as { command: string }[]).map((c) => c.command);
+    expect(commands).toContain('skor');
+    expect(commands).not.toContain('undang');
+  });
+
+  it('an admin invites an official; the code works once, and a wrong or used code gets the same answer', async () => {
+    const invite = await textOf(ADMIN, '/undang unit DUKCAPIL');
+    const code = /Kode: ([A-Z0-9]{10})/.exec(invite)?.[1];
+    expect(code).toBeDefined();
+    expect(invite).toContain(`https://t.me/skm_test_bot?start=i_${code}`);
+    const stored = await t.db.invitation.findMany();
+    expect(JSON.stringify(stored)).not.toContain(code!);
+    const joined = await textOf(NEWCOMER, `/start i_${code}`);
+    expect(joined).toContain('pejabat unit untuk Disdukcapil');
+    expect(await textOf(NEWCOMER, '/skor')).toContain('IKM 82.41');
+    const used = await textOf(CITIZEN, `/daftar ${code}`);
+    const wrong = await textOf(CITIZEN, '/daftar ZZZZZZZZZZ');
+    expect(used).toBe(wrong);
+    expect(used).toContain('tidak dapat digunakan');
+    const actions = (await t.db.auditLog.findMany()).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['invite.create', 'invite.redeem']));
+  });
+
+  it('/pengguna lists roles in the admin’s agencies and /cabut revokes one', async () => {
+    const list = await textOf(ADMIN, '/pengguna');
+    const roleId = /#(\d+) Warga 6004/.exec(list)?.[1];
+    expect(roleId).toBeDefined();
+    expect(await textOf(ADMIN, `/cabut ${roleId}`)).toContain('telah dicabut');
+    expect(await textOf(NEWCOMER, '/skor')).toContain('perintah /skor tidak dikenal');
+    expect(await textOf(ADMIN, '/cabut 999999')).toContain('tidak ditemukan');
+  });
+
+  it('/unit lists the units in scope with their deep links', async () => {
+    const text = await textOf(ADMIN, '/unit');
+    expect(text).toContain('DUKCAPIL – Disdukcapil (MPP-DEMO)');
+    expect(text).toContain('https://t.me/skm_test_bot?start=u_DUKCAPIL');
+    expect(text).not.toContain('RSUD');
+  });
+});
