@@ -106,15 +106,9 @@ export const SHEET_NAMES = {
 
 const NOT_FILLED = 'Tidak diisi';
 
-/**
- * Months of service users a period covers. A week counts 7/30 of a month, as the export's
- * specification says (note: src/reports/unit-report.ts uses 7/30.4375).
- */
-const MONTHS_IN_PERIOD: Record<Period['kind'], number> = { week: 7 / 30, month: 1, quarter: 3, semester: 6, year: 12 };
-
-export function periodServiceUsers(monthlyServiceUsers: number | null, kind: Period['kind']): number | null {
-  return monthlyServiceUsers === null ? null : Math.round(monthlyServiceUsers * MONTHS_IN_PERIOD[kind]);
-}
+// The same service-user count (and so the same target sample) as the unit report and /skor.
+export { periodServiceUsers } from './unit-report.js';
+import { periodServiceUsers } from './unit-report.js';
 
 /** Short column headers for the default maladministration items; other codes show as stored. */
 const MALADMIN_LABELS: Record<string, string> = {

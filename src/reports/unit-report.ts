@@ -44,6 +44,11 @@ export interface UnitReport {
 /** Months of service users that a period covers, for the Krejcie–Morgan target. */
 const MONTHS: Record<Period['kind'], number> = { week: 7 / 30.4375, month: 1, quarter: 3, semester: 6, year: 12 };
 
+/** Service users in a period from the monthly figure (a week is 7 days of an average month). */
+export function periodServiceUsers(monthlyServiceUsers: number | null, kind: Period['kind']): number | null {
+  return monthlyServiceUsers === null ? null : Math.round(monthlyServiceUsers * MONTHS[kind]);
+}
+
 export function scoreConfigOf(agency: {
   zonePreset: string;
   zoneHijauMin: { toString(): string } | null;
@@ -78,7 +83,7 @@ export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period
   const config = scoreConfigOf(unit.agency);
   const result = score(sums, config);
   const names = DEFAULT_QUESTIONNAIRE.elements;
-  const serviceUsers = unit.monthlyServiceUsers === null ? null : Math.round(unit.monthlyServiceUsers * MONTHS[period.kind]);
+  const serviceUsers = periodServiceUsers(unit.monthlyServiceUsers, period.kind);
   return {
     unit: unit.code,
     unitName: unit.name,

@@ -411,7 +411,7 @@ describe('spreadsheet and CSV export', () => {
     expect(await target('2026-Q4')).toBe(targetSample(3000));
     expect(await target('2026-S2')).toBe(targetSample(6000));
     expect(await target('2026')).toBe(targetSample(12000));
-    expect(await target('2026-W47')).toBe(targetSample(233)); // 1000 × 7/30 = 233.3
+    expect(await target('2026-W47')).toBe(targetSample(230)); // 1000 × 7/30.4375 = 229.98, as in the unit report
     const week = await loadExportData(t.db, { unitIds: [unitA], period: parsePeriod('2026-W45')!, timeZone: TZ });
     // 2026-W45 is 2 to 8 November (WITA): one of the six responses.
     expect(week.units[0]!.sums.count).toBe(1);
