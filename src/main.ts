@@ -36,7 +36,7 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
   const stopMaintenance = scheduleMaintenance(app.database.db, config.retentionDays, log);
-  let botUsername: string | undefined = telegram.username;
+  let botUsername: string | undefined = config.telegramBotUsername;
   const staff = new StaffCommands({
     db: app.database.db,
     t: translate,

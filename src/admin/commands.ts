@@ -11,6 +11,7 @@ import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/un
 import {
   describePeriod,
   ELEMENT_CODES,
+  localDateString,
   type Period,
   parsePeriodWords,
   periodOf,
@@ -21,7 +22,7 @@ import {
   weakestElements,
 } from '../scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
-import type { Locale, Translate } from '../survey/types.js';
+import { type Locale, type Translate, UNIT_CODE_PATTERN } from '../survey/types.js';
 import {
   type InvitableRole,
   type Scope,
@@ -229,7 +230,7 @@ export class StaffCommands {
       return { unit, period: this.period(c, text, unit.agency.timeZone, example) };
     }
     const [first, ...rest] = text.split(/\s+/);
-    if (!/^[A-Za-z0-9-]{1,20}$/.test(first!)) throw new Reply(c.t('staff.badArgs', { example }));
+    if (!UNIT_CODE_PATTERN.test(first!)) throw new Reply(c.t('staff.badArgs', { example }));
     const unit = await this.unitInScope(c, first!);
     return { unit, period: this.period(c, rest.join(' '), unit.agency.timeZone, example) };
   }
@@ -367,7 +368,7 @@ export class StaffCommands {
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const head = c.t('staff.saran.head', { unit: unit.name, period: describePeriod(period, c.req.locale), total, page, pages });
     if (total === 0) return { messages: [c.t('staff.saran.none', { unit: unit.name, period: describePeriod(period, c.req.locale) })] };
-    const lines = rows.map((r) => `• ${localDate(r.submittedAt, unit.agency.timeZone)}: ${r.suggestion!.replace(/\s+/g, ' ')}`);
+    const lines = rows.map((r) => `• ${localDateString(r.submittedAt, unit.agency.timeZone)}: ${r.suggestion!.replace(/\s+/g, ' ')}`);
     if (page < pages) lines.push('', c.t('staff.saran.more', { next: `/saran ${unit.code} ${period.label} ${page + 1}` }));
     return { messages: [[head, ...lines].join('\n')] };
   }
@@ -492,10 +493,6 @@ export class StaffCommands {
 function zoneMark(zone: string, t: Context['t']): string {
   const mark = zone === 'hijau' ? '🟢' : zone === 'kuning' ? '🟡' : '🔴';
   return `${mark} ${t(`staff.zones.${zone}`)}`;
-}
-
-function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 /** Splits a long text at line breaks so that no message exceeds Telegram's limit. */

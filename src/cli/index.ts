@@ -8,6 +8,7 @@ import { type Database, openDatabase, seedDemo } from '../db/index.js';
 import { createLogger } from '../log.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriod } from '../scoring/index.js';
+import { UNIT_CODE_PATTERN } from '../survey/types.js';
 
 function parseOptions<T extends Record<string, { type: 'string' }>>(args: string[], options: T): { [K in keyof T]?: string | undefined } {
   try {
@@ -100,7 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'units' && sub === 'qr') {
       const values = parseOptions(rest, { unit: { type: 'string' }, out: { type: 'string' }, bot: { type: 'string' } });
       if (!values.out) throw new UsageError('Missing --out <folder>.');
-      const bot = values.bot ?? process.env.TELEGRAM_BOT_USERNAME;
+      const bot = values.bot ?? loadConfig().telegramBotUsername;
       if (!bot) throw new UsageError('Missing --bot <username> (or TELEGRAM_BOT_USERNAME): the QR codes link to t.me/<username>.');
       const { telegramDeepLink, writePosters } = await import('../admin/qr.js');
       try {
@@ -147,16 +148,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'report') {
       const args = sub === undefined ? rest : [sub, ...rest];
-      let values: { unit?: string | undefined; agency?: string | undefined; period?: string | undefined; format?: string | undefined; out?: string | undefined };
-      try {
-        values = parseArgs({
-          args,
-          options: { unit: { type: 'string' }, agency: { type: 'string' }, period: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
-          allowPositionals: false,
-        }).values;
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
+      const values = parseOptions(args, {
+        unit: { type: 'string' },
+        agency: { type: 'string' },
+        period: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+      });
       if (!values.unit && !values.agency) throw new UsageError('Missing --unit <CODE> (or --agency <CODE>).');
       if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
       if (!values.period) throw new UsageError('Missing --period <PERIOD> (e.g. 2026-11).');
@@ -167,7 +165,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`Unknown period "${values.period}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2 or 2026.`);
       }
       const code = (values.unit ?? values.agency)!;
-      if (!/^[A-Za-z0-9-]{1,20}$/.test(code)) throw new UsageError(`"${code}" is not a ${values.unit ? 'unit' : 'agency'} code (A-Z, 0-9, -; at most 20).`);
+      if (!UNIT_CODE_PATTERN.test(code)) throw new UsageError(`"${code}" is not a ${values.unit ? 'unit' : 'agency'} code (A-Z, 0-9, -; at most 20).`);
       const period = values.period;
       const out = values.out;
       if (values.unit && (format === 'text' || format === 'json')) {

@@ -110,9 +110,10 @@ export interface Config {
         apiRoot: string;
         webhookUrl: string | undefined;
         webhookSecret: string | undefined;
-        username: string | undefined;
       }
     | undefined;
+  /** For printed deep links (QR posters, /undang, /unit); also known from getMe once the bot runs. */
+  telegramBotUsername: string | undefined;
   port: number;
   pseudonymKey: string | undefined;
   defaultLocale: 'id' | 'en';
@@ -150,9 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
           webhookUrl: e.TELEGRAM_WEBHOOK_URL,
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-          username: e.TELEGRAM_BOT_USERNAME,
         }
       : undefined,
+    telegramBotUsername: e.TELEGRAM_BOT_USERNAME,
     port: e.PORT,
     pseudonymKey: e.PSEUDONYM_KEY,
     defaultLocale: e.DEFAULT_LOCALE,

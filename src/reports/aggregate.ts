@@ -1,7 +1,7 @@
 // Per-element sums over stored responses, straight from SQL: scoring works on sums, so a report
 // never loads individual rows.
 import type { Db } from '../db/client.js';
-import type { ElementSums } from '../scoring/index.js';
+import { type ElementSums, emptySums } from '../scoring/index.js';
 
 interface SumRow {
   n: bigint;
@@ -24,20 +24,8 @@ export interface UnitSums extends ElementSums {
 }
 
 export async function unitSums(db: Db, unitId: number, start: Date, end: Date): Promise<UnitSums> {
-  const rows = await db.$queryRaw<SumRow[]>`
-    SELECT count(*) AS n, sum(u1) AS s1, sum(u2) AS s2, sum(u3) AS s3, sum(u4) AS s4, sum(u5) AS s5,
-           sum(u6) AS s6, sum(u7) AS s7, sum(u8) AS s8, sum(u9) AS s9,
-           count(*) FILTER (WHERE cardinality(flags) > 0) AS flagged,
-           count(*) FILTER (WHERE "maladminCount" > 0) AS maladmin
-    FROM "Response"
-    WHERE "unitId" = ${unitId} AND "submittedAt" >= ${start} AND "submittedAt" < ${end}`;
-  const row = rows[0]!;
-  const sums = [row.s1, row.s2, row.s3, row.s4, row.s5, row.s6, row.s7, row.s8, row.s9].map((s) => Number(s ?? 0));
-  return { count: Number(row.n), sums, flagged: Number(row.flagged), maladminReports: Number(row.maladmin) };
-}
-
-export interface UnitSumsRow extends UnitSums {
-  unitId: number;
+  const found = (await sumsByUnit(db, [unitId], start, end)).get(unitId);
+  return found ?? { ...emptySums(), flagged: 0, maladminReports: 0 };
 }
 
 /** The same sums for many units at once (one GROUP BY); units without responses are absent. */

@@ -14,6 +14,7 @@ import type { Db } from '../db/client.js';
 import {
   type ElementCode,
   type ElementSums,
+  emptySums,
   type Period,
   type Score,
   type ScoreConfig,
@@ -27,7 +28,8 @@ import {
 } from '../scoring/index.js';
 import { AGE_BANDS, EDUCATIONS, GENDERS, OCCUPATIONS } from '../survey/engine.js';
 import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
-import { scoreConfigOf } from './unit-report.js';
+import { sumsByUnit } from './aggregate.js';
+import { periodServiceUsers, scoreConfigOf } from './unit-report.js';
 
 export interface ExportScope {
   unitIds: number[];
@@ -107,8 +109,7 @@ export const SHEET_NAMES = {
 const NOT_FILLED = 'Tidak diisi';
 
 // The same service-user count (and so the same target sample) as the unit report and /skor.
-export { periodServiceUsers } from './unit-report.js';
-import { periodServiceUsers } from './unit-report.js';
+export { periodServiceUsers };
 
 /** Short column headers for the default maladministration items; other codes show as stored. */
 const MALADMIN_LABELS: Record<string, string> = {
@@ -120,20 +121,6 @@ const MALADMIN_LABELS: Record<string, string> = {
 };
 
 // --- Loading ---------------------------------------------------------------------------------
-
-interface SumRow {
-  unitId: number;
-  n: bigint;
-  s1: bigint | null;
-  s2: bigint | null;
-  s3: bigint | null;
-  s4: bigint | null;
-  s5: bigint | null;
-  s6: bigint | null;
-  s7: bigint | null;
-  s8: bigint | null;
-  s9: bigint | null;
-}
 
 interface CountRow {
   unitId: number;
@@ -156,16 +143,11 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
   const byId = new Map(unitRows.map((u) => [u.id, u]));
   const unitIds = ids.filter((id) => byId.has(id));
 
-  const [sumRows, countRows, demographicRows, responseRows] =
+  const [sumsOf, countRows, demographicRows, responseRows] =
     unitIds.length === 0
-      ? [[], [], [], []]
+      ? [new Map<number, ElementSums>(), [], [], []]
       : await Promise.all([
-          db.$queryRaw<SumRow[]>`
-            SELECT "unitId", count(*) AS n, sum(u1) AS s1, sum(u2) AS s2, sum(u3) AS s3, sum(u4) AS s4, sum(u5) AS s5,
-                   sum(u6) AS s6, sum(u7) AS s7, sum(u8) AS s8, sum(u9) AS s9
-            FROM "Response"
-            WHERE "unitId" = ANY(${unitIds}::int[]) AND "submittedAt" >= ${start} AND "submittedAt" < ${end}
-            GROUP BY "unitId"`,
+          sumsByUnit(db, unitIds, start, end),
           db.$queryRaw<CountRow[]>`
             SELECT r."unitId", v.e, v.a::int AS a, count(*) AS n
             FROM "Response" r
@@ -213,12 +195,6 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
           }),
         ]);
 
-  const sumsOf = new Map<number, ElementSums>(
-    sumRows.map((r) => [
-      r.unitId,
-      { count: Number(r.n), sums: [r.s1, r.s2, r.s3, r.s4, r.s5, r.s6, r.s7, r.s8, r.s9].map((s) => Number(s ?? 0)) },
-    ]),
-  );
   const countsOf = new Map<number, number[][]>();
   for (const r of countRows) {
     let counts = countsOf.get(r.unitId);
@@ -250,7 +226,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
   const units: ExportUnit[] = unitIds.map((id) => {
     const u = byId.get(id)!;
     const config = scoreConfigOf(u.agency);
-    const sums = sumsOf.get(id) ?? { count: 0, sums: [0, 0, 0, 0, 0, 0, 0, 0, 0] };
+    const sums: ElementSums = sumsOf.get(id) ?? emptySums();
     const serviceUsers = periodServiceUsers(u.monthlyServiceUsers, scope.period.kind);
     return {
       id,

@@ -6,6 +6,7 @@ import { runCli } from '../../src/cli/index.js';
 import { createDb } from '../../src/db/client.js';
 import { createEmptyDatabase } from '../support/db.js';
 import { ROOT, runTs } from '../support/run.js';
+import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
 function capture() {
   const out: string[] = [];
@@ -53,14 +54,7 @@ describe('skm command line', () => {
       const unit = await db.serviceUnit.findUniqueOrThrow({ where: { code: 'DUKCAPIL' } });
       const q = await db.questionnaire.findFirstOrThrow();
       const at = new Date('2026-11-10T03:00:00Z');
-      const rows = [
-        [4, 3, 3, 2, 4, 4, 4, 3, 3],
-        [3, 3, 2, 1, 3, 4, 4, 3, 2],
-        [4, 4, 3, 4, 4, 3, 4, 4, 3],
-        [2, 3, 3, 4, 3, 3, 3, 2, 3],
-        [3, 2, 2, 4, 3, 4, 4, 3, 3],
-        [4, 4, 4, 4, 4, 4, 4, 4, 4],
-      ];
+      const rows = WORKED_EXAMPLE;
       await db.response.createMany({
         data: rows.map((r, i) => ({
           sessionId: `cli-${i}`,

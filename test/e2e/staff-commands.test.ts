@@ -14,16 +14,9 @@ import { roundHalfUp, score, sumsFromAnswers, targetSample } from '../../src/sco
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
 import { createTestService } from '../support/service.js';
+import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
 const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 09:00 WIB
-const WORKED = [
-  [4, 3, 3, 2, 4, 4, 4, 3, 3],
-  [3, 3, 2, 1, 3, 4, 4, 3, 2],
-  [4, 4, 3, 4, 4, 3, 4, 4, 3],
-  [2, 3, 3, 4, 3, 3, 3, 2, 3],
-  [3, 2, 2, 4, 3, 4, 4, 3, 3],
-  [4, 4, 4, 4, 4, 4, 4, 4, 4],
-];
 const UNIT_OFFICIAL = 6001;
 const ADMIN = 6002;
 const CITIZEN = 6003;
@@ -34,7 +27,7 @@ let fake: FakeBotApi;
 let channel: TelegramChannel;
 let handled = 0;
 
-async function insertResponses(unitCode: string, rows: number[][], at: Date, extra: { suggestion?: string; maladmin?: Record<string, boolean> } = {}) {
+async function insertResponses(unitCode: string, rows: readonly (readonly number[])[], at: Date, extra: { suggestion?: string; maladmin?: Record<string, boolean> } = {}) {
   const unit = await t.db.serviceUnit.findUniqueOrThrow({ where: { code: unitCode } });
   const q = await t.db.questionnaire.findFirstOrThrow();
   await t.db.response.createMany({
@@ -60,7 +53,7 @@ beforeAll(async () => {
   await seedDemo(t.db);
   const other = await t.db.agency.create({ data: { code: 'KAB-LAIN', name: 'Kabupaten Lain', timeZone: 'Asia/Makassar' } });
   await t.db.serviceUnit.create({ data: { code: 'RSUD', name: 'RSUD Lain', agencyId: other.id } });
-  await insertResponses('DUKCAPIL', WORKED, new Date('2026-11-10T03:00:00Z'), { suggestion: 'Antrean lebih tertib', maladmin: { imbalan: true, calo: false } });
+  await insertResponses('DUKCAPIL', WORKED_EXAMPLE, new Date('2026-11-10T03:00:00Z'), { suggestion: 'Antrean lebih tertib', maladmin: { imbalan: true, calo: false } });
   await insertResponses('DUKCAPIL', [[1, 1, 1, 1, 1, 1, 1, 1, 1]], new Date('2026-10-31T16:30:00Z')); // 31 Oct 23:30 WIB: October
   await insertResponses('SAMSAT', [[2, 2, 2, 2, 2, 2, 2, 2, 2]], new Date('2026-11-12T03:00:00Z'));
   await insertResponses('RSUD', [[4, 4, 4, 4, 4, 4, 4, 4, 4]], new Date('2026-11-12T03:00:00Z'));
@@ -116,7 +109,7 @@ const textOf = async (chatId: number, command: string) => (await ask(chatId, com
 
 describe('officials’ chat commands', () => {
   it('/skor shows the IKM, mutu, zone and count against the target, matching the scoring module', async () => {
-    const expected = score(sumsFromAnswers(WORKED))!;
+    const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const text = await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL November 2026');
     expect(text).toContain(`IKM ${expected.ikm.toFixed(2)} · mutu B (Baik) · 🟢 zona hijau`);
     expect(text).toContain(`Responden: 6 dari target ${targetSample(1200)}`);
@@ -129,7 +122,7 @@ describe('officials’ chat commands', () => {
   });
 
   it('/unsur lists the nine NRR with the weakest two marked', async () => {
-    const expected = score(sumsFromAnswers(WORKED))!;
+    const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const text = await textOf(UNIT_OFFICIAL, '/unsur DUKCAPIL 2026-11');
     for (const [i, nrr] of expected.nrr.entries()) expect(text).toContain(`U${i + 1}`.padEnd(3) + ` ${roundHalfUp(nrr, 3).toFixed(3)}`);
     expect(text).toMatch(/U3 +2\.833 .*⚠️/);

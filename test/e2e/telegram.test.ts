@@ -109,6 +109,18 @@ class Citizen {
     }
   }
 
+  /** Deep link, consent, the first service type, skip the profile: resolves with U1. */
+  async toFirstQuestion(unit: string): Promise<FakeMessage> {
+    this.say(`/start u_${unit}`);
+    let q = await this.question();
+    this.tap(q, 'Saya setuju');
+    q = await this.question();
+    this.tap(q, 0);
+    q = await this.question();
+    this.tap(q, 'Lewati');
+    return this.question();
+  }
+
   say(text: string): void {
     fake.sendText(this.chatId, text);
   }
@@ -196,14 +208,7 @@ describe('Telegram bot against a fake Bot API', () => {
     await newFake();
     await startBot();
     const citizen = new Citizen(5002);
-    citizen.say('/start u_SAMSAT');
-    let q = (await citizen.replies(2)).at(-1)!;
-    citizen.tap(q, 'Saya setuju');
-    q = await citizen.question();
-    citizen.tap(q, 0);
-    q = await citizen.question();
-    citizen.tap(q, 'Lewati');
-    q = await citizen.question();
+    const q = await citizen.toFirstQuestion('SAMSAT');
     expect(q.text).toMatch(/^Pertanyaan 1\/9/);
     // Tap "4" on U1, then Telegram delivers the very same update again (same update_id).
     const data = buttonsOf(q)[3]!.callback_data;
@@ -228,14 +233,7 @@ describe('Telegram bot against a fake Bot API', () => {
     await newFake();
     await startBot();
     const citizen = new Citizen(5003);
-    citizen.say('/start u_DPMPTSP');
-    let q = (await citizen.replies(2)).at(-1)!;
-    citizen.tap(q, 'Saya setuju');
-    q = await citizen.question();
-    citizen.tap(q, 0);
-    q = await citizen.question();
-    citizen.tap(q, 'Lewati');
-    const u1 = await citizen.question();
+    const u1 = await citizen.toFirstQuestion('DPMPTSP');
     const earlier = buttonsOf(u1)[0]!.callback_data;
     // Two taps on U1 arrive together.
     citizen.tap(u1, 2);
@@ -263,14 +261,7 @@ describe('Telegram bot against a fake Bot API', () => {
     citizen.say('/start u_NOSUCHUNIT');
     const notFound = await citizen.replies();
     expect(notFound[0]!.text).toContain('kode unit "NOSUCHUNIT" tidak kami temukan');
-    citizen.say('/start u_BPJSKES');
-    let q = await citizen.question();
-    citizen.tap(q, 'Saya setuju');
-    q = await citizen.question();
-    citizen.tap(q, 0);
-    q = await citizen.question();
-    citizen.tap(q, 'Lewati');
-    const u1 = await citizen.question();
+    const u1 = await citizen.toFirstQuestion('BPJSKES');
 
     citizen.say('pelayanannya bagus sekali');
     let replies = await citizen.replies(2);

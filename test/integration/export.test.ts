@@ -19,19 +19,12 @@ import {
 } from '../../src/scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
 const TZ = 'Asia/Makassar'; // WITA, +08: local midnights are 16:00 UTC the day before
 const NOVEMBER = parsePeriod('2026-11')!;
 
 /** The SPEC's worked example: IKM 82.41, B, Baik. */
-const WORKED = [
-  [4, 3, 3, 2, 4, 4, 4, 3, 3],
-  [3, 3, 2, 1, 3, 4, 4, 3, 2],
-  [4, 4, 3, 4, 4, 3, 4, 4, 3],
-  [2, 3, 3, 4, 3, 3, 3, 2, 3],
-  [3, 2, 2, 4, 3, 4, 4, 3, 3],
-  [4, 4, 4, 4, 4, 4, 4, 4, 4],
-];
 const EXPECTED_NRR = [3.333, 3.167, 2.833, 3.167, 3.5, 3.667, 3.833, 3.167, 3.0];
 
 /** Local wall times (WITA) of the six in-period responses; the first is the period's first minute. */
@@ -80,7 +73,7 @@ let unitC: number;
 let unitD: number;
 let serviceTypeName: string;
 
-function answerColumns(r: number[]) {
+function answerColumns(r: readonly number[]) {
   return { u1: r[0]!, u2: r[1]!, u3: r[2]!, u4: r[3]!, u5: r[4]!, u6: r[5]!, u7: r[6]!, u8: r[7]!, u9: r[8]! };
 }
 
@@ -105,7 +98,7 @@ beforeAll(async () => {
   const base = { questionnaireId: q.id, channel: 'telegram', locale: 'id' };
   await db.response.createMany({
     data: [
-      ...WORKED.map((r, i) => ({
+      ...WORKED_EXAMPLE.map((r, i) => ({
         ...base,
         ...answerColumns(r),
         ...PROFILES[i]!,
@@ -144,7 +137,7 @@ beforeAll(async () => {
         maladmin: {},
       },
       // The worked example again, for the agency with its own thresholds.
-      ...WORKED.map((r, i) => ({
+      ...WORKED_EXAMPLE.map((r, i) => ({
         ...base,
         ...answerColumns(r),
         sessionId: `${SECRET_SESSION}-d-${i}`,
@@ -201,7 +194,7 @@ describe('spreadsheet and CSV export', () => {
     expect(ws.getRow(h).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: h });
 
-    const expected = score(sumsFromAnswers(WORKED))!;
+    const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     expect(expected.ikm).toBe(82.41);
     const a = rowValues(ws, h + 1, SUMMARY_HEADERS.length);
     expect(a).toEqual([
@@ -236,14 +229,14 @@ describe('spreadsheet and CSV export', () => {
   it('each element sheet counts the answers 1-4 per unit, with the total and the NRR', async () => {
     const data = await loadExportData(t.db, { unitIds: [unitA, unitB], period: NOVEMBER, timeZone: TZ });
     const wb = await workbookOf(data);
-    const expected = score(sumsFromAnswers(WORKED))!;
+    const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const h = HEADER_ROWS.element;
     let checked = 0;
     for (const [e, code] of ELEMENT_CODES.entries()) {
       const ws = sheet(wb, code);
       const labels = DEFAULT_QUESTIONNAIRE.elements[e]!.labels.map((l) => l.id);
       expect(headerOf(ws, h)).toEqual(['No', 'Kode unit', 'Nama unit', ...labels.map((l, i) => `${i + 1} (${l})`), 'Jumlah', 'NRR']);
-      const counts = [1, 2, 3, 4].map((v) => WORKED.filter((r) => r[e] === v).length);
+      const counts = [1, 2, 3, 4].map((v) => WORKED_EXAMPLE.filter((r) => r[e] === v).length);
       expect(rowValues(ws, h + 1, 9)).toEqual([1, 'LOKET-A', 'Disdukcapil, Loket "A"', ...counts, 6, roundHalfUp(expected.nrr[e]!, 3)]);
       expect(rowValues(ws, h + 2, 9)).toEqual([2, 'LOKET-B', 'Samsat', 0, 0, 0, 0, 0, null]);
       checked++;
@@ -308,10 +301,10 @@ describe('spreadsheet and CSV export', () => {
       'Kanal',
       'Tanda anomali',
     ]);
-    expect(ws.actualRowCount).toBe(h + WORKED.length);
+    expect(ws.actualRowCount).toBe(h + WORKED_EXAMPLE.length);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: h });
 
-    const rows = WORKED.map((_, i) => rowValues(ws, h + 1 + i, headers.length));
+    const rows = WORKED_EXAMPLE.map((_, i) => rowValues(ws, h + 1 + i, headers.length));
     // Wall time in WITA, stored as a date cell shown as YYYY-MM-DD HH:mm.
     expect((rows[0]![0] as Date).toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect((rows[5]![0] as Date).toISOString()).toBe('2026-11-30T23:59:00.000Z');
@@ -325,7 +318,7 @@ describe('spreadsheet and CSV export', () => {
       '2026-11-30 23:59',
     ]);
     // Answers are numbers, in submission order (ties by id).
-    expect(rows.map((r) => r.slice(3, 12))).toEqual(WORKED);
+    expect(rows.map((r) => r.slice(3, 12))).toEqual(WORKED_EXAMPLE);
     expect(rows[0]!.slice(1, 3)).toEqual(['LOKET-A', serviceTypeName]);
     expect(rows[1]![2]).toBeNull();
     expect(rows[1]!.slice(12, 17)).toEqual(['Ya', 'Tidak', 'Tidak', 'Tidak', 'Ya']);
@@ -367,7 +360,7 @@ describe('spreadsheet and CSV export', () => {
     const records = parse(csv, { bom: true }) as string[][];
     expect(records).toHaveLength(3);
     expect(records[0]).toEqual(SUMMARY_HEADERS);
-    const expected = score(sumsFromAnswers(WORKED))!;
+    const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const a = records[1]!;
     expect(a[2]).toBe('Disdukcapil, Loket "A"');
     expect(a.slice(5, 14).map(Number)).toEqual(expected.nrr.map((n) => roundHalfUp(n, 3)));

@@ -5,6 +5,7 @@ import { unitReport } from '../../src/reports/unit-report.js';
 import { score, sumsFromAnswers } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { ServiceChat, createTestService } from '../support/service.js';
+import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
 let t: TestDatabase;
 let now = new Date('2026-11-23T02:00:00Z');
@@ -128,14 +129,7 @@ describe('survey service on PostgreSQL', () => {
 
   it('the report of a unit reproduces the scoring module on the stored rows', async () => {
     const { service } = createTestService(t.db, { clock });
-    const rows = [
-      [4, 3, 3, 2, 4, 4, 4, 3, 3],
-      [3, 3, 2, 1, 3, 4, 4, 3, 2],
-      [4, 4, 3, 4, 4, 3, 4, 4, 3],
-      [2, 3, 3, 4, 3, 3, 3, 2, 3],
-      [3, 2, 2, 4, 3, 4, 4, 3, 3],
-      [4, 4, 4, 4, 4, 4, 4, 4, 4],
-    ];
+    const rows = WORKED_EXAMPLE;
     for (const [i, answers] of rows.entries()) {
       await new ServiceChat(service, `2000${i}`).completeSurvey('DPMPTSP', answers);
     }

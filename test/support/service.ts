@@ -66,7 +66,7 @@ export class ServiceChat {
     return this.tap(1);
   }
 
-  async completeSurvey(unit: string, answers: number[], suggestion: string | null = null) {
+  async completeSurvey(unit: string, answers: readonly number[], suggestion: string | null = null) {
     await this.toFirstQuestion(unit);
     for (const a of answers) await this.tap(a - 1);
     while (this.last?.state.step.kind === 'maladmin') await this.tap(1);

@@ -15,15 +15,8 @@ import {
   zonaOf,
   type ElementSums,
 } from '../../src/scoring/index.js';
+import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
-const WORKED_EXAMPLE = [
-  [4, 3, 3, 2, 4, 4, 4, 3, 3],
-  [3, 3, 2, 1, 3, 4, 4, 3, 2],
-  [4, 4, 3, 4, 4, 3, 4, 4, 3],
-  [2, 3, 3, 4, 3, 3, 3, 2, 3],
-  [3, 2, 2, 4, 3, 4, 4, 3, 3],
-  [4, 4, 4, 4, 4, 4, 4, 4, 4],
-];
 
 /** Sums for `count` responses whose answers add up to `total`, spread over the nine elements. */
 function sumsWithTotal(count: number, total: number): ElementSums {
