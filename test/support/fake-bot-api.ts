@@ -27,6 +27,8 @@ export interface FakeMessage {
   text?: string;
   caption?: string;
   reply_markup?: unknown;
+  /** Telegram's photo sizes of a sendPhoto, with the file_id a later send may reuse. */
+  photo?: { file_id: string; file_unique_id: string; width: number; height: number }[];
   /** Uploaded files by field name (sendPhoto, sendDocument). */
   files?: Record<string, { filename: string; contentType: string; bytes: Buffer }>;
   /** Earlier texts, oldest first, each time editMessageText changed the message. */
@@ -73,6 +75,8 @@ class ApiError extends Error {
 
 export class FakeBotApi {
   readonly token: string;
+  private uploads = 0;
+  private readonly fileIds = new Set<string>();
   readonly botUsername: string;
   readonly botId = 7_000_000_001;
   readonly calls: FakeCall[] = [];
@@ -487,8 +491,17 @@ export class FakeBotApi {
         else if (typeof file !== 'string' || file === '') throw new ApiError(400, `Bad Request: there is no ${field} in the request`);
         validateMarkup(params.reply_markup);
         this.rateLimit(chatId!);
+        // As Telegram: an uploaded photo gets a file_id that later sends may use instead of bytes.
+        let photo: FakeMessage['photo'];
+        if (method === 'sendPhoto') {
+          const fileId = isUpload(file) ? `fake-file-${++this.uploads}` : String(file);
+          if (!isUpload(file) && !this.fileIds.has(fileId)) throw new ApiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
+          this.fileIds.add(fileId);
+          photo = [{ file_id: fileId, file_unique_id: `u-${fileId}`, width: 1000, height: 560 }];
+        }
         return this.storeMessage(chatId!, method, {
           ...(caption !== undefined ? { caption } : {}),
+          ...(photo ? { photo } : {}),
           files,
           ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
         });
