@@ -1,5 +1,8 @@
 // `npm run bench [-- --citizens 500 --think-ms 2000]`: the inbound figures (paced citizens, then
-// capacity with no think time), each beside a bare telegraf bot, and the cold-start ratio.
+// capacity with no think time), each beside a bare telegraf bot, and the cold-start ratio; then
+// the officials' side: a 10,000-message broadcast through the outbox against a rate-limited fake
+// Bot API, and the weekly summary query on 100,000 and 1,000,000 responses beside a hand-written
+// GROUP BY. `--only inbound,cold-start,broadcast,summary` runs some of them.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +17,25 @@ const { values } = parseArgs({
     'think-ms': { type: 'string', default: '2000' },
     'skip-capacity': { type: 'boolean', default: false },
     'skip-cold-start': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'broadcast-messages': { type: 'string', default: '10000' },
+    'broadcast-limit': { type: 'string', default: '300' },
   },
 });
+const PARTS = ['inbound', 'cold-start', 'broadcast', 'summary'] as const;
+const only = values.only ? values.only.split(',').map((p) => p.trim()) : [...PARTS];
+const unknownPart = only.find((p) => !(PARTS as readonly string[]).includes(p));
+if (unknownPart) {
+  console.error(`--only takes ${PARTS.join(', ')}; got "${unknownPart}"`);
+  process.exit(2);
+}
+const runs = (part: (typeof PARTS)[number]) => only.includes(part);
+const broadcastMessages = Number(values['broadcast-messages']);
+const broadcastLimit = Number(values['broadcast-limit']);
+if (!Number.isInteger(broadcastMessages) || broadcastMessages < 1 || !Number.isInteger(broadcastLimit) || broadcastLimit < 1) {
+  console.error('--broadcast-messages and --broadcast-limit must be positive integers');
+  process.exit(2);
+}
 const citizens = Number(values.citizens);
 const thinkMs = Number(values['think-ms']);
 if (!Number.isInteger(citizens) || citizens < 1) {
@@ -42,6 +62,24 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-bench-'));
 await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'bench' });
 try {
+  if (runs('inbound')) await inbound();
+  if (runs('cold-start') && !values['skip-cold-start']) await coldStart();
+  if (runs('broadcast')) {
+    console.log('');
+    const { runBroadcastBench } = await import('./broadcast.js');
+    await runBroadcastBench(pg.url, { messages: broadcastMessages, limit: broadcastLimit });
+  }
+  if (runs('summary')) {
+    console.log('');
+    const { runSummaryQueryBench } = await import('./summary-query.js');
+    await runSummaryQueryBench(pg.url);
+  }
+} finally {
+  await pg.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+async function inbound(): Promise<void> {
   console.log(
     `# Inbound: ${citizens} citizens × ${SURVEY_UPDATES} updates, think time ${thinkMs} ms ±50 %; ` +
       'bot = src/main.ts in its own process (telegraf long polling) + fake Bot API + embedded PostgreSQL',
@@ -64,8 +102,10 @@ try {
     print('bare telegraf bot', bareMax);
     console.log(`ratio of updates/s to the bare bot at capacity: ${fmt(oursMax.updatesPerSecond / bareMax.updatesPerSecond, 2)}`);
   }
+}
 
-  if (!values['skip-cold-start']) {
+async function coldStart(): Promise<void> {
+  {
     console.log('');
     const rounds = 3;
     console.log(`# Cold start: fresh data directory to first prompt answered (median of ${rounds}, alternating)`);
@@ -82,9 +122,6 @@ try {
     console.log(`npm start to first prompt                ${fmt(ourMs, 0)} ms (runs: ${ourRuns.map((x) => fmt(x, 0)).join(', ')})`);
     console.log(`ratio                                    ${fmt(ourMs / bareMs, 2)} (aim ≤ 1.5)`);
   }
-} finally {
-  await pg.stop();
-  await fs.rm(dir, { recursive: true, force: true });
 }
 
 async function countResponses(url: string): Promise<number> {

@@ -23,19 +23,39 @@ const earlyLaunch = early === undefined ? undefined : launchEmbeddedPostgres({ d
 earlyLaunch?.catch(() => {});
 
 async function runTelegram(config: Config, telegram: NonNullable<Config['telegram']>, log: Logger, embedded: Embedded): Promise<number> {
-  const [{ createApp }, { TelegramChannel }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }] = await Promise.all([
-    import('./app.js'),
-    import('./channels/telegram/channel.js'),
-    import('./db/seed.js'),
-    import('./i18n/index.js'),
-    import('./jobs/maintenance.js'),
-    import('./admin/commands.js'),
-  ]);
+  const [{ createApp }, { TelegramChannel }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }, { Scheduler }, outbox] =
+    await Promise.all([
+      import('./app.js'),
+      import('./channels/telegram/channel.js'),
+      import('./db/seed.js'),
+      import('./i18n/index.js'),
+      import('./jobs/maintenance.js'),
+      import('./admin/commands.js'),
+      import('./jobs/scheduler.js'),
+      import('./outbox/index.js'),
+    ]);
   const app = await createApp(config, log, { embedded, prepare: config.seedDemo === 'true' ? seedDemo : undefined });
   if ((await app.database.db.serviceUnit.count({ where: { active: true } })) === 0) {
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
-  const stopMaintenance = scheduleMaintenance(app.database.db, config.retentionDays, log);
+  const stopMaintenance = scheduleMaintenance(app.database.db, { days: config.retentionDays, outboxDays: config.outbox.retentionDays }, log);
+  // Officials' messages: jobs write them to the outbox, one sender per deployment (a lease) delivers.
+  const sender = new outbox.OutboxSender({
+    db: app.database.db,
+    transports: { telegram: new outbox.TelegramTransport({ token: telegram.token, apiRoot: telegram.apiRoot }) },
+    limits: {
+      telegram: {
+        globalPerSecond: config.outbox.telegram.perSecond,
+        perChatPerSecond: 1 / config.outbox.telegram.perChatSeconds,
+        groupPerMinute: config.outbox.telegram.groupPerMinute,
+      },
+    },
+    maxAttempts: config.outbox.maxAttempts,
+    log,
+  });
+  const scheduler = config.schedulerEnabled
+    ? new Scheduler({ db: app.database.db, t: translate, log, catchUpMs: config.catchUpHours * 3_600_000, onQueued: () => sender.wake() })
+    : undefined;
   let botUsername: string | undefined = config.telegramBotUsername;
   const staff = new StaffCommands({
     db: app.database.db,
@@ -66,7 +86,8 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
   const shutdown = (reason: string) => {
     shuttingDown ??= (async () => {
       log.info({ reason }, 'shutting down');
-      await channel.stop(config.shutdownTimeoutSeconds * 1000);
+      await scheduler?.stop();
+      await Promise.all([channel.stop(config.shutdownTimeoutSeconds * 1000), sender.stop(config.shutdownTimeoutSeconds * 1000)]);
       await stopMaintenance();
       await app.close();
       log.info('stopped');
@@ -78,6 +99,9 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
   try {
     await channel.start();
     botUsername ??= channel.bot.botInfo?.username;
+    await sender.start();
+    // The first sweep (missed runs) may render charts: the bot already answers meanwhile.
+    scheduler?.start().catch((error: unknown) => log.error({ err: error }, 'scheduler failed to start'));
     await channel.done();
   } catch (error) {
     log.fatal({ err: error }, 'Telegram channel failed');

@@ -8,9 +8,13 @@ import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
 import { exportCsv, exportXlsx, loadExportData } from '../reports/export.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
+import { nextFire } from '../jobs/cron.js';
+import { REMINDER_KINDS, reportPeriodKind } from '../jobs/reminders.js';
 import {
   describePeriod,
   ELEMENT_CODES,
+  formatDateId,
+  formatDateTimeId,
   localDateString,
   type Period,
   parsePeriodWords,
@@ -20,6 +24,7 @@ import {
   roundHalfUp,
   score,
   weakestElements,
+  zonedTimeUtc,
 } from '../scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
 import { type Locale, type Translate, UNIT_CODE_PATTERN } from '../survey/types.js';
@@ -87,7 +92,7 @@ export interface TrendInput {
   series: { label: string; points: { period: string; ikm: number | null }[] }[];
 }
 
-const OFFICIAL_COMMANDS = ['skor', 'unsur', 'zona', 'tren', 'saran', 'maladmin', 'unduh'] as const;
+const OFFICIAL_COMMANDS = ['skor', 'unsur', 'zona', 'tren', 'saran', 'maladmin', 'unduh', 'tindaklanjut', 'langganan', 'berhenti', 'lanjut'] as const;
 const ADMIN_COMMANDS = ['undang', 'pengguna', 'cabut', 'unit'] as const;
 const PAGE_SIZE = 10;
 /** Telegram's limit is 4096 characters; stay under it with room for a page marker. */
@@ -120,6 +125,10 @@ export class StaffCommands {
       saran: { level: 'official', run: (c) => this.saran(c) },
       maladmin: { level: 'official', run: (c) => this.maladmin(c) },
       unduh: { level: 'official', run: (c) => this.unduh(c) },
+      tindaklanjut: { level: 'official', run: (c) => this.tindaklanjut(c) },
+      langganan: { level: 'official', run: (c) => this.langganan(c) },
+      berhenti: { level: 'official', run: (c) => this.pause(c, true) },
+      lanjut: { level: 'official', run: (c) => this.pause(c, false) },
       undang: { level: 'admin', run: (c) => this.undang(c) },
       pengguna: { level: 'admin', run: (c) => this.pengguna(c) },
       cabut: { level: 'admin', run: (c) => this.cabut(c) },
@@ -145,6 +154,8 @@ export class StaffCommands {
     if (!staff) return null;
     const scope = await scopeOf(db, staff);
     if (command.level === 'admin' && !isAdmin(scope)) return null;
+    // Writing to the bot again undoes an earlier refusal (Telegram 403): deliveries resume.
+    await db.staffUser.updateMany({ where: { id: staff.userId, blockedAt: { not: null } }, data: { blockedAt: null } });
     const ctx: Context = { req, staff, scope, t, now };
     try {
       const reply = await command.run(ctx);
@@ -397,6 +408,107 @@ export class StaffCommands {
     const filename = `skm-${period.label}.${csv ? 'csv' : 'xlsx'}`;
     const content = csv ? Buffer.from(exportCsv(data), 'utf8') : await exportXlsx(data);
     return { messages: [], document: { filename, content, caption: c.t('staff.unduh.caption', { period: describePeriod(period, c.req.locale) }) } };
+  }
+
+  // ---- subscriptions and follow-up plans --------------------------------------------------
+
+  private async langganan(c: Context): Promise<StaffReply> {
+    const { db } = this.options;
+    const roles = await db.staffRole.findMany({
+      where: { userId: c.staff.userId, revokedAt: null },
+      include: { agency: true, unit: { include: { agency: true } } },
+      orderBy: { id: 'asc' },
+    });
+    const lines = [c.t('staff.langganan.head')];
+    const agencies = new Map<number, (typeof roles)[number]['agency'] & {}>();
+    for (const r of roles) {
+      const agency = r.agency ?? r.unit?.agency ?? null;
+      const where = r.unit ? `${r.unit.name} (${r.unit.code})` : agency ? `${agency.name} (${agency.code})` : c.t('staff.pengguna.all');
+      lines.push(`• ${c.t(`staff.roles.${r.role}`)} – ${where}`);
+      if (agency && r.role !== 'super_admin') agencies.set(agency.id, agency);
+    }
+    if (agencies.size === 0) {
+      lines.push('', c.t('staff.langganan.none'));
+      return { messages: [lines.join('\n')] };
+    }
+    for (const agency of agencies.values()) {
+      const next = nextFire(agency.summaryCron, agency.timeZone, c.now);
+      const enabled = agency.reminders.filter((k) => (REMINDER_KINDS as readonly string[]).includes(k));
+      lines.push(
+        '',
+        c.t('staff.langganan.summary', {
+          agency: agency.name,
+          next: next ? formatDateTimeId(next, agency.timeZone, c.req.locale) : '-',
+        }),
+        c.t('staff.langganan.reminders', {
+          list: enabled.length > 0 ? enabled.map((k) => c.t(`staff.langganan.kinds.${k}`)).join('; ') : c.t('staff.langganan.noReminders'),
+        }),
+      );
+    }
+    const paused = roles.some((r) => r.paused);
+    lines.push('', c.t(paused ? 'staff.langganan.paused' : 'staff.langganan.active'));
+    return { messages: [lines.join('\n')] };
+  }
+
+  /** /berhenti and /lanjut: pause or resume every summary and reminder for this person. */
+  private async pause(c: Context, paused: boolean): Promise<StaffReply> {
+    const { db } = this.options;
+    const changed = await db.staffRole.updateMany({ where: { userId: c.staff.userId, revokedAt: null, paused: !paused }, data: { paused } });
+    if (changed.count > 0) await audit(db, `staff:${c.staff.userId}`, paused ? 'subscription.pause' : 'subscription.resume', `user#${c.staff.userId}`);
+    const key = paused ? (changed.count > 0 ? 'pausedNow' : 'alreadyPaused') : changed.count > 0 ? 'resumed' : 'alreadyActive';
+    return { messages: [c.t(`staff.langganan.${key}`)] };
+  }
+
+  /**
+   * /tindaklanjut <UNIT> [<n> hari | <YYYY-MM-DD>] <plan>: records a follow-up plan (due in the
+   * agency's default days unless given); /tindaklanjut <UNIT> shows the open plans;
+   * /tindaklanjut <UNIT> selesai marks the newest open plan done.
+   */
+  private async tindaklanjut(c: Context): Promise<StaffReply> {
+    const { db } = this.options;
+    const text = c.req.arg.trim();
+    const [codeWord, ...restWords] = text.split(/\s+/);
+    if (!codeWord || !UNIT_CODE_PATTERN.test(codeWord.toUpperCase())) throw new Reply(c.t('staff.tindaklanjut.usage'));
+    const unit = await this.unitInScope(c, codeWord);
+    const tz = unit.agency.timeZone;
+    const open = await db.followUp.findMany({ where: { unitId: unit.id, doneAt: null }, orderBy: { id: 'desc' } });
+    let rest = restWords.join(' ').trim();
+    if (rest === '') {
+      if (open.length === 0) return { messages: [c.t('staff.tindaklanjut.none', { unit: unit.name, code: unit.code })] };
+      const lines = [c.t('staff.tindaklanjut.openHead', { unit: unit.name, n: open.length })];
+      for (const p of open) lines.push(`• ${c.t('staff.tindaklanjut.due', { due: formatDateId(p.dueAt, tz, c.req.locale) })}: ${p.plan}`);
+      return { messages: [lines.join('\n')] };
+    }
+    if (/^(selesai|done)$/i.test(rest)) {
+      const latest = open[0];
+      if (!latest) return { messages: [c.t('staff.tindaklanjut.none', { unit: unit.name, code: unit.code })] };
+      await db.followUp.update({ where: { id: latest.id }, data: { doneAt: c.now, doneById: c.staff.userId } });
+      await audit(db, `staff:${c.staff.userId}`, 'followup.done', `unit ${unit.code}`, { followUp: latest.id });
+      return { messages: [c.t('staff.tindaklanjut.done', { unit: unit.name })] };
+    }
+    let dueAt = new Date(c.now.getTime() + unit.agency.followUpDays * 86_400_000);
+    const days = /^(\d{1,3})\s*(hari|days?)\b\s*[:,-]?\s*/i.exec(rest);
+    const date = /^(\d{4})-(\d{2})-(\d{2})\b\s*[:,-]?\s*/.exec(rest);
+    if (days) {
+      const n = Number(days[1]);
+      if (n < 1 || n > 365) throw new Reply(c.t('staff.tindaklanjut.badDue'));
+      dueAt = new Date(c.now.getTime() + n * 86_400_000);
+      rest = rest.slice(days[0].length);
+    } else if (date) {
+      const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
+      const end = zonedTimeUtc(y, m, d, 23, 59, tz);
+      const valid = m >= 1 && m <= 12 && d >= 1 && d <= 31 && localDateString(end, tz) === date[0]!.trim().slice(0, 10);
+      if (!valid || end <= c.now || end.getTime() - c.now.getTime() > 366 * 86_400_000) throw new Reply(c.t('staff.tindaklanjut.badDue'));
+      dueAt = end;
+      rest = rest.slice(date[0].length);
+    }
+    const plan = rest.trim();
+    if (plan.length < 5) throw new Reply(c.t('staff.tindaklanjut.usage'));
+    if (plan.length > 1000) throw new Reply(c.t('staff.tindaklanjut.tooLong', { max: 1000 }));
+    const period = periodOf(reportPeriodKind(unit.agency), c.now, tz);
+    const created = await db.followUp.create({ data: { unitId: unit.id, period: period.label, plan, dueAt, createdById: c.staff.userId, createdAt: c.now } });
+    await audit(db, `staff:${c.staff.userId}`, 'followup.create', `unit ${unit.code}`, { followUp: created.id, dueAt: dueAt.toISOString() });
+    return { messages: [c.t('staff.tindaklanjut.saved', { unit: unit.name, due: formatDateId(dueAt, tz, c.req.locale), code: unit.code })] };
   }
 
   // ---- admins ---------------------------------------------------------------------------

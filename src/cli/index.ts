@@ -1,26 +1,14 @@
 // `skm` (also `npm run skm -- ...`): the operator's command line. Bad arguments print a clear
 // message and exit with code 2; a failure at run time exits with 1.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { audit, grantRole } from '../admin/staff.js';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { type Database, openDatabase, seedDemo } from '../db/index.js';
-import { createLogger } from '../log.js';
+import { seedDemo } from '../db/index.js';
+import { UsageError, parseOptions, withDatabase } from './common.js';
+import { runOperations } from './operations.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriod } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
-
-function parseOptions<T extends Record<string, { type: 'string' }>>(args: string[], options: T): { [K in keyof T]?: string | undefined } {
-  try {
-    return parseArgs({ args, options, allowPositionals: false }).values as { [K in keyof T]?: string | undefined };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 const USAGE = `Usage: skm <command>
 
@@ -31,6 +19,18 @@ const USAGE = `Usage: skm <command>
                                                       A4 PDF posters (one page per unit) and QR PNGs
   skm admin grant --telegram <user id> --agency <CODE> [--role agency_admin|agency_official|super_admin]
                                                       give a Telegram user a role (the first admin)
+  skm invite create --role unit_official|agency_official|agency_admin --unit <CODE>|--agency <CODE> [--days 7]
+                                                      a one-time invitation code and its deep link
+  skm agency show [<CODE>]                            an agency's schedule and reminder settings
+  skm agency set <CODE> [--summary-cron "0 8 * * 1"] [--check-cron "0 9 * * *"] [--time-zone Asia/Makassar]
+                 [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]
+                 [--follow-up-days 30] [--follow-up-warn-days 3]
+  skm job list                                        scheduled jobs with their last and next runs
+  skm job run weekly-summary|daily-check|maladmin-alerts [--agency <CODE>] [--at <ISO time>] [--force]
+                                                      run a job now (once per period; --force sends again)
+  skm outbox [--status pending,failed,unknown,...] [--limit 50]
+                                                      messages waiting, failed or interrupted
+  skm outbox retry <id>...|--failed|--unknown         send failed or interrupted messages again
   skm report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx] [--out <file>]
                                                       a unit's IKM, or an agency's summary (csv/xlsx)
 PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026
@@ -39,17 +39,6 @@ Without DATABASE_URL the embedded PostgreSQL in SKM_DATA_DIR is used.`;
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
-}
-
-async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel ?? 'warn');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, log });
-  try {
-    return await run(database);
-  } finally {
-    await database.close();
-  }
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -195,6 +184,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return 0;
     }
+    const handled = await runOperations(command, sub, rest, io);
+    if (handled !== null) return handled;
     throw new UsageError(`Unknown command: ${[command, sub].filter(Boolean).join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ReportError) {

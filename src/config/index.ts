@@ -77,6 +77,24 @@ const schema = z
     RETENTION_DAYS: int(1, 3650, 365),
     SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
     SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 20),
+    SCHEDULER_ENABLED: bool(true),
+    JOB_CATCH_UP_HOURS: int(0, 24 * 7, 48),
+    OUTBOX_TELEGRAM_PER_SECOND: int(1, 1000, 30),
+    OUTBOX_TELEGRAM_PER_CHAT_SECONDS: int(1, 60, 1),
+    OUTBOX_TELEGRAM_GROUP_PER_MINUTE: int(1, 600, 20),
+    OUTBOX_MAX_ATTEMPTS: int(1, 50, 8),
+    OUTBOX_RETENTION_DAYS: int(1, 3650, 90),
+    WHATSAPP_ENABLED: bool(false),
+    WHATSAPP_NUMBER: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .transform((v) => v.replace(/[\s+-]/g, ''))
+        .pipe(z.string().regex(/^[1-9]\d{7,14}$/, 'must be the WhatsApp number in international form, e.g. 6281234567890'))
+        .optional(),
+    ),
+    WHATSAPP_OUTBOX_PER_MINUTE: int(1, 600, 20),
+    WHATSAPP_OUTBOX_PER_CHAT_PER_MINUTE: int(1, 60, 5),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -123,6 +141,17 @@ export interface Config {
   retentionDays: number;
   seedDemo: 'auto' | 'true' | 'false';
   shutdownTimeoutSeconds: number;
+  /** Run the schedule (summaries, reminders) in this process; several instances may (runs happen once). */
+  schedulerEnabled: boolean;
+  catchUpHours: number;
+  outbox: {
+    telegram: { perSecond: number; perChatSeconds: number; groupPerMinute: number };
+    whatsapp: { perMinute: number; perChatPerMinute: number };
+    maxAttempts: number;
+    retentionDays: number;
+  };
+  /** WhatsApp through Baileys (a linked WhatsApp account): `skm whatsapp link` pairs it. */
+  whatsapp: { enabled: boolean; number: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -163,5 +192,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.RETENTION_DAYS,
     seedDemo: e.SEED_DEMO,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    schedulerEnabled: e.SCHEDULER_ENABLED,
+    catchUpHours: e.JOB_CATCH_UP_HOURS,
+    outbox: {
+      telegram: {
+        perSecond: e.OUTBOX_TELEGRAM_PER_SECOND,
+        perChatSeconds: e.OUTBOX_TELEGRAM_PER_CHAT_SECONDS,
+        groupPerMinute: e.OUTBOX_TELEGRAM_GROUP_PER_MINUTE,
+      },
+      whatsapp: { perMinute: e.WHATSAPP_OUTBOX_PER_MINUTE, perChatPerMinute: e.WHATSAPP_OUTBOX_PER_CHAT_PER_MINUTE },
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
+    },
+    whatsapp: { enabled: e.WHATSAPP_ENABLED, number: e.WHATSAPP_NUMBER },
   };
 }

@@ -1,6 +1,7 @@
 // Housekeeping that privacy and exactly-once rely on: forget processed update ids after 48 h,
 // drop unfinished surveys once expired (partial answers are never kept), and after the retention
-// period unlink responses from chat identities and delete idle conversations.
+// period unlink responses from chat identities and delete idle conversations; delete delivered
+// outbox messages (and images no message uses any more) after the outbox retention period.
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 
@@ -9,11 +10,12 @@ export interface MaintenanceResult {
   expiredDrafts: number;
   unlinkedResponses: number;
   deletedConversations: number;
+  deletedOutbox: number;
 }
 
 export const PROCESSED_UPDATE_RETENTION_HOURS = 48;
 
-export async function runMaintenance(db: Db, now: Date, retentionDays: number): Promise<MaintenanceResult> {
+export async function runMaintenance(db: Db, now: Date, retentionDays: number, outboxRetentionDays = 90): Promise<MaintenanceResult> {
   const updatesBefore = new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_HOURS * 3_600_000);
   const retentionBefore = new Date(now.getTime() - retentionDays * 86_400_000);
   const processedUpdates = await db.$executeRaw`DELETE FROM "ProcessedUpdate" WHERE "processedAt" < ${updatesBefore}`;
@@ -27,15 +29,27 @@ export async function runMaintenance(db: Db, now: Date, retentionDays: number): 
     UPDATE "Response" SET "respondentKey" = NULL WHERE "respondentKey" IS NOT NULL AND "submittedAt" < ${retentionBefore}`;
   const deletedConversations = await db.$executeRaw`
     DELETE FROM "Conversation" WHERE "updatedAt" < ${retentionBefore} AND "expiresAt" IS NULL`;
-  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations };
+  // Only finished messages go: pending, failed and interrupted ones stay for the operator.
+  const outboxBefore = new Date(now.getTime() - outboxRetentionDays * 86_400_000);
+  const deletedOutbox = await db.$executeRaw`
+    DELETE FROM "OutboxMessage" WHERE status IN ('sent', 'cancelled') AND "createdAt" < ${outboxBefore}`;
+  if (deletedOutbox > 0) {
+    await db.$executeRaw`DELETE FROM "OutboxFile" f WHERE NOT EXISTS (SELECT 1 FROM "OutboxMessage" m WHERE m."fileId" = f.id)`;
+  }
+  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox };
 }
 
 /** Runs maintenance now and every `intervalMs`; returns a stop function. Failures are logged and retried next time. */
-export function scheduleMaintenance(db: Db, retentionDays: number, log: Logger, intervalMs = 15 * 60_000): () => Promise<void> {
+export function scheduleMaintenance(
+  db: Db,
+  retention: { days: number; outboxDays: number },
+  log: Logger,
+  intervalMs = 15 * 60_000,
+): () => Promise<void> {
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return;
-    running = runMaintenance(db, new Date(), retentionDays)
+    running = runMaintenance(db, new Date(), retention.days, retention.outboxDays)
       .then((result) => {
         if (Object.values(result).some((n) => n > 0)) log.info(result, 'maintenance done');
       })

@@ -72,7 +72,7 @@ export async function unitReport(db: Db, unitCode: string, periodText: string): 
 }
 
 export type UnitWithAgency = NonNullable<Awaited<ReturnType<Db['serviceUnit']['findFirst']>>> & {
-  agency: Parameters<typeof scoreConfigOf>[0] & { code: string; name: string; timeZone: string };
+  agency: Parameters<typeof scoreConfigOf>[0] & { code: string; name: string; timeZone: string; followUpDays: number; reportPeriod: string };
 };
 
 /** The report of a unit already looked up (and authorised) for a parsed period. */

@@ -34,6 +34,24 @@ describe('skm command line', () => {
       [['report', '--unit', 'DUK CAPIL!', '--period', '2026-11'], /not a unit code/],
       [['report', '--bogus'], /bogus/],
       [['db', 'migrate', 'now'], /Unexpected argument/],
+      [['invite', 'create', '--role', 'bupati', '--agency', 'X'], /unknown --role/],
+      [['invite', 'create', '--role', 'unit_official', '--agency', 'X'], /needs --unit/],
+      [['invite', 'create', '--role', 'agency_admin'], /needs --agency/],
+      [['invite', 'create', '--role', 'agency_admin', '--agency', 'X', '--days', '0'], /--days must be/],
+      [['job', 'run'], /Name a job/],
+      [['job', 'run', 'laundry'], /Name a job/],
+      [['job', 'run', 'weekly-summary', '--at', '2026-11-23'], /ISO time with its offset/],
+      [['job', 'run', 'weekly-summary', '--at', 'yesterday'], /ISO time with its offset/],
+      [['job', 'list', 'now'], /Unexpected argument/],
+      [['agency', 'set', 'X', '--summary-cron', '0 8 * *'], /five fields/],
+      [['agency', 'set', 'X', '--check-cron', '0 25 * * *'], /25/],
+      [['agency', 'set', 'X', '--time-zone', 'Asia/Bandung'], /not an IANA time zone/],
+      [['agency', 'set', 'X', '--reminders', 'zone,weather'], /Unknown reminder "weather"/],
+      [['agency', 'set', 'X', '--report-period', 'week'], /--report-period must be/],
+      [['agency', 'set', 'X'], /Nothing to change/],
+      [['outbox', 'retry'], /Give message ids/],
+      [['outbox', 'retry', 'abc'], /not a message id/],
+      [['outbox', 'retry', '--failed', '--unknown'], /Give message ids/],
     ];
     for (const [argv, message] of cases) {
       const c = capture();
@@ -138,5 +156,49 @@ describe('skm command line', () => {
     const csv = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-BPP', '--period', '2026-11', '--format', 'csv'], { env });
     expect(csv.code).toBe(0);
     expect(csv.stdout).toContain('BPP-DUKCAPIL');
+  }, 120_000);
+
+  it('runs a job once per period, lists jobs and the outbox, and changes an agency schedule', async () => {
+    const db = await createEmptyDatabase('skm_cli_jobs');
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
+    try {
+      expect((await runTs('src/cli/index.ts', ['seed', 'demo'], { env })).code).toBe(0);
+      const invite = await runTs('src/cli/index.ts', ['invite', 'create', '--role', 'agency', '--agency', 'mpp-demo', '--days', '3'], { env });
+      expect(invite.code).toBe(0);
+      expect(invite.stdout).toMatch(/Invitation for agency_official of Mal Pelayanan Publik Kota Demo \(MPP-DEMO\)/);
+      const code = /code: ([A-Z0-9]{10})/.exec(invite.stdout)![1]!;
+      // Redeemed in the chat, as an official would; then the job has a recipient.
+      const client = createDb(db.url, 1);
+      const { redeemInvitation } = await import('../../src/admin/staff.js');
+      expect((await redeemInvitation(client, { channel: 'telegram', externalId: '8801' }, code)).ok).toBe(true);
+      await client.$disconnect();
+
+      const at = ['--at', '2026-11-23T08:00+07:00'];
+      const first = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', ...at], { env });
+      expect(first.stdout).toMatch(/weekly-summary:MPP-DEMO:2026-W47: done, [1-9]\d* message\(s\) queued/);
+      const again = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', '--agency', 'MPP-DEMO', ...at], { env });
+      expect(again.stdout).toContain('already ran for this period');
+      const forced = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', ...at, '--force'], { env });
+      expect(forced.stdout).toMatch(/#force-.*: done/);
+
+      const list = await runTs('src/cli/index.ts', ['job', 'list'], { env });
+      expect(list.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+0 8 \* \* 1 \(Asia\/Jakarta\)\s+\S+ cli-force/);
+      expect(list.stdout).toMatch(/daily-check\s+MPP-DEMO\s+0 9 \* \* \* \(Asia\/Jakarta\)\s+never/);
+      const outbox = await runTs('src/cli/index.ts', ['outbox', '--status', 'pending'], { env });
+      expect(outbox.stdout).toMatch(/Outbox: \d+ pending/);
+      expect(outbox.stdout).not.toContain('8801');
+
+      const set = await runTs('src/cli/index.ts', ['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'Asia/Jayapura', '--reminders', 'none'], { env });
+      expect(set.code).toBe(0);
+      expect(set.stdout).toContain('weekly summary    30 7 * * 1');
+      expect(set.stdout).toContain('reminders         none');
+      const listed = await runTs('src/cli/index.ts', ['job', 'list'], { env });
+      expect(listed.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+30 7 \* \* 1 \(Asia\/Jayapura\).*Monday, \d+ \w+ \d{4} at 07:30 WIT/);
+      const unknown = await runTs('src/cli/index.ts', ['agency', 'set', 'NOPE', '--reminders', 'none'], { env });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('Agency "NOPE" does not exist');
+    } finally {
+      await db.drop();
+    }
   }, 120_000);
 });

@@ -243,3 +243,67 @@ describe('officials’ chat commands', () => {
     expect(text).not.toContain('RSUD');
   });
 });
+
+describe('subscriptions and follow-up plans', () => {
+  it('/langganan shows what the official receives; /berhenti and /lanjut pause and resume it', async () => {
+    const shown = await textOf(UNIT_OFFICIAL, '/langganan');
+    expect(shown).toContain('pejabat unit – Disdukcapil (DUKCAPIL)');
+    // The next weekly summary: Monday 30 November 08:00 WIB (NOW is Monday 23 November 09:00).
+    expect(shown).toContain('Senin, 30 November 2026 pukul 08.00 WIB');
+    expect(shown).toContain('laporan maladministrasi');
+    expect(shown).toContain('Status: aktif');
+    expect(await textOf(UNIT_OFFICIAL, '/berhenti')).toContain('dijeda');
+    expect(await t.db.staffRole.count({ where: { user: { externalId: String(UNIT_OFFICIAL) }, paused: true } })).toBe(1);
+    expect(await textOf(UNIT_OFFICIAL, '/berhenti')).toContain('sudah dijeda');
+    expect(await textOf(UNIT_OFFICIAL, '/langganan')).toContain('Status: dijeda');
+    // Paused officials still use their commands.
+    expect(await textOf(UNIT_OFFICIAL, '/skor')).toContain('IKM');
+    expect(await textOf(UNIT_OFFICIAL, '/lanjut')).toContain('kembali dikirim');
+    expect(await t.db.staffRole.count({ where: { user: { externalId: String(UNIT_OFFICIAL) }, paused: true } })).toBe(0);
+    expect(await textOf(CITIZEN, '/berhenti')).toContain('perintah /berhenti tidak dikenal');
+  });
+
+  it('a staff member who blocked the bot and writes again receives deliveries again', async () => {
+    await t.db.staffUser.updateMany({ where: { externalId: String(UNIT_OFFICIAL) }, data: { blockedAt: new Date() } });
+    await textOf(UNIT_OFFICIAL, '/langganan');
+    expect((await t.db.staffUser.findFirstOrThrow({ where: { externalId: String(UNIT_OFFICIAL) } })).blockedAt).toBeNull();
+  });
+
+  it('/tindaklanjut records a plan with a due date, lists open plans and marks them done', async () => {
+    expect(await textOf(UNIT_OFFICIAL, '/tindaklanjut DUKCAPIL')).toContain('Belum ada rencana tindak lanjut');
+    const saved = await textOf(UNIT_OFFICIAL, '/tindaklanjut DUKCAPIL Tambah dua petugas loket pada jam sibuk');
+    // Default 30 days from Monday 23 November 09:00 WIB.
+    expect(saved).toContain('Rabu, 23 Desember 2026');
+    const custom = await textOf(UNIT_OFFICIAL, '/tindaklanjut DUKCAPIL 14 hari: perbaiki papan antrean');
+    expect(custom).toContain('Senin, 7 Desember 2026');
+    const dated = await textOf(UNIT_OFFICIAL, '/tindaklanjut dukcapil 2026-12-31 ruang tunggu ber-AC');
+    expect(dated).toContain('Kamis, 31 Desember 2026');
+    const plans = await t.db.followUp.findMany({ orderBy: { id: 'asc' } });
+    expect(plans.map((p) => [p.plan, p.period])).toEqual([
+      ['Tambah dua petugas loket pada jam sibuk', '2026-11'],
+      ['perbaiki papan antrean', '2026-11'],
+      ['ruang tunggu ber-AC', '2026-11'],
+    ]);
+    expect(plans[2]!.dueAt.toISOString()).toBe('2026-12-31T16:59:00.000Z'); // 23:59 WIB
+    const open = await textOf(UNIT_OFFICIAL, '/tindaklanjut DUKCAPIL');
+    expect(open).toContain('(3)');
+    expect(await textOf(UNIT_OFFICIAL, '/tindaklanjut DUKCAPIL selesai')).toContain('ditandai selesai');
+    expect(await t.db.followUp.count({ where: { doneAt: null } })).toBe(2);
+    for (const bad of ['/tindaklanjut DUKCAPIL 0 hari: x y z w', '/tindaklanjut DUKCAPIL 2026-02-30 rencana', '/tindaklanjut DUKCAPIL 2020-01-01 rencana lama']) {
+      expect(await textOf(UNIT_OFFICIAL, bad)).toContain('Batas waktu tidak dapat dipakai');
+    }
+    expect(await textOf(UNIT_OFFICIAL, '/tindaklanjut')).toContain('Tulis: /tindaklanjut');
+    expect(await textOf(UNIT_OFFICIAL, '/tindaklanjut SAMSAT rencana apa saja')).toContain('tidak ditemukan');
+    expect(await textOf(UNIT_OFFICIAL, `/tindaklanjut DUKCAPIL ${'x'.repeat(1200)}`)).toContain('terlalu panjang');
+    expect(await t.db.followUp.count()).toBe(3);
+  });
+
+  it('an expired invitation gets the same answer as a wrong one', async () => {
+    const { createInvitation } = await import('../../src/admin/staff.js');
+    const demo = await t.db.agency.findUniqueOrThrow({ where: { code: 'MPP-DEMO' } });
+    const { code } = await createInvitation(t.db, { role: 'agency_official', agencyId: demo.id, unitId: null }, { createdById: null, now: new Date(NOW.getTime() - 8 * 86_400_000) });
+    const expired = await textOf(CITIZEN, `/daftar ${code}`);
+    expect(expired).toBe(await textOf(CITIZEN, '/daftar QQQQQQQQQQ'));
+    expect(await t.db.staffUser.count({ where: { externalId: String(CITIZEN) } })).toBe(0);
+  });
+});

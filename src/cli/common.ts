@@ -1,0 +1,39 @@
+// Shared by the CLI's command modules: argument parsing, usage errors, a database for one command.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.js';
+import { type Database, openDatabase } from '../db/index.js';
+import { createLogger } from '../log.js';
+
+export function parseOptions<T extends Record<string, { type: 'string' }>>(args: string[], options: T): { [K in keyof T]?: string | undefined } {
+  try {
+    return parseArgs({ args, options, allowPositionals: false }).values as { [K in keyof T]?: string | undefined };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Options with flags (boolean) and positional arguments. */
+export function parseWithPositionals<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+    return { values: values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string }, positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel ?? 'warn');
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, log });
+  try {
+    return await run(database);
+  } finally {
+    await database.close();
+  }
+}
+

@@ -1,0 +1,241 @@
+// The operator's commands for officials' summaries: invitations, agency schedules and reminder
+// settings, scheduled jobs, the outbox. Returns null for a command that is not one of these.
+import { INVITABLE_ROLES, type InvitableRole, createInvitation } from '../admin/staff.js';
+import { loadConfig } from '../config/index.js';
+import type { Db } from '../db/client.js';
+import { translate } from '../i18n/index.js';
+import { cronProblem } from '../jobs/cron.js';
+import { AGENCY_JOBS, JOB_NAMES, type JobEnv, listJobs, runAgencyJob, runMaladminAlerts } from '../jobs/jobs.js';
+import { REMINDER_KINDS, REPORT_PERIODS } from '../jobs/reminders.js';
+import { createLogger } from '../log.js';
+import { formatOutboxList, listOutbox, retryOutbox } from '../outbox/store.js';
+import { ReportError } from '../reports/unit-report.js';
+import { formatDateTimeId, isValidTimeZone } from '../scoring/index.js';
+import { UsageError, parseWithPositionals, withDatabase } from './common.js';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const ROLE_ALIASES: Record<string, InvitableRole> = { unit: 'unit_official', agency: 'agency_official', admin: 'agency_admin' };
+const utc = (d: Date | null) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
+
+export async function runOperations(command: string, sub: string | undefined, rest: string[], io: Io): Promise<number | null> {
+  if (command === 'invite' && sub === 'create') return inviteCreate(rest, io);
+  if (command === 'agency' && sub === 'show') return agencyShow(rest, io);
+  if (command === 'agency' && sub === 'set') return agencySet(rest, io);
+  if (command === 'job' && sub === 'list') return jobList(rest, io);
+  if (command === 'job' && sub === 'run') return jobRun(rest, io);
+  if (command === 'outbox') return outbox(sub === undefined ? rest : [sub, ...rest], io);
+  return null;
+}
+
+async function inviteCreate(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseWithPositionals(args, {
+    role: { type: 'string' },
+    unit: { type: 'string' },
+    agency: { type: 'string' },
+    days: { type: 'string' },
+    bot: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+  const roleWord = values.role?.toLowerCase();
+  const role = roleWord ? (ROLE_ALIASES[roleWord] ?? INVITABLE_ROLES.find((r) => r === roleWord)) : undefined;
+  if (!role) throw new UsageError(`Missing or unknown --role: use ${INVITABLE_ROLES.join(', ')}.`);
+  const onUnit = role === 'unit_official';
+  if (onUnit && !values.unit) throw new UsageError('An official of a unit needs --unit <CODE>.');
+  if (!onUnit && !values.agency) throw new UsageError(`--role ${role} needs --agency <CODE>.`);
+  if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
+  const days = values.days === undefined ? undefined : Number(values.days);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90)) throw new UsageError('--days must be a whole number from 1 to 90.');
+  const bot = values.bot ?? loadConfig().telegramBotUsername;
+  const result = await withDatabase(async ({ db }) => {
+    let target: { agencyId: number | null; unitId: number | null; name: string };
+    if (onUnit) {
+      const unit = await db.serviceUnit.findUnique({ where: { code: values.unit!.toUpperCase() } });
+      if (!unit) throw new ReportError(`Unit "${values.unit!.toUpperCase()}" does not exist.`);
+      target = { agencyId: null, unitId: unit.id, name: `${unit.name} (${unit.code})` };
+    } else {
+      const agency = await db.agency.findUnique({ where: { code: values.agency!.toUpperCase() } });
+      if (!agency) throw new ReportError(`Agency "${values.agency!.toUpperCase()}" does not exist.`);
+      target = { agencyId: agency.id, unitId: null, name: `${agency.name} (${agency.code})` };
+    }
+    const invitation = await createInvitation(db, { role, agencyId: target.agencyId, unitId: target.unitId }, { createdById: null, ...(days ? { days } : {}) });
+    return { ...invitation, name: target.name };
+  });
+  io.out(`Invitation for ${role} of ${result.name}, valid until ${utc(result.expiresAt)} (single use):`);
+  io.out(`  code: ${result.code}`);
+  io.out(`  the official sends: /daftar ${result.code}`);
+  if (bot) io.out(`  or opens: https://t.me/${bot}?start=i_${result.code}`);
+  else io.out('  (set TELEGRAM_BOT_USERNAME or pass --bot <username> to print the deep link https://t.me/<bot>?start=i_<code>)');
+  io.out('The code is shown only now: only its hash is stored.');
+  return 0;
+}
+
+async function findAgency(db: Db, code: string) {
+  const agency = await db.agency.findUnique({ where: { code: code.toUpperCase() } });
+  if (!agency) throw new ReportError(`Agency "${code.toUpperCase()}" does not exist.`);
+  return agency;
+}
+
+function describeAgency(a: Awaited<ReturnType<typeof findAgency>>): string {
+  return [
+    `${a.code} – ${a.name}`,
+    `  time zone         ${a.timeZone}`,
+    `  weekly summary    ${a.summaryCron}`,
+    `  daily checks      ${a.checkCron}`,
+    `  report period     ${a.reportPeriod}`,
+    `  reminders         ${a.reminders.length > 0 ? a.reminders.join(', ') : 'none'}`,
+    `  follow-up plans   due after ${a.followUpDays} days, reminder ${a.followUpWarnDays} days before`,
+  ].join('\n');
+}
+
+async function agencyShow(args: string[], io: Io): Promise<number> {
+  if (args.length > 1) throw new UsageError(`Unexpected argument: ${args[1]}`);
+  const text = await withDatabase(async ({ db }) => {
+    const agencies = args[0] ? [await findAgency(db, args[0])] : await db.agency.findMany({ orderBy: { code: 'asc' } });
+    return agencies.length === 0 ? 'There are no agencies yet.' : agencies.map(describeAgency).join('\n\n');
+  });
+  io.out(text);
+  return 0;
+}
+
+function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+}
+
+async function agencySet(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseWithPositionals(args, {
+    'summary-cron': { type: 'string' },
+    'check-cron': { type: 'string' },
+    'time-zone': { type: 'string' },
+    'report-period': { type: 'string' },
+    reminders: { type: 'string' },
+    'follow-up-days': { type: 'string' },
+    'follow-up-warn-days': { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
+  const data: Record<string, unknown> = {};
+  for (const [option, field] of [['summary-cron', 'summaryCron'], ['check-cron', 'checkCron']] as const) {
+    const value = values[option];
+    if (value === undefined) continue;
+    const problem = cronProblem(value);
+    if (problem) throw new UsageError(`--${option} "${value}": ${problem}.`);
+    data[field] = value.trim().replace(/\s+/g, ' ');
+  }
+  if (values['time-zone'] !== undefined) {
+    if (!isValidTimeZone(values['time-zone'])) throw new UsageError(`--time-zone "${values['time-zone']}" is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura).`);
+    data.timeZone = values['time-zone'];
+  }
+  if (values['report-period'] !== undefined) {
+    if (!(REPORT_PERIODS as readonly string[]).includes(values['report-period'])) throw new UsageError(`--report-period must be one of ${REPORT_PERIODS.join(', ')}.`);
+    data.reportPeriod = values['report-period'];
+  }
+  if (values.reminders !== undefined) {
+    const list = values.reminders.toLowerCase() === 'none' ? [] : values.reminders.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
+    const unknown = list.find((k) => !(REMINDER_KINDS as readonly string[]).includes(k));
+    if (unknown) throw new UsageError(`Unknown reminder "${unknown}": use ${REMINDER_KINDS.join(', ')} or none.`);
+    data.reminders = [...new Set(list)];
+  }
+  const days = intOption('follow-up-days', values['follow-up-days'], 1, 365);
+  const warn = intOption('follow-up-warn-days', values['follow-up-warn-days'], 0, 60);
+  if (days !== undefined) data.followUpDays = days;
+  if (warn !== undefined) data.followUpWarnDays = warn;
+  if (Object.keys(data).length === 0) throw new UsageError('Nothing to change: give at least one option.');
+  const text = await withDatabase(async ({ db }) => {
+    const agency = await findAgency(db, positionals[0]!);
+    const updated = await db.$transaction(async (tx) => {
+      const row = await tx.agency.update({ where: { id: agency.id }, data });
+      await tx.auditLog.create({ data: { actor: 'cli', action: 'agency.set', target: agency.code, details: data as object } });
+      return row;
+    });
+    return describeAgency(updated);
+  });
+  io.out(text);
+  io.out('A running bot picks the new schedule up within 10 minutes.');
+  return 0;
+}
+
+async function jobList(args: string[], io: Io): Promise<number> {
+  if (args.length > 0) throw new UsageError(`Unexpected argument: ${args[0]}`);
+  const rows = await withDatabase(({ db }) => listJobs(db));
+  if (rows.length === 0) {
+    io.out('No jobs: add an agency first (skm units import, or skm seed demo).');
+    return 0;
+  }
+  io.out('job              agency        schedule (time zone)                   last run                                   next run');
+  for (const r of rows) {
+    const schedule = `${r.schedule} (${r.timeZone})`;
+    const last = r.lastRun ? `${utc(r.lastRun.at)} ${r.lastRun.trigger}, ${r.lastRun.messages} msg` : 'never';
+    const next = r.nextRun ? `${utc(r.nextRun)} = ${formatDateTimeId(r.nextRun, r.timeZone, 'en')}` : '-';
+    io.out(`${r.job.padEnd(16)} ${(r.agency ?? '(all)').padEnd(13)} ${schedule.padEnd(38)} ${last.padEnd(42)} ${next}`);
+  }
+  return 0;
+}
+
+async function jobRun(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseWithPositionals(args, { agency: { type: 'string' }, at: { type: 'string' }, force: { type: 'boolean' } });
+  const [name, ...extra] = positionals;
+  if (!name || !(JOB_NAMES as string[]).includes(name)) throw new UsageError(`Name a job: ${JOB_NAMES.join(', ')}.`);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument: ${extra[0]}`);
+  let at = new Date();
+  if (values.at !== undefined) {
+    // An instant with its offset (or Z): a bare local time would be ambiguous across time zones.
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.at) || Number.isNaN(Date.parse(values.at))) {
+      throw new UsageError(`--at "${values.at}" is not an ISO time with its offset, e.g. 2026-11-23T08:00+07:00 or 2026-11-23T01:00Z.`);
+    }
+    at = new Date(values.at);
+  }
+  const force = values.force === true;
+  const config = loadConfig();
+  const log = createLogger(config.logLevel ?? 'warn');
+  const lines = await withDatabase(async ({ db }) => {
+    const env: JobEnv = { db, t: translate, log, catchUpMs: config.catchUpHours * 3_600_000 };
+    if (name === 'maladmin-alerts') {
+      if (values.agency) throw new UsageError('maladmin-alerts runs for all agencies: drop --agency.');
+      const r = await runMaladminAlerts(env, at, 'cli');
+      return [`maladmin-alerts: ${r.reminders} new report(s) recorded, ${r.messages} message(s) queued.`];
+    }
+    const job = AGENCY_JOBS.find((j) => j.name === name)!;
+    const agencies = values.agency ? [await findAgency(db, values.agency)] : await db.agency.findMany({ orderBy: { code: 'asc' } });
+    if (agencies.length === 0) return ['There are no agencies yet.'];
+    const out: string[] = [];
+    for (const agency of agencies) {
+      const r = await runAgencyJob(env, job, agency.id, at, force ? 'cli-force' : 'cli', new Date());
+      out.push(
+        r.status === 'ran'
+          ? `${r.key}: done, ${r.messages} message(s) queued${job.name === 'daily-check' ? `, ${r.reminders} reminder(s)` : ''}.`
+          : `${r.key}: already ran for this period; nothing sent (use --force to send again on purpose).`,
+      );
+    }
+    return out;
+  });
+  for (const line of lines) io.out(line);
+  io.out('Queued messages are delivered by the running bot (npm start with TELEGRAM_BOT_TOKEN); see skm outbox.');
+  return 0;
+}
+
+async function outbox(args: string[], io: Io): Promise<number> {
+  if (args[0] === 'retry') {
+    const { values, positionals } = parseWithPositionals(args.slice(1), { failed: { type: 'boolean' }, unknown: { type: 'boolean' } });
+    const chosen = [values.failed === true, values.unknown === true, positionals.length > 0].filter(Boolean).length;
+    if (chosen !== 1) throw new UsageError('Give message ids, or --failed, or --unknown: skm outbox retry 12 13 | --failed | --unknown.');
+    const bad = positionals.find((p) => !/^\d{1,18}$/.test(p));
+    if (bad) throw new UsageError(`"${bad}" is not a message id.`);
+    const which = values.failed ? 'failed' : values.unknown ? 'unknown' : positionals.map((p) => BigInt(p));
+    const n = await withDatabase(({ db }) => retryOutbox(db, which));
+    io.out(`${n} message(s) queued again.`);
+    return 0;
+  }
+  const { values, positionals } = parseWithPositionals(args, { status: { type: 'string' }, limit: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+  const status = values.status?.split(',').map((s) => s.trim()).filter(Boolean);
+  const limit = intOption('limit', values.limit, 1, 10_000) ?? 50;
+  const text = await withDatabase(async ({ db }) => formatOutboxList(await listOutbox(db, { ...(status ? { status } : {}), limit })));
+  io.out(text);
+  return 0;
+}
