@@ -17,6 +17,7 @@ import {
   describePeriod,
   emptySums,
   formatDateId,
+  localDateString,
   mergeSums,
   periodOf,
   periodRange,
@@ -132,31 +133,22 @@ function boundariesOf(spans: Interval[]): Date[] {
 }
 
 /**
- * One pass over the agency's responses from the first boundary to the last, grouped by unit and
- * by the span between two boundaries (width_bucket does a binary search in the sorted array, so
- * there is no time-zone arithmetic per row). Every span the summary needs is a union of these
- * buckets, so the week, the weeks before it, the month and the quarter all come from this pass.
- * The boundaries are `timestamp` like the column (which holds UTC): a `timestamptz` array would
- * make PostgreSQL convert every row through the session's TimeZone, slower and wrong off UTC.
- * OFFSET 0 keeps the bucket a column of the subquery: grouping by the bare expression, PostgreSQL
- * estimates one group per distinct submittedAt, and with a few weeks of history it then sorts
- * (spilling to disk) instead of hashing the few hundred real groups.
+ * The sums per unit between consecutive boundaries, from the daily pre-aggregate (ResponseDayStat:
+ * one row per unit and local day, kept by triggers): every boundary is a local midnight, so each
+ * span is a range of local days, and the query reads about one row per unit and day whatever the
+ * number of responses or the length of history. width_bucket finds a day's span by binary search
+ * in the sorted boundary dates. Every span the summary needs (the week, the weeks before it, the
+ * month and the quarter to date) is a union of these buckets.
  */
-async function bucketsByUnit(db: Db, unitIds: number[], boundaries: Date[]): Promise<Map<number, Bucket[]>> {
-  const first = boundaries[0]!;
-  const last = boundaries[boundaries.length - 1]!;
+async function bucketsByUnit(db: Db, unitIds: number[], boundaries: Date[], timeZone: string): Promise<Map<number, Bucket[]>> {
+  const days = boundaries.map((b) => localDateString(b, timeZone));
   const rows = await db.$queryRaw<BucketRow[]>`
-    SELECT "unitId", bucket,
-           count(*)::int AS n, sum(u1)::int AS s1, sum(u2)::int AS s2, sum(u3)::int AS s3, sum(u4)::int AS s4,
-           sum(u5)::int AS s5, sum(u6)::int AS s6, sum(u7)::int AS s7, sum(u8)::int AS s8, sum(u9)::int AS s9,
-           (count(*) FILTER (WHERE "maladminCount" > 0))::int AS maladmin
-    FROM (
-      SELECT "unitId", width_bucket("submittedAt", ${boundaries.map((b) => b.toISOString())}::timestamp(3)[]) AS bucket,
-             u1, u2, u3, u4, u5, u6, u7, u8, u9, "maladminCount"
-      FROM "Response"
-      WHERE "unitId" = ANY(${unitIds}::int[]) AND "submittedAt" >= ${first} AND "submittedAt" < ${last}
-      OFFSET 0
-    ) r
+    SELECT "unitId", width_bucket(day, ${days}::date[]) AS bucket,
+           sum(n)::int AS n, sum(s1)::int AS s1, sum(s2)::int AS s2, sum(s3)::int AS s3, sum(s4)::int AS s4,
+           sum(s5)::int AS s5, sum(s6)::int AS s6, sum(s7)::int AS s7, sum(s8)::int AS s8, sum(s9)::int AS s9,
+           sum(maladmin)::int AS maladmin
+    FROM "ResponseDayStat"
+    WHERE "unitId" = ANY(${unitIds}::int[]) AND day >= ${days[0]}::date AND day < ${days[days.length - 1]}::date
     GROUP BY 1, 2`;
   const byUnit = new Map<number, Bucket[]>();
   for (const row of rows) {
@@ -250,7 +242,7 @@ export async function loadAgencySummary(db: Db, agency: Agency & { units: Servic
     ids.length === 0
       ? [new Map<number, Bucket[]>(), new Map<number, string[]>()]
       : await Promise.all([
-          bucketsByUnit(db, ids, boundariesOf([...trendRanges, monthToDate, quarterToDate])),
+          bucketsByUnit(db, ids, boundariesOf([...trendRanges, monthToDate, quarterToDate]), tz),
           newestSuggestions(db, ids, weekRange),
         ]);
 
