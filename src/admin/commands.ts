@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
 import { exportCsv, exportXlsx, loadExportData } from '../reports/export.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
+import { splitMessage } from '../channels/text.js';
 import { nextFire } from '../jobs/cron.js';
 import { REMINDER_KINDS, reportPeriodKind } from '../jobs/reminders.js';
 import {
@@ -95,8 +96,6 @@ export interface TrendInput {
 const OFFICIAL_COMMANDS = ['skor', 'unsur', 'zona', 'tren', 'saran', 'maladmin', 'unduh', 'tindaklanjut', 'langganan', 'berhenti', 'lanjut'] as const;
 const ADMIN_COMMANDS = ['undang', 'pengguna', 'cabut', 'unit'] as const;
 const PAGE_SIZE = 10;
-/** Telegram's limit is 4096 characters; stay under it with room for a page marker. */
-const MESSAGE_LIMIT = 3900;
 
 const ROLE_WORDS: Record<string, InvitableRole> = {
   admin: 'agency_admin',
@@ -605,24 +604,4 @@ export class StaffCommands {
 function zoneMark(zone: string, t: Context['t']): string {
   const mark = zone === 'hijau' ? '🟢' : zone === 'kuning' ? '🟡' : '🔴';
   return `${mark} ${t(`staff.zones.${zone}`)}`;
-}
-
-/** Splits a long text at line breaks so that no message exceeds Telegram's limit. */
-export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
-  if (text.length <= limit) return [text];
-  const parts: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const pieces = line.length > limit ? (line.match(new RegExp(`[^]{1,${limit}}`, 'g')) ?? []) : [line];
-    for (const piece of pieces) {
-      if (current !== '' && current.length + 1 + piece.length > limit) {
-        parts.push(current);
-        current = piece;
-      } else {
-        current = current === '' ? piece : `${current}\n${piece}`;
-      }
-    }
-  }
-  if (current !== '') parts.push(current);
-  return parts;
 }

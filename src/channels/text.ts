@@ -16,3 +16,25 @@ export function textEvent(text: string): InboundEvent {
   return { kind: 'text', text };
 }
 
+/** Telegram's limit is 4096 characters; stay under it with room for a page marker. */
+export const MESSAGE_LIMIT = 3900;
+
+/** Splits a long text at line breaks so that no message exceeds Telegram's limit. */
+export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
+  if (text.length <= limit) return [text];
+  const parts: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const pieces = line.length > limit ? (line.match(new RegExp(`[^]{1,${limit}}`, 'g')) ?? []) : [line];
+    for (const piece of pieces) {
+      if (current !== '' && current.length + 1 + piece.length > limit) {
+        parts.push(current);
+        current = piece;
+      } else {
+        current = current === '' ? piece : `${current}\n${piece}`;
+      }
+    }
+  }
+  if (current !== '') parts.push(current);
+  return parts;
+}
