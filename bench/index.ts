@@ -2,7 +2,8 @@
 // capacity with no think time), each beside a bare telegraf bot, and the cold-start ratio; then
 // the officials' side: a 10,000-message broadcast through the outbox against a rate-limited fake
 // Bot API, and the weekly summary query on 100,000 and 1,000,000 responses beside a hand-written
-// GROUP BY. `--only inbound,cold-start,broadcast,summary` runs some of them.
+// GROUP BY; and the inbound case on WhatsApp through the fake socket (in-process).
+// `--only inbound,whatsapp,cold-start,broadcast,summary` runs some of them.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     'broadcast-limit': { type: 'string', default: '300' },
   },
 });
-const PARTS = ['inbound', 'cold-start', 'broadcast', 'summary'] as const;
+const PARTS = ['inbound', 'whatsapp', 'cold-start', 'broadcast', 'summary'] as const;
 const only = values.only ? values.only.split(',').map((p) => p.trim()) : [...PARTS];
 const unknownPart = only.find((p) => !(PARTS as readonly string[]).includes(p));
 if (unknownPart) {
@@ -63,6 +64,12 @@ await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'bench' });
 try {
   if (runs('inbound')) await inbound();
+  if (runs('whatsapp')) {
+    console.log('');
+    const { printWhatsAppInboundBench } = await import('./whatsapp-inbound.js');
+    await printWhatsAppInboundBench(pg.url, { citizens, thinkMs });
+    if (!values['skip-capacity']) await printWhatsAppInboundBench(pg.url, { citizens, thinkMs: 0 });
+  }
   if (runs('cold-start') && !values['skip-cold-start']) await coldStart();
   if (runs('broadcast')) {
     console.log('');

@@ -7,7 +7,7 @@ import type { EmbeddedLaunch } from './db/embedded.js';
 import { getI18n, translate } from './i18n/index.js';
 import type { Logger } from './log.js';
 import { Catalog } from './survey/catalog.js';
-import { createPseudonymizer, resolvePseudonymKey } from './survey/pseudonym.js';
+import { type Pseudonymizer, createPseudonymizer, resolvePseudonymKey } from './survey/pseudonym.js';
 import { SurveyService } from './survey/service.js';
 import type { EngineConfig } from './survey/types.js';
 
@@ -17,6 +17,8 @@ export interface App {
   database: Database;
   catalog: Catalog;
   service: SurveyService;
+  /** Keyed hashes of chat identities (channels that keep identities, like WhatsApp aliases, use it). */
+  pseudonymizer: Pseudonymizer;
   close(): Promise<void>;
 }
 
@@ -78,7 +80,7 @@ export async function createApp(
       log,
       ...(clock ? { clock } : {}),
     });
-    return { database, catalog, service, close: () => database.close() };
+    return { database, catalog, service, pseudonymizer, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

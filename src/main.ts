@@ -1,12 +1,14 @@
-// `npm start`: the Telegram bot when TELEGRAM_BOT_TOKEN is set, otherwise a terminal chat as one
-// demo citizen on an embedded PostgreSQL seeded with a demo MPP.
+// `npm start`: the bot when TELEGRAM_BOT_TOKEN is set and/or WHATSAPP_ENABLED=true, otherwise a
+// terminal chat as one demo citizen on an embedded PostgreSQL seeded with a demo MPP.
 //
 // Start-up order matters for a cold start: the embedded PostgreSQL (a separate process) is started
 // first, and the heavier modules (Prisma, telegraf, i18next) load while it initialises.
 import path from 'node:path';
 import type { Config } from './config/index.js';
 import { type EmbeddedLaunch, launchEmbeddedPostgres } from './db/embedded.js';
+import type { Db } from './db/client.js';
 import type { Logger } from './log.js';
+import type { Translate } from './survey/types.js';
 
 type Embedded = EmbeddedLaunch | undefined;
 
@@ -22,43 +24,29 @@ const early = earlyDataDir();
 const earlyLaunch = early === undefined ? undefined : launchEmbeddedPostgres({ dataDir: early });
 earlyLaunch?.catch(() => {});
 
-async function runTelegram(config: Config, telegram: NonNullable<Config['telegram']>, log: Logger, embedded: Embedded): Promise<number> {
-  const [{ createApp }, { TelegramChannel }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }, { Scheduler }, outbox] =
-    await Promise.all([
-      import('./app.js'),
-      import('./channels/telegram/channel.js'),
-      import('./db/seed.js'),
-      import('./i18n/index.js'),
-      import('./jobs/maintenance.js'),
-      import('./admin/commands.js'),
-      import('./jobs/scheduler.js'),
-      import('./outbox/index.js'),
-    ]);
+/**
+ * The bot: Telegram (with a token) and/or WhatsApp (WHATSAPP_ENABLED), the officials' schedule and
+ * the outbox sender. Runs until a signal, or until a channel fails.
+ */
+async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<number> {
+  const [{ createApp }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
+    import('./app.js'),
+    import('./db/seed.js'),
+    import('./i18n/index.js'),
+    import('./jobs/maintenance.js'),
+    import('./admin/commands.js'),
+    import('./jobs/scheduler.js'),
+    import('./outbox/index.js'),
+  ]);
   const app = await createApp(config, log, { embedded, prepare: config.seedDemo === 'true' ? seedDemo : undefined });
-  if ((await app.database.db.serviceUnit.count({ where: { active: true } })) === 0) {
+  const { db } = app.database;
+  if ((await db.serviceUnit.count({ where: { active: true } })) === 0) {
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
-  const stopMaintenance = scheduleMaintenance(app.database.db, { days: config.retentionDays, outboxDays: config.outbox.retentionDays }, log);
-  // Officials' messages: jobs write them to the outbox, one sender per deployment (a lease) delivers.
-  const sender = new outbox.OutboxSender({
-    db: app.database.db,
-    transports: { telegram: new outbox.TelegramTransport({ token: telegram.token, apiRoot: telegram.apiRoot }) },
-    limits: {
-      telegram: {
-        globalPerSecond: config.outbox.telegram.perSecond,
-        perChatPerSecond: 1 / config.outbox.telegram.perChatSeconds,
-        groupPerMinute: config.outbox.telegram.groupPerMinute,
-      },
-    },
-    maxAttempts: config.outbox.maxAttempts,
-    log,
-  });
-  const scheduler = config.schedulerEnabled
-    ? new Scheduler({ db: app.database.db, t: translate, log, catchUpMs: config.catchUpHours * 3_600_000, onQueued: () => sender.wake() })
-    : undefined;
+  const stopMaintenance = scheduleMaintenance(db, { days: config.retentionDays, outboxDays: config.outbox.retentionDays }, log);
   let botUsername: string | undefined = config.telegramBotUsername;
   const staff = new StaffCommands({
-    db: app.database.db,
+    db,
     t: translate,
     log,
     botUsername: () => botUsername,
@@ -68,26 +56,83 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
       return renderTrendPng(input.series, { title: input.title, xTitle: input.xTitle, yTitle: input.yTitle, zones: input.zones });
     },
   });
-  const channel = new TelegramChannel({
-    staff,
-    claimUpdate: (updateId) => app.service.claimUpdate('telegram', updateId),
-    token: telegram.token,
-    apiRoot: telegram.apiRoot,
-    service: app.service,
-    t: translate,
-    log,
-    defaultLocale: config.defaultLocale,
-    webhook: telegram.webhookUrl
-      ? { url: telegram.webhookUrl, secret: telegram.webhookSecret ?? '', port: config.port }
-      : undefined,
-  });
+
+  // Telegram: the channel, and the outbox sender for officials on Telegram (one per deployment, a lease).
+  const telegram = config.telegram;
+  const tg = telegram
+    ? await (async () => {
+        const { TelegramChannel } = await import('./channels/telegram/channel.js');
+        const channel = new TelegramChannel({
+          staff,
+          claimUpdate: (updateId) => app.service.claimUpdate('telegram', updateId),
+          token: telegram.token,
+          apiRoot: telegram.apiRoot,
+          service: app.service,
+          t: translate,
+          log,
+          defaultLocale: config.defaultLocale,
+          webhook: telegram.webhookUrl ? { url: telegram.webhookUrl, secret: telegram.webhookSecret ?? '', port: config.port } : undefined,
+        });
+        const sender = new outbox.OutboxSender({
+          db,
+          transports: { telegram: new outbox.TelegramTransport({ token: telegram.token, apiRoot: telegram.apiRoot }) },
+          limits: {
+            telegram: {
+              globalPerSecond: config.outbox.telegram.perSecond,
+              perChatPerSecond: 1 / config.outbox.telegram.perChatSeconds,
+              groupPerMinute: config.outbox.telegram.groupPerMinute,
+            },
+          },
+          maxAttempts: config.outbox.maxAttempts,
+          log,
+        });
+        return { channel, sender };
+      })()
+    : undefined;
+
+  // WhatsApp: the channel holds the socket (a lease) and sends officials' WhatsApp rows itself.
+  const wa = config.whatsapp.enabled
+    ? await (async () => {
+        const { WhatsAppChannel } = await import('./channels/whatsapp/channel.js');
+        return new WhatsAppChannel({
+          db,
+          service: app.service,
+          staff,
+          t: translate,
+          log,
+          defaultLocale: config.defaultLocale,
+          pseudonymizer: app.pseudonymizer,
+          outbox: {
+            perMinute: config.outbox.whatsapp.perMinute,
+            perChatPerMinute: config.outbox.whatsapp.perChatPerMinute,
+            sender: { maxAttempts: config.outbox.maxAttempts },
+          },
+          onLoggedOut: () => tellAdminsWhatsAppLoggedOut(db, translate, log, () => tg?.sender.wake()),
+        });
+      })()
+    : undefined;
+
+  const scheduler = config.schedulerEnabled
+    ? new Scheduler({
+        db,
+        t: translate,
+        log,
+        catchUpMs: config.catchUpHours * 3_600_000,
+        onQueued: () => {
+          tg?.sender.wake();
+          wa?.wakeOutbox();
+        },
+      })
+    : undefined;
+
   let exitCode = 0;
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     shuttingDown ??= (async () => {
       log.info({ reason }, 'shutting down');
       await scheduler?.stop();
-      await Promise.all([channel.stop(config.shutdownTimeoutSeconds * 1000), sender.stop(config.shutdownTimeoutSeconds * 1000)]);
+      const ms = config.shutdownTimeoutSeconds * 1000;
+      await Promise.all([tg?.channel.stop(ms), tg?.sender.stop(ms), wa?.stop(ms)]);
       await stopMaintenance();
       await app.close();
       log.info('stopped');
@@ -97,18 +142,47 @@ async function runTelegram(config: Config, telegram: NonNullable<Config['telegra
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   try {
-    await channel.start();
-    botUsername ??= channel.bot.botInfo?.username;
-    await sender.start();
+    if (tg) {
+      await tg.channel.start();
+      botUsername ??= tg.channel.bot.botInfo?.username;
+      await tg.sender.start();
+    }
+    if (wa) {
+      await wa.start();
+      log.info(config.whatsapp.number ? 'WhatsApp channel started' : 'WhatsApp channel started (set WHATSAPP_NUMBER for wa.me links on posters)');
+    }
     // The first sweep (missed runs) may render charts: the bot already answers meanwhile.
     scheduler?.start().catch((error: unknown) => log.error({ err: error }, 'scheduler failed to start'));
-    await channel.done();
+    await Promise.race([tg?.channel.done(), wa?.done()].filter((p): p is Promise<void> => p !== undefined));
   } catch (error) {
-    log.fatal({ err: error }, 'Telegram channel failed');
+    log.fatal({ err: error }, 'a channel failed');
     exitCode = 1;
   }
   await shutdown('channel ended');
   return exitCode;
+}
+
+/**
+ * WhatsApp logged the bot out (the session was deleted): every agency admin on Telegram is told to
+ * have the operator pair the number again. Through the outbox, once per logout.
+ */
+async function tellAdminsWhatsAppLoggedOut(db: Db, t: Translate, log: Logger, wake: () => void): Promise<void> {
+  try {
+    const { enqueue } = await import('./outbox/store.js');
+    const admins = await db.staffUser.findMany({
+      where: { channel: 'telegram', blockedAt: null, roles: { some: { revokedAt: null, role: { in: ['agency_admin', 'super_admin'] } } } },
+    });
+    if (admins.length === 0) return;
+    const locale = (l: string) => (l === 'en' ? 'en' : 'id');
+    await enqueue(
+      db,
+      null,
+      admins.map((a) => ({ channel: 'telegram' as const, chatId: a.externalId, staffUserId: a.id, text: t(locale(a.locale), 'whatsapp.loggedOut') })),
+    );
+    wake();
+  } catch (error) {
+    log.error({ err: error }, 'could not tell the admins that WhatsApp logged out');
+  }
 }
 
 async function runDemoTerminal(config: Config, log: Logger, embedded: Embedded): Promise<number> {
@@ -159,7 +233,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel ?? (config.telegram ? 'info' : 'warn'));
+  const log = createLogger(config.logLevel ?? (config.telegram || config.whatsapp.enabled ? 'info' : 'warn'));
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (bug)'));
   let embedded: Embedded = await earlyLaunch;
   const wanted = config.databaseUrl ? undefined : path.join(config.dataDir, 'postgres');
@@ -170,7 +244,7 @@ async function main(): Promise<number> {
   }
   if (embedded) log.info({ dataDir: embedded.dataDir }, 'DATABASE_URL not set: using embedded PostgreSQL');
   try {
-    return config.telegram ? await runTelegram(config, config.telegram, log, embedded) : await runDemoTerminal(config, log, embedded);
+    return config.telegram || config.whatsapp.enabled ? await runBot(config, log, embedded) : await runDemoTerminal(config, log, embedded);
   } catch (error) {
     // A failure before the database was handed over must not leave PostgreSQL running.
     await stopLaunch(embedded);

@@ -20,6 +20,13 @@ const QR_MARGIN = 4;
  * `https://t.me/<bot>?start=u_<CODE>`: opens the bot and starts the survey for that unit.
  * A leading '@' on the username is accepted and dropped.
  */
+/** The wa.me link that opens a chat with the bot's number with "NILAI <CODE>" typed in. */
+export function whatsappLink(number: string, unitCode: string): string {
+  if (!/^[1-9]\d{7,14}$/.test(number)) throw new RangeError(`${JSON.stringify(number)} is not a WhatsApp number in international form`);
+  if (!UNIT_CODE.test(unitCode.toUpperCase())) throw new RangeError(`unit code ${JSON.stringify(unitCode)} is not valid`);
+  return `https://wa.me/${number}?text=${encodeURIComponent(`NILAI ${unitCode.toUpperCase()}`)}`;
+}
+
 export function telegramDeepLink(botUsername: string, unitCode: string): string {
   const bot = botUsername.startsWith('@') ? botUsername.slice(1) : botUsername;
   if (!BOT_USERNAME.test(bot) || !/bot$/i.test(bot)) {

@@ -15,7 +15,7 @@ const USAGE = `Usage: skm <command>
   skm db migrate                                      apply pending database migrations
   skm seed demo                                       add the demo MPP and its units
   skm units import <file.csv|file.xlsx>               add or update agencies, units and service types
-  skm units qr [--unit <CODE>] --out <folder> [--bot <username>]
+  skm units qr [--unit <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>]
                                                       A4 PDF posters (one page per unit) and QR PNGs
   skm admin grant --telegram <user id> --agency <CODE> [--role agency_admin|agency_official|super_admin]
                                                       give a Telegram user a role (the first admin)
@@ -31,6 +31,8 @@ const USAGE = `Usage: skm <command>
   skm outbox [--status pending,failed,unknown,...] [--limit 50]
                                                       messages waiting, failed or interrupted
   skm outbox retry <id>...|--failed|--unknown         send failed or interrupted messages again
+  skm whatsapp link [--number 6281234567890] [--relink]
+                                                      pair the bot's WhatsApp number (QR code, or a pairing code)
   skm report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx] [--out <file>]
                                                       a unit's IKM, or an agency's summary (csv/xlsx)
 PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026
@@ -88,15 +90,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'units' && sub === 'qr') {
-      const values = parseOptions(rest, { unit: { type: 'string' }, out: { type: 'string' }, bot: { type: 'string' } });
+      const values = parseOptions(rest, { unit: { type: 'string' }, out: { type: 'string' }, bot: { type: 'string' }, whatsapp: { type: 'string' } });
       if (!values.out) throw new UsageError('Missing --out <folder>.');
-      const bot = values.bot ?? loadConfig().telegramBotUsername;
-      if (!bot) throw new UsageError('Missing --bot <username> (or TELEGRAM_BOT_USERNAME): the QR codes link to t.me/<username>.');
-      const { telegramDeepLink, writePosters } = await import('../admin/qr.js');
-      try {
-        telegramDeepLink(bot, 'X');
-      } catch {
-        throw new UsageError(`"${bot}" is not a Telegram bot username.`);
+      const config = loadConfig();
+      const bot = values.bot ?? config.telegramBotUsername;
+      const waNumber = values.whatsapp?.replace(/[\s+-]/g, '') ?? config.whatsapp.number;
+      if (!bot && !waNumber) {
+        throw new UsageError('Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.');
+      }
+      if (waNumber !== undefined && !/^[1-9]\d{7,14}$/.test(waNumber)) throw new UsageError(`"${values.whatsapp}" is not a WhatsApp number in international form (e.g. 6281234567890).`);
+      const { telegramDeepLink, whatsappLink, writePosters } = await import('../admin/qr.js');
+      if (bot) {
+        try {
+          telegramDeepLink(bot, 'X');
+        } catch {
+          throw new UsageError(`"${bot}" is not a Telegram bot username.`);
+        }
       }
       const out = values.out;
       const unitCode = values.unit?.toUpperCase();
@@ -107,8 +116,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           orderBy: [{ agency: { code: 'asc' } }, { code: 'asc' }],
         });
         if (units.length === 0) throw new ReportError(unitCode ? `Unit "${unitCode}" does not exist.` : 'There are no active units yet.');
+        // The QR opens Telegram when there is a bot, else WhatsApp; with both, the WhatsApp link is printed under it.
         return writePosters(
-          units.map((u) => ({ code: u.code, name: u.name, agencyName: u.agency.name, telegramLink: telegramDeepLink(bot, u.code) })),
+          units.map((u) => {
+            const wa = waNumber ? whatsappLink(waNumber, u.code) : undefined;
+            return {
+              code: u.code,
+              name: u.name,
+              agencyName: u.agency.name,
+              telegramLink: bot ? telegramDeepLink(bot, u.code) : wa!,
+              ...(bot && wa ? { whatsappLink: wa } : {}),
+            };
+          }),
           out,
         );
       });

@@ -28,6 +28,7 @@ export async function runOperations(command: string, sub: string | undefined, re
   if (command === 'job' && sub === 'list') return jobList(rest, io);
   if (command === 'job' && sub === 'run') return jobRun(rest, io);
   if (command === 'outbox') return outbox(sub === undefined ? rest : [sub, ...rest], io);
+  if (command === 'whatsapp' && sub === 'link') return whatsappLink(rest, io);
   return null;
 }
 
@@ -238,4 +239,38 @@ async function outbox(args: string[], io: Io): Promise<number> {
   const text = await withDatabase(async ({ db }) => formatOutboxList(await listOutbox(db, { ...(status ? { status } : {}), limit })));
   io.out(text);
   return 0;
+}
+
+async function whatsappLink(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseWithPositionals(args, { number: { type: 'string' }, relink: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
+  const number = values.number?.replace(/[\s+-]/g, '');
+  if (number !== undefined && !/^[1-9]\d{7,14}$/.test(number)) {
+    throw new UsageError(`--number "${values.number}" is not a phone number in international form, e.g. 6281234567890.`);
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel ?? 'warn');
+  const { linkWhatsApp, LinkError } = await import('../channels/whatsapp/link.js');
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await withDatabase(({ db }) =>
+      linkWhatsApp({ db, log, out: io.out, phoneNumber: number ?? config.whatsapp.number, relink: values.relink === true, signal: abort.signal }),
+    );
+    if (result.status === 'already-linked') {
+      io.out('WhatsApp is already linked. Use --relink to pair another number (the stored session is deleted first).');
+    } else {
+      io.out(`WhatsApp linked${result.account ? ` (${result.account})` : ''}. Start the bot with WHATSAPP_ENABLED=true.`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof LinkError) {
+      io.err(`skm: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
 }

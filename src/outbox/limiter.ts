@@ -1,5 +1,7 @@
 // Rate limits for one outgoing channel, mirroring Telegram's: a global cap over all chats, a
 // minimum spacing between two messages to the same chat, and a per-minute cap for group chats.
+// Channels that must stay far slower (WhatsApp bans bulk senders) add per-minute caps over all
+// chats and per chat, as sliding 60-second windows like the others.
 // Pure bookkeeping with an injected clock: the sender asks how long to wait, takes a slot just
 // before a request leaves, gives it back (done) when the answer arrives, and reports 429s.
 //
@@ -27,6 +29,10 @@ export interface ChannelLimits {
   marginMs: number;
   /** Whether a chat id is a group (Telegram: negative ids). */
   isGroup: (chatId: string) => boolean;
+  /** Messages per minute over all chats, on top of globalPerSecond (WhatsApp: 20). */
+  globalPerMinute?: number | undefined;
+  /** Messages per minute to one chat, on top of perChatPerSecond (WhatsApp: 5). */
+  perChatPerMinute?: number | undefined;
 }
 
 export const TELEGRAM_LIMITS: ChannelLimits = {
@@ -37,14 +43,22 @@ export const TELEGRAM_LIMITS: ChannelLimits = {
   isGroup: (chatId) => chatId.startsWith('-'),
 };
 
-/** WhatsApp publishes no bot limits for personal accounts; stay far below anything bulk-like. */
+/**
+ * WhatsApp publishes no bot limits for personal accounts; stay far below anything bulk-like: at
+ * most 20 messages a minute in all and 5 a minute to one official (a summary and its chart still
+ * go a second apart).
+ */
 export const WHATSAPP_LIMITS: ChannelLimits = {
-  globalPerSecond: 5,
+  globalPerSecond: 1,
   perChatPerSecond: 1,
   groupPerMinute: 20,
+  globalPerMinute: 20,
+  perChatPerMinute: 5,
   marginMs: 5,
   isGroup: (chatId) => chatId.endsWith('@g.us'),
 };
+
+const MINUTE_MS = 60_000;
 
 /** Two 429s from different chats this close together are read as a global limit. */
 const GLOBAL_429_WINDOW_MS = 2_000;
@@ -70,10 +84,12 @@ export class RateLimiter {
   private readonly now: () => number;
   /** End times of recent sends over all chats, oldest first, within the global window. */
   private readonly ended: number[] = [];
+  /** The same within the last minute, kept only when there is a per-minute global cap. */
+  private readonly endedInMinute: number[] = [];
   private inFlight = 0;
   private readonly chatsInFlight = new Set<string>();
   private readonly lastInChat = new Map<string, number>();
-  /** Per group: end times within the group window, and sends in flight. */
+  /** Per chat with a per-minute cap (groups; every chat under perChatPerMinute): end times within the minute, and sends in flight. */
   private readonly groups = new Map<string, { ended: number[]; inFlight: number }>();
   private readonly chatPausedUntil = new Map<string, number>();
   private globalPausedUntil = 0;
@@ -98,7 +114,12 @@ export class RateLimiter {
     this.recover(now);
     const window = 1000 + this.limits.marginMs;
     const cap = Math.max(1, Math.floor(this.limits.globalPerSecond * this.paceFactor));
-    const limit = windowDelay(this.ended, this.inFlight, cap, window, now);
+    let limit = windowDelay(this.ended, this.inFlight, cap, window, now);
+    const perMinute = this.limits.globalPerMinute;
+    if (perMinute !== undefined) {
+      const minuteCap = Math.max(1, Math.floor(perMinute * this.paceFactor));
+      limit = Math.max(limit, windowDelay(this.endedInMinute, this.inFlight, minuteCap, MINUTE_MS + this.limits.marginMs, now));
+    }
     return Math.max(limit, this.globalPausedUntil - now, 0);
   }
 
@@ -110,8 +131,18 @@ export class RateLimiter {
     const last = this.lastInChat.get(chatId);
     if (last !== undefined) delay = Math.max(delay, last + 1000 / this.limits.perChatPerSecond + this.limits.marginMs - now);
     const group = this.groups.get(chatId);
-    if (group) delay = Math.max(delay, windowDelay(group.ended, group.inFlight, this.limits.groupPerMinute, 60_000 + this.limits.marginMs, now));
+    const minuteCap = this.minuteCap(chatId);
+    if (group && minuteCap !== undefined) {
+      delay = Math.max(delay, windowDelay(group.ended, group.inFlight, minuteCap, MINUTE_MS + this.limits.marginMs, now));
+    }
     return delay;
+  }
+
+  /** The per-minute cap of a chat: the group cap for groups, the per-chat cap for any chat, the lower of both. */
+  private minuteCap(chatId: string): number | undefined {
+    const caps = [this.limits.isGroup(chatId) ? this.limits.groupPerMinute : undefined, this.limits.perChatPerMinute];
+    const defined = caps.filter((c): c is number => c !== undefined);
+    return defined.length > 0 ? Math.max(1, Math.min(...defined)) : undefined;
   }
 
   /** Milliseconds until a message to this chat is allowed (0: now; UNTIL_DONE: after a send ends). */
@@ -123,7 +154,7 @@ export class RateLimiter {
   take(chatId: string): SendTicket {
     this.inFlight++;
     this.chatsInFlight.add(chatId);
-    if (this.limits.isGroup(chatId)) {
+    if (this.minuteCap(chatId) !== undefined) {
       const group = this.groups.get(chatId) ?? { ended: [], inFlight: 0 };
       group.inFlight++;
       this.groups.set(chatId, group);
@@ -136,6 +167,7 @@ export class RateLimiter {
     const now = this.now();
     this.inFlight--;
     this.ended.push(now);
+    if (this.limits.globalPerMinute !== undefined) this.endedInMinute.push(now);
     this.chatsInFlight.delete(ticket.chatId);
     this.lastInChat.set(ticket.chatId, now);
     const group = this.groups.get(ticket.chatId);
@@ -184,7 +216,8 @@ export class RateLimiter {
     const horizon = 1000 / this.limits.perChatPerSecond + this.limits.marginMs;
     for (const [chatId, last] of this.lastInChat) if (last <= now - horizon) this.lastInChat.delete(chatId);
     for (const [chatId, until] of this.chatPausedUntil) if (until <= now) this.chatPausedUntil.delete(chatId);
-    const groupWindow = 60_000 + this.limits.marginMs;
+    const groupWindow = MINUTE_MS + this.limits.marginMs;
+    dropOlder(this.endedInMinute, now - groupWindow);
     for (const [chatId, group] of this.groups) {
       dropOlder(group.ended, now - groupWindow);
       if (group.inFlight === 0 && group.ended.length === 0) this.groups.delete(chatId);

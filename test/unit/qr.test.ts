@@ -6,7 +6,7 @@ import jsQRModule from 'jsqr';
 import { PDFDocument, PDFRawStream, StandardFonts } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postersPdf, qrPng, telegramDeepLink, winAnsiSafe, writePosters, type PosterUnit } from '../../src/admin/qr.js';
+import { postersPdf, qrPng, telegramDeepLink, whatsappLink, winAnsiSafe, writePosters, type PosterUnit } from '../../src/admin/qr.js';
 
 // jsqr is a UMD bundle whose module.exports is the function itself; its typings declare an ES
 // default export, which NodeNext reads as `.default`.
@@ -180,5 +180,15 @@ describe('writePosters', () => {
     for (const [i, file] of result.pngs.entries()) {
       expect(decodeQr(await fs.readFile(file)).text).toBe(units[i]?.telegramLink);
     }
+  });
+});
+
+describe('WhatsApp links', () => {
+  it('open a chat with the bot\'s number with "NILAI <CODE>" typed in', async () => {
+    expect(whatsappLink('6281234567890', 'dukcapil')).toBe('https://wa.me/6281234567890?text=NILAI%20DUKCAPIL');
+    expect(() => whatsappLink('+62 812', 'DUKCAPIL')).toThrow(/not a WhatsApp number/);
+    expect(() => whatsappLink('6281234567890', 'DUK CAPIL')).toThrow(/unit code/);
+    const png = await qrPng(whatsappLink('6281234567890', 'MPP-LOKET-12'));
+    expect(decodeQr(png).text).toBe('https://wa.me/6281234567890?text=NILAI%20MPP-LOKET-12');
   });
 });
