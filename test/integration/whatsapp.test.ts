@@ -476,13 +476,23 @@ describe('pairing (skm whatsapp link)', () => {
 
   it('says so clearly when the QR code expires unscanned, and leaves no lease behind', async () => {
     const wa = new FakeWhatsApp();
-    const linking = linkWhatsApp({ db: t.db, log: silentLog, out: () => {}, socketFactory: wa.factory, settleMs: 0 });
+    const printed: string[] = [];
+    const linking = linkWhatsApp({ db: t.db, log: silentLog, out: (text) => printed.push(text), socketFactory: wa.factory, settleMs: 0 });
     const socket = await wa.socketCount(1);
-    await waitFor(() => !socket.isOpen && socket.auth.creds.registered === false);
+    await waitFor(() => printed.some((line) => line.includes('Scan this QR code')));
     socket.closeWith(new FakeBoom('QR refs attempts ended', DisconnectReason.timedOut));
     await expect(linking).rejects.toThrow(/QR code expired/);
     expect(await leaseHolder(t.db, 'whatsapp-socket')).toBeNull();
     expect(await isLinked(t.db)).toBe(false);
+  });
+
+  it('says WhatsApp could not be reached when the connection closes before any QR code', async () => {
+    const wa = new FakeWhatsApp();
+    const linking = linkWhatsApp({ db: t.db, log: silentLog, out: () => {}, socketFactory: wa.factory, settleMs: 0 });
+    const socket = await wa.socketCount(1);
+    socket.closeWith(new FakeBoom('Connection Failure', DisconnectReason.connectionClosed));
+    await expect(linking).rejects.toThrow(/Could not reach WhatsApp/);
+    expect(await leaseHolder(t.db, 'whatsapp-socket')).toBeNull();
   });
 
   it('refuses while a running bot holds the WhatsApp connection', async () => {

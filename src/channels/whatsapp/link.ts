@@ -96,11 +96,15 @@ async function pair(options: LinkOptions, auth: PostgresAuthState): Promise<Link
     saved = saved.then(() => auth.saveCreds());
   };
   let pairingOffered = false;
+  let qrShown = false;
   try {
     for (let restarts = 0; ; restarts++) {
       const socket = factory({ auth: auth.state, logger });
       const outcome = await runSocket(socket, signal, {
-        onQr: (qr) => showQr(options, qr),
+        onQr: (qr) => {
+          qrShown = true;
+          return showQr(options, qr);
+        },
         onCreds: save,
         onConnecting: async () => {
           if (options.phoneNumber === undefined || pairingOffered || auth.state.creds.registered) return;
@@ -123,14 +127,18 @@ async function pair(options: LinkOptions, auth: PostgresAuthState): Promise<Link
         throw new LinkError(options.signal?.aborted ? 'Linking cancelled.' : 'Not linked in time: run `skm whatsapp link` again and scan the code within a minute.');
       }
       if (outcome.code === DisconnectReason.restartRequired && restarts < MAX_RESTARTS) continue;
-      throw new LinkError(closeMessage(outcome.code));
+      throw new LinkError(closeMessage(outcome.code, qrShown));
     }
   } finally {
     clearTimeout(timer);
   }
 }
 
-function closeMessage(code: number | undefined): string {
+function closeMessage(code: number | undefined, qrShown: boolean): string {
+  // Without a QR code, WhatsApp was never reached (no network, a proxy, a firewall).
+  if (!qrShown && code !== DisconnectReason.loggedOut && code !== DisconnectReason.forbidden) {
+    return `Could not reach WhatsApp (connection closed: ${code ?? 'no reason given'}): check that this server can reach web.whatsapp.com over HTTPS, then run \`skm whatsapp link\` again.`;
+  }
   if (code === DisconnectReason.timedOut) return 'The QR code expired before it was scanned: run `skm whatsapp link` again.';
   if (code === DisconnectReason.loggedOut) return 'WhatsApp refused the link (logged out): run `skm whatsapp link` again.';
   if (code === DisconnectReason.forbidden) return 'WhatsApp refused this number (forbidden); check that the account is not banned.';
