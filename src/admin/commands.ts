@@ -6,7 +6,6 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
-import { exportCsv, exportXlsx, loadExportData } from '../reports/export.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
 import { splitMessage } from '../channels/text.js';
 import { nextFire } from '../jobs/cron.js';
@@ -402,6 +401,8 @@ export class StaffCommands {
     const csv = words.at(-1)?.toLowerCase() === 'csv';
     const tz = await this.defaultTimeZone(c);
     const period = this.period(c, (csv ? words.slice(0, -1) : words).join(' '), tz, '/unduh bulan lalu');
+    // The spreadsheet library (exceljs) loads on the first /unduh only.
+    const { exportCsv, exportXlsx, loadExportData } = await import('../reports/export.js');
     const data = await loadExportData(this.options.db, { unitIds: [...c.scope.unitIds], period, timeZone: tz });
     await audit(this.options.db, `staff:${c.staff.userId}`, 'export', `${c.scope.unitIds.size} units`, { period: period.label, format: csv ? 'csv' : 'xlsx' });
     const filename = `skm-${period.label}.${csv ? 'csv' : 'xlsx'}`;
