@@ -4,9 +4,8 @@
 // the fake Bot API, which answers 429 to anything beyond `limit` messages in any second or more
 // than one per chat per second. Each text carries a unique marker, so a message delivered twice
 // or never is counted.
-import crypto from 'node:crypto';
+import { createBenchDatabase } from './database.js';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { type Db, createDb } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/log.js';
@@ -57,26 +56,10 @@ function summaryText(index: number): string {
   lines.push('', 'Zona merah: tidak ada. Zona kuning: SAMSAT (3 pekan berturut-turut di bawah 76,61).');
   lines.push('Pengaduan maladministrasi baru: 2 (pungutan di luar ketentuan, penundaan berlarut). Tindak lanjut diharapkan dalam 14 hari.');
   lines.push('Saran terbanyak: ruang tunggu lebih sejuk, antrean daring, informasi persyaratan yang lebih jelas di papan pengumuman.');
-  lines.push('', 'Balas /ringkasan untuk rincian per unsur, /berhenti untuk menghentikan ringkasan mingguan.');
+  lines.push('', 'Rincian per unsur: /unsur. Menjeda ringkasan mingguan: /berhenti.');
   return lines.join('\n');
 }
 
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `skm_bench_outbox_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 const MB = 1024 * 1024;
 
@@ -114,7 +97,7 @@ async function insertOfficials(db: Db, count: number): Promise<{ id: number; ext
 export async function broadcast(pgUrl: string, options: BroadcastOptions = {}): Promise<BroadcastResult> {
   const count = options.messages ?? 10_000;
   const limit = options.limit ?? 300;
-  const database = await createDatabase(pgUrl);
+  const database = await createBenchDatabase(pgUrl, 'skm_bench_outbox');
   await migrate(database.url);
   const db = createDb(database.url, 20);
   const fake = await FakeBotApi.start({ globalPerSecond: limit, perChatPerSecond: 1 });

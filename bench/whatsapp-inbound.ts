@@ -9,9 +9,8 @@
 //
 // Latency: from the moment the fake delivers a message to the channel until the bot's answer to it
 // (the message the citizen waits for) is sent.
-import crypto from 'node:crypto';
+import { createBenchDatabase } from './database.js';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { StaffCommands } from '../src/admin/commands.js';
 import { usePostgresAuthState } from '../src/channels/whatsapp/auth-state.js';
@@ -111,22 +110,6 @@ class Crowd {
   }
 }
 
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `skm_bench_wa_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** Samples the resident memory every 100 ms until stopped; returns the highest, in MB. */
 function sampleRss(): () => number {
@@ -145,7 +128,7 @@ export async function runWhatsAppInboundBench(
 ): Promise<WhatsAppInboundResult> {
   const citizens = options.citizens ?? 500;
   const thinkMs = options.thinkMs ?? 2_000;
-  const database = await createDatabase(pgUrl);
+  const database = await createBenchDatabase(pgUrl, 'skm_bench_wa');
   const log = createLogger('warn');
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
   const app = await createApp(config, log, { prepare: (db) => seedDemo(db) });

@@ -102,7 +102,8 @@ const REFETCH_MS = 50;
 /** Longest a waiting send sleeps before looking again when only a send ending can free a slot. */
 const UNTIL_DONE_FALLBACK_MS = 100;
 
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+/** Resolves after `ms`, or early (without an error) when `signal` aborts. */
+export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, signal ? { signal } : {}).catch(() => {});
 
 const DEFAULT_LIMITS: Record<OutboxChannel, ChannelLimits> = { telegram: TELEGRAM_LIMITS, whatsapp: WHATSAPP_LIMITS };

@@ -13,7 +13,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import makeWASocket, {
   type AnyMessageContent,
   type AuthenticationState,
@@ -31,7 +30,7 @@ import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
 import { acquireLease, releaseLease, renewLease } from '../../outbox/lease.js';
 import type { ChannelLimits } from '../../outbox/limiter.js';
-import { OutboxSender, type OutboxSenderOptions } from '../../outbox/sender.js';
+import { OutboxSender, type OutboxSenderOptions, defaultSleep } from '../../outbox/sender.js';
 import { redactWhatsApp, WhatsAppTransport } from '../../outbox/whatsapp.js';
 import type { Pseudonymizer } from '../../survey/pseudonym.js';
 import type { SurveyService } from '../../survey/service.js';
@@ -139,8 +138,6 @@ const REPLY_WAIT_MS = 30_000;
 /** More messages in hand than this is logged once (Baileys cannot be told to slow down). */
 const MAX_IN_FLIGHT = 2_000;
 
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  delay(ms, undefined, signal ? { signal } : {}).catch(() => {});
 
 /** The status code of a close (Baileys puts a Boom error in lastDisconnect). */
 export function disconnectCode(error: unknown): number | undefined {
