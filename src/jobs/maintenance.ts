@@ -1,9 +1,11 @@
 // Housekeeping that privacy and exactly-once rely on: forget processed update ids after 48 h,
 // drop unfinished surveys once expired (partial answers are never kept), and after the retention
 // period unlink responses from chat identities and delete idle conversations; delete delivered
-// outbox messages (and images no message uses any more) after the outbox retention period.
+// outbox messages (and images no message uses any more) after the outbox retention period; forget
+// the WhatsApp identity aliases of people whose conversation is gone.
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
+import type { Pseudonymizer } from '../survey/pseudonym.js';
 
 export interface MaintenanceResult {
   processedUpdates: number;
@@ -11,11 +13,18 @@ export interface MaintenanceResult {
   unlinkedResponses: number;
   deletedConversations: number;
   deletedOutbox: number;
+  deletedAliases: number;
 }
 
 export const PROCESSED_UPDATE_RETENTION_HOURS = 48;
 
-export async function runMaintenance(db: Db, now: Date, retentionDays: number, outboxRetentionDays = 90): Promise<MaintenanceResult> {
+export async function runMaintenance(
+  db: Db,
+  now: Date,
+  retentionDays: number,
+  outboxRetentionDays = 90,
+  pseudonymizer?: Pseudonymizer,
+): Promise<MaintenanceResult> {
   const updatesBefore = new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_HOURS * 3_600_000);
   const retentionBefore = new Date(now.getTime() - retentionDays * 86_400_000);
   const processedUpdates = await db.$executeRaw`DELETE FROM "ProcessedUpdate" WHERE "processedAt" < ${updatesBefore}`;
@@ -36,7 +45,25 @@ export async function runMaintenance(db: Db, now: Date, retentionDays: number, o
   if (deletedOutbox > 0) {
     await db.$executeRaw`DELETE FROM "OutboxFile" f WHERE NOT EXISTS (SELECT 1 FROM "OutboxMessage" m WHERE m."fileId" = f.id)`;
   }
-  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox };
+  const deletedAliases = pseudonymizer ? await purgeWhatsAppAliases(db, pseudonymizer, retentionBefore) : 0;
+  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox, deletedAliases };
+}
+
+/**
+ * WhatsApp aliases (keyed hashes linking a person's phone-number JID and LID) older than the
+ * retention period, of people who no longer have a conversation (it is deleted after the same
+ * period of silence): the link between their two identities is forgotten too. A person who writes
+ * again afterwards starts afresh, like anyone new. Batches of 5,000 per run.
+ */
+export async function purgeWhatsAppAliases(db: Db, pseudonymizer: Pseudonymizer, before: Date): Promise<number> {
+  const old = await db.whatsAppAlias.findMany({ where: { createdAt: { lt: before } }, select: { canonicalKey: true }, distinct: ['canonicalKey'], take: 5000 });
+  if (old.length === 0) return 0;
+  const byChatKey = new Map(old.map((a) => [pseudonymizer.chatKey('whatsapp', a.canonicalKey), a.canonicalKey]));
+  const alive = await db.conversation.findMany({ where: { channel: 'whatsapp', chatKey: { in: [...byChatKey.keys()] } }, select: { chatKey: true } });
+  for (const c of alive) byChatKey.delete(c.chatKey);
+  if (byChatKey.size === 0) return 0;
+  const { count } = await db.whatsAppAlias.deleteMany({ where: { canonicalKey: { in: [...byChatKey.values()] } } });
+  return count;
 }
 
 /** Runs maintenance now and every `intervalMs`; returns a stop function. Failures are logged and retried next time. */
@@ -45,11 +72,12 @@ export function scheduleMaintenance(
   retention: { days: number; outboxDays: number },
   log: Logger,
   intervalMs = 15 * 60_000,
+  pseudonymizer?: Pseudonymizer,
 ): () => Promise<void> {
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return;
-    running = runMaintenance(db, new Date(), retention.days, retention.outboxDays)
+    running = runMaintenance(db, new Date(), retention.days, retention.outboxDays, pseudonymizer)
       .then((result) => {
         if (Object.values(result).some((n) => n > 0)) log.info(result, 'maintenance done');
       })

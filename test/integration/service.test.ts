@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/db/seed.js';
 import { runMaintenance } from '../../src/jobs/maintenance.js';
+import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { unitReport } from '../../src/reports/unit-report.js';
 import { score, sumsFromAnswers } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -169,5 +170,24 @@ describe('maintenance', () => {
     await runMaintenance(t.db, later, 365);
     expect(await t.db.response.count({ where: { respondentKey: { not: null } } })).toBe(0);
     expect(await t.db.response.count()).toBeGreaterThan(0);
+  });
+
+  it('forgets WhatsApp identity links after the retention period once the conversation is gone', async () => {
+    const p = createPseudonymizer('test-key-for-aliases-0123456789abcdef');
+    const old = new Date(now.getTime() - 400 * 86_400_000);
+    // Two people, each known under a phone-number JID and a LID; only the first still chats.
+    await t.db.whatsAppAlias.createMany({
+      data: [
+        { aliasKey: 'pn-a', canonicalKey: 'lid-a', createdAt: old },
+        { aliasKey: 'lid-a', canonicalKey: 'lid-a', createdAt: old },
+        { aliasKey: 'pn-b', canonicalKey: 'pn-b', createdAt: old },
+        { aliasKey: 'lid-b', canonicalKey: 'pn-b', createdAt: old },
+        { aliasKey: 'pn-c', canonicalKey: 'pn-c', createdAt: now },
+      ],
+    });
+    await t.db.conversation.create({ data: { channel: 'whatsapp', chatKey: p.chatKey('whatsapp', 'lid-a'), state: {} } });
+    const result = await runMaintenance(t.db, now, 365, 90, p);
+    expect(result.deletedAliases).toBe(2);
+    expect((await t.db.whatsAppAlias.findMany({ orderBy: { aliasKey: 'asc' } })).map((a) => a.aliasKey)).toEqual(['lid-a', 'pn-a', 'pn-c']);
   });
 });
