@@ -668,6 +668,10 @@ describe('staff on WhatsApp', () => {
     await official.answers(pn);
     wa.deliver(again);
     expect(await official.answers(pn)).toEqual([]);
+    // Staff are answered in the language stored with them.
+    await t.db.staffUser.update({ where: { id: user.id }, data: { locale: 'en' } });
+    replies = await official.say('BANTUAN');
+    expect(replies.at(-1)).toBe(translate('en', 'whatsapp.staffHelp'));
 
     // Bare staff words are commands for staff only: for a citizen, SKOR is just an unknown unit code.
     const citizen = new Person(wa, channel, '6281234500031@s.whatsapp.net');

@@ -558,6 +558,11 @@ export class WhatsAppChannel {
     const staffJid = await this.directory.jidOf(who);
     const request = event.kind === 'command' ? { command: event.command, arg: event.arg } : staffJid ? inbound.word : undefined;
     if (!request) return false;
+    // Known staff are answered in the language stored with them (WhatsApp gives no language hint).
+    const stored = staffJid
+      ? await this.options.db.staffUser.findUnique({ where: { channel_externalId: { channel: 'whatsapp', externalId: staffJid } }, select: { locale: true } })
+      : null;
+    const locale: Locale = stored?.locale === 'en' ? 'en' : stored?.locale === 'id' ? 'id' : this.options.defaultLocale;
     const reply = await staff.handle({
       channel: 'whatsapp',
       // A known staff member acts as the identity they registered with, whichever one wrote now.
@@ -565,12 +570,12 @@ export class WhatsAppChannel {
       displayName: inbound.pushName,
       command: request.command,
       arg: request.arg,
-      locale: this.options.defaultLocale,
+      locale,
     });
     if (reply === null) return false;
     if (request.command === 'daftar' || request.command === 'start') await this.directory.refresh();
     if (!(await this.options.service.claimUpdate('whatsapp', updateId))) return true;
-    await this.reply(inbound.remoteJid, staffContents(reply, request.command === 'bantuan' ? this.options.t(this.options.defaultLocale, 'whatsapp.staffHelp') : undefined));
+    await this.reply(inbound.remoteJid, staffContents(reply, request.command === 'bantuan' ? this.options.t(locale, 'whatsapp.staffHelp') : undefined));
     return true;
   }
 
