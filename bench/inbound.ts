@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { DEMO_UNITS } from '../src/db/seed.js';
 import { FakeBotApi, type FakeMessage } from '../test/support/fake-bot-api.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,7 +40,42 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-const UNITS = ['DUKCAPIL', 'DPMPTSP', 'SAMSAT', 'BPJSKES', 'IMIGRASI'];
+/** The demo MPP's units, which the simulated citizens rate in turn. */
+export const UNITS = DEMO_UNITS.map((u) => u.code);
+
+/**
+ * Runs `citizens` simulated citizens at once (citizen i rates UNITS[i % UNITS.length]) and turns
+ * what the crowd recorded into the figures every inbound benchmark prints, except memory.
+ */
+export async function driveCrowd(
+  citizens: number,
+  crowd: { readonly latencies: number[]; readonly updates: number },
+  citizen: (index: number, unit: string) => Promise<boolean>,
+): Promise<Omit<CrowdResult, 'peakRssMb'>> {
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: citizens }, (_, i) =>
+      citizen(i, UNITS[i % UNITS.length]!).catch((error: unknown) => {
+        console.error(String(error));
+        return false;
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const completed = results.filter(Boolean).length;
+  const sorted = [...crowd.latencies].sort((a, b) => a - b);
+  return {
+    citizens,
+    completed,
+    updates: crowd.updates,
+    seconds,
+    surveysPerSecond: completed / seconds,
+    updatesPerSecond: crowd.updates / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+  };
+}
 
 function buttons(message: FakeMessage): string[] {
   const markup = message.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
@@ -177,30 +213,8 @@ async function runCrowd(
   const child = await startBotProcess(fake, script, env);
   try {
     const crowd = new Crowd(fake, thinkMs);
-    const started = performance.now();
-    const results = await Promise.all(
-      Array.from({ length: citizens }, (_, i) =>
-        crowd.citizen(firstChat + i, UNITS[i % UNITS.length]!).catch((error: unknown) => {
-          console.error(String(error));
-          return false;
-        }),
-      ),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const completed = results.filter(Boolean).length;
-    const sorted = [...crowd.latencies].sort((a, b) => a - b);
-    return {
-      citizens,
-      completed,
-      updates: crowd.updates,
-      seconds,
-      surveysPerSecond: completed / seconds,
-      updatesPerSecond: crowd.updates / seconds,
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      peakRssMb: peakRssMb(child.pid),
-    };
+    const figures = await driveCrowd(citizens, crowd, (i, unit) => crowd.citizen(firstChat + i, unit));
+    return { ...figures, peakRssMb: peakRssMb(child.pid) };
   } finally {
     await stopChild(child);
     await fake.close();

@@ -10,6 +10,7 @@
 // Latency: from the moment the fake delivers a message to the channel until the bot's answer to it
 // (the message the citizen waits for) is sent.
 import { createBenchDatabase } from './database.js';
+import { type CrowdResult, driveCrowd } from './inbound.js';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
 import { StaffCommands } from '../src/admin/commands.js';
@@ -19,35 +20,17 @@ import { loadConfig } from '../src/config/index.js';
 import { seedDemo } from '../src/db/seed.js';
 import { translate } from '../src/i18n/index.js';
 import { createLogger } from '../src/log.js';
-import { createPseudonymizer, resolvePseudonymKey } from '../src/survey/pseudonym.js';
 import { BOT_PN, FakeWhatsApp, type SentMessage } from '../test/support/fake-wa-socket.js';
 
 /** NILAI <KODE>, consent, service type, profile (skipped), U1–U9, five maladministration items, suggestion (skipped). */
 export const WHATSAPP_SURVEY_MESSAGES = 19;
 
-export interface WhatsAppInboundResult {
-  citizens: number;
-  completed: number;
-  /** Messages the citizens sent. */
-  updates: number;
-  seconds: number;
-  surveysPerSecond: number;
-  updatesPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
+/** The Telegram bench's figures (`updates` are the messages the citizens sent; `peakRssMb` is this
+ * process, bot and crowd together), plus the responses stored. */
+export interface WhatsAppInboundResult extends CrowdResult {
   storedResponses: number;
-  /** Peak resident memory of this process (bot and crowd together), in MB. */
-  peakRssMb: number;
 }
-
-const UNITS = ['DUKCAPIL', 'DPMPTSP', 'SAMSAT', 'BPJSKES', 'IMIGRASI'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 /** The bot's answer a citizen waits for: a question (numbered list) or the closing thanks. */
 function awaited(message: SentMessage): boolean {
@@ -141,7 +124,7 @@ export async function runWhatsAppInboundBench(
     t: translate,
     log,
     defaultLocale: config.defaultLocale,
-    pseudonymizer: createPseudonymizer(await resolvePseudonymKey(db, config.pseudonymKey)),
+    pseudonymizer: app.pseudonymizer,
     socketFactory: wa.factory,
   });
   const peakRss = sampleRss();
@@ -152,32 +135,8 @@ export async function runWhatsAppInboundBench(
     await channel.start();
     await wa.opened();
     const crowd = new Crowd(wa, thinkMs);
-    const started = performance.now();
-    const results = await Promise.all(
-      Array.from({ length: citizens }, (_, i) =>
-        crowd.citizen(i + 1, UNITS[i % UNITS.length]!).catch((error: unknown) => {
-          console.error(String(error));
-          return false;
-        }),
-      ),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const completed = results.filter(Boolean).length;
-    const sorted = [...crowd.latencies].sort((a, b) => a - b);
-    const storedResponses = await db.response.count();
-    return {
-      citizens,
-      completed,
-      updates: crowd.updates,
-      seconds,
-      surveysPerSecond: completed / seconds,
-      updatesPerSecond: crowd.updates / seconds,
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      storedResponses,
-      peakRssMb: peakRss(),
-    };
+    const figures = await driveCrowd(citizens, crowd, (i, unit) => crowd.citizen(i + 1, unit));
+    return { ...figures, storedResponses: await db.response.count(), peakRssMb: peakRss() };
   } finally {
     await channel.stop(10_000);
     await app.close();
