@@ -22,6 +22,7 @@ import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { BOT_PN, FakeBoom, FakeWhatsApp, ManualSleeps, VirtualTime } from '../support/fake-wa-socket.js';
 import { createTestService, silentLog } from '../support/service.js';
+import { maxInWindow } from '../support/windows.js';
 
 let t: TestDatabase;
 const channels: WhatsAppChannel[] = [];
@@ -747,16 +748,6 @@ describe('outbound pace', () => {
     expect(maxInWindow(wa.sent.map((m) => m.at).sort((x, y) => x - y), 60_000)).toBeLessThanOrEqual(20);
   });
 });
-
-function maxInWindow(times: number[], windowMs: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= windowMs) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
 
 /** An auth state in memory (for sockets that do not need the database). */
 function memoryAuth(): AuthenticationState {

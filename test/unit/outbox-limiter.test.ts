@@ -3,6 +3,7 @@
 // 429s pause a chat or everything.
 import { describe, expect, it } from 'vitest';
 import { type ChannelLimits, RateLimiter, TELEGRAM_LIMITS, UNTIL_DONE } from '../../src/outbox/limiter.js';
+import { maxInWindow } from '../support/windows.js';
 
 function limiterAt(limits: Partial<ChannelLimits> = {}) {
   const clock = { now: 0 };
@@ -34,16 +35,6 @@ function greedy(limiter: RateLimiter, clock: { now: number }, chats: string[], u
     clock.now += 1;
   }
   return sent;
-}
-
-function maxInWindow(times: number[], windowMs: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= windowMs) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
 }
 
 describe('the global limit', () => {

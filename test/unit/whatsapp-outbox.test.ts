@@ -6,6 +6,7 @@ import { whatsAppLimits } from '../../src/channels/whatsapp/channel.js';
 import { type ChannelLimits, RateLimiter, WHATSAPP_LIMITS } from '../../src/outbox/limiter.js';
 import { classifyWhatsAppError } from '../../src/outbox/whatsapp.js';
 import { FakeBoom } from '../support/fake-wa-socket.js';
+import { maxInWindow } from '../support/windows.js';
 
 function limiterAt(limits: Partial<ChannelLimits> = {}) {
   const clock = { now: 0 };
@@ -25,16 +26,6 @@ function greedy(limiter: RateLimiter, clock: { now: number }, chats: string[], u
     clock.now += stepMs;
   }
   return sent;
-}
-
-function maxInWindow(times: number[], windowMs: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= windowMs) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
 }
 
 describe('WhatsApp limits', () => {
