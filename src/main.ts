@@ -64,7 +64,6 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
         const { TelegramChannel } = await import('./channels/telegram/channel.js');
         const channel = new TelegramChannel({
           staff,
-          claimUpdate: (updateId) => app.service.claimUpdate('telegram', updateId),
           token: telegram.token,
           apiRoot: telegram.apiRoot,
           service: app.service,

@@ -78,7 +78,6 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     service,
     staff,
-    claimUpdate: (id) => service.claimUpdate('telegram', id),
     t: translate,
     log,
     defaultLocale: 'id',
@@ -188,6 +187,21 @@ describe('officials’ chat commands', () => {
     expect(citizen).toContain('perintah /skor tidak dikenal');
     const official = await textOf(UNIT_OFFICIAL, '/undang unit DUKCAPIL');
     expect(official).toContain('perintah /undang tidak dikenal');
+  });
+
+  it('a staff command delivered again (same update_id) is answered once', async () => {
+    const settle = async () => {
+      const deadline = Date.now() + 10_000;
+      while (handled < fake.pushed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(handled).toBe(fake.pushed);
+    };
+    const before = fake.messages(UNIT_OFFICIAL).length;
+    const updateId = fake.sendText(UNIT_OFFICIAL, '/skor DUKCAPIL');
+    await settle();
+    expect(fake.messages(UNIT_OFFICIAL).length).toBe(before + 1);
+    fake.sendText(UNIT_OFFICIAL, '/skor DUKCAPIL', { updateId });
+    await settle();
+    expect(fake.messages(UNIT_OFFICIAL).length).toBe(before + 1);
   });
 
   it('a wrong argument gets a one-line explanation with an example', async () => {

@@ -52,7 +52,6 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     service,
     staff,
-    claimUpdate: (id) => service.claimUpdate('telegram', id),
     t: translate,
     log,
     defaultLocale: 'id',

@@ -23,8 +23,6 @@ export interface TelegramChannelOptions {
   retry?: RetryOptions;
   /** Officials' and admins' commands; without it every command goes to the citizen conversation. */
   staff?: StaffCommands | undefined;
-  /** Records an update as processed; false when it already was (used for staff commands). */
-  claimUpdate?: ((updateId: string) => Promise<boolean>) | undefined;
   /** Called with the milliseconds from an update's arrival to its last reply sent (benchmarks, metrics). */
   onUpdateHandled?: (ms: number) => void;
 }
@@ -120,7 +118,8 @@ export class TelegramChannel {
       locale,
     });
     if (reply === null) return false;
-    const fresh = (await this.options.claimUpdate?.(String(inbound.updateId))) ?? true;
+    // A staff command is recorded as processed like a citizen's update: a re-delivery is not answered twice.
+    const fresh = await this.options.service.claimUpdate('telegram', String(inbound.updateId));
     committed();
     if (!fresh) return true;
     const telegram = this.bot.telegram;
