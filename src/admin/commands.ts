@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
-import { splitMessage } from '../channels/text.js';
+import { splitMessage, zoneWords } from '../channels/text.js';
 import { nextFire } from '../jobs/cron.js';
 import { REMINDER_KINDS, reportPeriodKind } from '../jobs/reminders.js';
 import {
@@ -256,7 +256,7 @@ export class StaffCommands {
     if (r.ikm === null) return { messages: [[head, count, c.t('staff.noResponses')].join('\n')] };
     const lines = [
       head,
-      c.t('staff.skor.ikm', { ikm: r.ikm.toFixed(2), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneMark(r.zona!, c.t) }),
+      c.t('staff.skor.ikm', { ikm: r.ikm.toFixed(2), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }),
       count,
     ];
     if (r.provisional) lines.push(c.t('staff.provisional', { min: r.minResponses }));
@@ -309,7 +309,7 @@ export class StaffCommands {
     const lines = [c.t('staff.zona.head', { period: describePeriod(period, c.req.locale), units: rows.length })];
     for (const zone of ['hijau', 'kuning', 'merah'] as const) {
       const inZone = scored.filter((r) => r.zona === zone);
-      lines.push('', `${zoneMark(zone, c.t)}: ${inZone.length}`);
+      lines.push('', `${zoneWords(zone, c.t)}: ${inZone.length}`);
       for (const r of inZone) lines.push(`  ${line(r)}`);
     }
     const empty = rows.filter((r) => r.ikm === null);
@@ -600,9 +600,4 @@ export class StaffCommands {
     }
     return { messages: [lines.join('\n')] };
   }
-}
-
-function zoneMark(zone: string, t: Context['t']): string {
-  const mark = zone === 'hijau' ? '🟢' : zone === 'kuning' ? '🟡' : '🔴';
-  return `${mark} ${t(`staff.zones.${zone}`)}`;
 }

@@ -1,4 +1,5 @@
 // Typed text to events, shared by every channel: `/start@bot u_X` is a command, anything else text.
+import type { Zona } from '../scoring/index.js';
 import type { InboundEvent } from '../survey/types.js';
 
 /** Splits `/start@skm_bot u_DUKCAPIL` into command 'start' and arg 'u_DUKCAPIL'. */
@@ -37,4 +38,12 @@ export function splitMessage(text: string, limit = MESSAGE_LIMIT): string[] {
   }
   if (current !== '') parts.push(current);
   return parts;
+}
+
+/** The mark officials see beside a zone, in commands, summaries and charts' captions alike. */
+export const ZONE_MARKS: Record<Zona, string> = { hijau: '🟢', kuning: '🟡', merah: '🔴' };
+
+/** "🔴 zona merah": the mark and the zone's word in the reader's language. */
+export function zoneWords(zona: Zona, say: (key: string) => string): string {
+  return `${ZONE_MARKS[zona]} ${say(`staff.zones.${zona}`)}`;
 }

@@ -3,7 +3,7 @@
 // Which week, who receives it and when it is sent are decided in jobs.ts; this module only
 // computes and words. All periods are in the agency's time zone, and the month and quarter are
 // counted up to the end of the week, so a late catch-up run says exactly what an on-time one would.
-import { splitMessage } from '../channels/text.js';
+import { ZONE_MARKS, splitMessage, zoneWords } from '../channels/text.js';
 import type { TrendOptions, TrendSeries } from '../charts/trend.js';
 import type { Db } from '../db/client.js';
 import type { Agency, ServiceUnit } from '../generated/prisma/client.js';
@@ -279,7 +279,6 @@ export async function loadAgencySummary(db: Db, agency: Agency & { units: Servic
 
 type Say = (key: string, params?: Record<string, string | number>) => string;
 
-const ZONE_MARKS: Record<Zona, string> = { hijau: '🟢', kuning: '🟡', merah: '🔴' };
 const NO_RESPONSE_MARK = '⚪';
 
 const fixed2 = (value: number) => roundHalfUp(value, 2).toFixed(2);
@@ -309,10 +308,6 @@ export function dateSpan(span: Interval, timeZone: string, locale: Locale): stri
 /** The day an interval ends on, "22 November 2026". */
 function lastDay(span: Interval, timeZone: string, locale: Locale): string {
   return formatDateId(new Date(span.end.getTime() - 1), timeZone, locale).split(', ')[1]!;
-}
-
-function zoneWords(zona: Zona, say: Say): string {
-  return `${ZONE_MARKS[zona]} ${say(`staff.zones.${zona}`)}`;
 }
 
 /** The week's line gives the minimum; the month and quarter lines only the word. */

@@ -4,6 +4,7 @@ import {
   type Period,
   type ScoreConfig,
   type ZonePreset,
+  type Zona,
   ZONE_PRESETS,
   DEFAULT_SCORE_CONFIG,
   ELEMENT_CODES,
@@ -32,7 +33,7 @@ export interface UnitReport {
   ikm: number | null;
   mutu: string | null;
   kinerja: string | null;
-  zona: string | null;
+  zona: Zona | null;
   provisional: boolean;
   minResponses: number;
   target: { serviceUsers: number; sample: number } | null;
