@@ -166,31 +166,42 @@ export interface JobListing {
 /** `skm job list`: every job with its schedule, last run and next run. */
 export async function listJobs(db: Db, now = new Date()): Promise<JobListing[]> {
   const agencies = await db.agency.findMany({ orderBy: { code: 'asc' } });
+  // The newest run of each job and agency, in one query (index on name, agencyId, startedAt).
+  const lastRuns = await db.$queryRaw<{ name: string; agencyId: number | null; key: string; startedAt: Date; trigger: string; messages: number }[]>`
+    SELECT DISTINCT ON (name, "agencyId") name, "agencyId", key, "startedAt", trigger, messages
+    FROM "JobRun"
+    WHERE name = ANY(${[...AGENCY_JOBS.map((j) => j.name), 'maladmin-alert']})
+    ORDER BY name, "agencyId", "startedAt" DESC`;
+  const last = new Map<string, JobListing['lastRun']>();
+  for (const r of lastRuns) {
+    const run = { key: r.key, at: r.startedAt, trigger: r.trigger, messages: r.messages };
+    const key = r.name === 'maladmin-alert' ? 'maladmin-alerts' : `${r.name}:${r.agencyId}`;
+    // Maladministration alerts are recorded per report, under each report's agency: the newest counts.
+    const seen = last.get(key);
+    if (!seen || seen.at < run.at) last.set(key, run);
+  }
   const out: JobListing[] = [];
   for (const agency of agencies) {
     for (const job of AGENCY_JOBS) {
-      const last = await db.jobRun.findFirst({ where: { name: job.name, agencyId: agency.id }, orderBy: { startedAt: 'desc' } });
       out.push({
         job: job.name,
         agency: agency.code,
         schedule: job.cronOf(agency),
         timeZone: agency.timeZone,
-        lastRun: last && { key: last.key, at: last.startedAt, trigger: last.trigger, messages: last.messages },
+        lastRun: last.get(`${job.name}:${agency.id}`) ?? null,
         nextRun: nextFire(job.cronOf(agency), agency.timeZone, now),
       });
     }
   }
   for (const job of GLOBAL_JOBS) {
-    const last = await db.jobRun.findFirst({ where: { name: 'maladmin-alert' }, orderBy: { startedAt: 'desc' } });
     out.push({
       job: job.name,
       agency: null,
       schedule: job.cron,
       timeZone: job.timeZone,
-      lastRun: last && { key: last.key, at: last.startedAt, trigger: last.trigger, messages: last.messages },
+      lastRun: last.get(job.name) ?? null,
       nextRun: nextFire(job.cron, job.timeZone, now),
     });
   }
   return out;
 }
-

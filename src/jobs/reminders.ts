@@ -78,6 +78,9 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
 
   const sums = await sumsByUnit(db, units.map((u) => u.id), start, at);
   const taken = await takenKeys(db, units.map((u) => `zone-merah:${u.code}:${period.label}`));
+  const planned = new Set(
+    (await db.followUp.findMany({ where: { unitId: { in: units.map((u) => u.id) }, createdAt: { gte: start } }, select: { unitId: true } })).map((p) => p.unitId),
+  );
   for (const unit of units) {
     const result = score(sums.get(unit.id) ?? { count: 0, sums: [] }, config);
     const to = coveringUnit(recipients, unit.id);
@@ -94,9 +97,8 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
     if (enabled.has('zone') && !(result.zona === 'kuning' && taken.has(`zone-merah:${unit.code}:${period.label}`))) {
       record(`zone-${result.zona}:${unit.code}:${period.label}`, unit, to, (l) => t(l, `reminders.zone.${result.zona}`, params(l)), { ikm: result.ikm });
     }
-    if (enabled.has('followup') && result.zona === 'merah') {
-      const plan = await db.followUp.findFirst({ where: { unitId: unit.id, createdAt: { gte: start } } });
-      if (!plan) record(`followup-missing:${unit.code}:${period.label}`, unit, to, (l) => t(l, 'reminders.followup.missing', { ...params(l), days: agency.followUpDays }));
+    if (enabled.has('followup') && result.zona === 'merah' && !planned.has(unit.id)) {
+      record(`followup-missing:${unit.code}:${period.label}`, unit, to, (l) => t(l, 'reminders.followup.missing', { ...params(l), days: agency.followUpDays }));
     }
   }
 

@@ -246,6 +246,19 @@ describe('reminders', () => {
     expect((await outboxOf(official.id)).at(-2)?.text).toMatch(/zona merah.*Desember 2026/s);
   });
 
+  it('a red unit with a follow-up plan recorded this period gets the zone alert but no missing-plan reminder', async () => {
+    const a = await agency('RENCANA', 'Asia/Jakarta');
+    const u = await unit(a.id, 'RENCANA-1');
+    const official = await staff('unit_official', { unitId: u.id });
+    await responses(u.id, all(6, 2), zonedTimeUtc(2026, 11, 3, 10, 0, 'Asia/Jakarta'));
+    // A plan from last month does not count; this month's does.
+    await db.followUp.create({ data: { unitId: u.id, period: '2026-10', plan: 'Rencana lama', dueAt: zonedTimeUtc(2026, 11, 30, 23, 59, 'Asia/Jakarta'), createdAt: zonedTimeUtc(2026, 10, 20, 9, 0, 'Asia/Jakarta') } });
+    await db.followUp.create({ data: { unitId: u.id, period: '2026-11', plan: 'Tambah petugas', dueAt: zonedTimeUtc(2026, 12, 30, 23, 59, 'Asia/Jakarta'), createdAt: zonedTimeUtc(2026, 11, 4, 8, 0, 'Asia/Jakarta') } });
+    await runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, 4, 9, 0, 'Asia/Jakarta'), 'schedule');
+    const texts = (await outboxOf(official.id)).map((m) => m.text);
+    expect(texts).toEqual([expect.stringMatching(/zona merah/)]);
+  });
+
   it('a provisional score (fewer than the minimum responses) raises no zone alert', async () => {
     const a = await agency('SEDIKIT', 'Asia/Jakarta');
     const u = await unit(a.id, 'SEDIKIT-1');
