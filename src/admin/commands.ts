@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
+import { telegramStartLink } from '../channels/telegram/links.js';
 import { splitMessage, zoneWords } from '../channels/text.js';
 import { nextFire } from '../jobs/cron.js';
 import { REMINDER_KINDS, reportPeriodKind } from '../jobs/reminders.js';
@@ -539,7 +540,7 @@ export class StaffCommands {
       { createdById: c.staff.userId, now: c.now },
     );
     const bot = this.options.botUsername();
-    const link = bot ? `https://t.me/${bot}?start=i_${code}` : null;
+    const link = bot ? telegramStartLink(bot, `i_${code}`) : null;
     return {
       messages: [
         c.t('staff.undang.done', {
@@ -596,7 +597,7 @@ export class StaffCommands {
     const lines = [c.t('staff.unit.head', { n: units.length })];
     for (const u of units) {
       lines.push(`${u.code} – ${u.name} (${u.agency.code})${u.active ? '' : ` – ${c.t('staff.unit.inactive')}`}`);
-      if (bot) lines.push(`  https://t.me/${bot}?start=u_${u.code}`);
+      if (bot) lines.push(`  ${telegramStartLink(bot, `u_${u.code}`)}`);
     }
     return { messages: [lines.join('\n')] };
   }

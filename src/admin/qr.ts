@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument, PageSizes, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { telegramStartLink } from '../channels/telegram/links.js';
 
 /** Telegram usernames: 5–32 characters, a letter first, then letters, digits and '_'; bots end in "bot". */
 const BOT_USERNAME = /^[A-Za-z][A-Za-z0-9_]{4,31}$/;
@@ -37,7 +38,7 @@ export function telegramDeepLink(botUsername: string, unitCode: string): string 
   if (!UNIT_CODE.test(unitCode)) {
     throw new RangeError(`unit code ${JSON.stringify(unitCode)} is not valid: 1–20 characters A–Z, 0–9 or '-'`);
   }
-  return `https://t.me/${bot}?start=u_${unitCode}`;
+  return telegramStartLink(bot, `u_${unitCode}`);
 }
 
 /**

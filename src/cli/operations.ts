@@ -1,6 +1,7 @@
 // The operator's commands for officials' summaries: invitations, agency schedules and reminder
 // settings, scheduled jobs, the outbox. Returns null for a command that is not one of these.
 import { INVITABLE_ROLES, type InvitableRole, createInvitation } from '../admin/staff.js';
+import { telegramStartLink } from '../channels/telegram/links.js';
 import { loadConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
@@ -68,7 +69,7 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
   io.out(`Invitation for ${role} of ${result.name}, valid until ${utc(result.expiresAt)} (single use):`);
   io.out(`  code: ${result.code}`);
   io.out(`  the official sends: /daftar ${result.code}`);
-  if (bot) io.out(`  or opens: https://t.me/${bot}?start=i_${result.code}`);
+  if (bot) io.out(`  or opens: ${telegramStartLink(bot, `i_${result.code}`)}`);
   else io.out('  (set TELEGRAM_BOT_USERNAME or pass --bot <username> to print the deep link https://t.me/<bot>?start=i_<code>)');
   io.out('The code is shown only now: only its hash is stored.');
   return 0;
