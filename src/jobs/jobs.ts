@@ -110,6 +110,15 @@ function outcome(key: string, result: CommitResult): RunOutcome {
   };
 }
 
+function commit(env: JobEnv, plan: JobPlan, dueAt: Date, trigger: Trigger): Promise<CommitResult> {
+  return commitPlan(env.db, plan, {
+    dueAt,
+    trigger,
+    ...(env.instance ? { instance: env.instance } : {}),
+    ...(env.beforeCommit ? { beforeCommit: env.beforeCommit } : {}),
+  });
+}
+
 /** Runs an agency job for the schedule instant `fireAt`, once per key (unless forced). */
 export async function runAgencyJob(
   env: JobEnv,
@@ -127,7 +136,7 @@ export async function runAgencyJob(
   if (!force && (await takenKeys(env.db, [key])).size > 0) return { status: 'already-ran', key, messages: 0, reminders: 0 };
   let plan = await job.plan(env, agency, fireAt, key, period);
   if (force) plan = forcePlan(plan, now);
-  const result = await commitPlan(env.db, plan, { dueAt: fireAt, trigger, ...(env.instance ? { instance: env.instance } : {}), ...(env.beforeCommit ? { beforeCommit: env.beforeCommit } : {}) });
+  const result = await commit(env, plan, fireAt, trigger);
   logCommit(env.log, job.name, key, result);
   if (result.messages > 0) env.onQueued?.();
   return outcome(plan.run?.key ?? key, result);
@@ -137,7 +146,7 @@ export async function runAgencyJob(
 export async function runMaladminAlerts(env: JobEnv, at: Date, trigger: Trigger): Promise<RunOutcome> {
   const items = await planMaladminAlerts(env.db, env.t, at);
   if (items.length === 0) return { status: 'ran', key: 'maladmin-alerts', messages: 0, reminders: 0 };
-  const result = await commitPlan(env.db, { run: null, items }, { dueAt: at, trigger, ...(env.instance ? { instance: env.instance } : {}), ...(env.beforeCommit ? { beforeCommit: env.beforeCommit } : {}) });
+  const result = await commit(env, { run: null, items }, at, trigger);
   logCommit(env.log, 'maladmin-alerts', 'maladmin-alerts', result);
   if (result.messages > 0) env.onQueued?.();
   return { status: 'ran', key: 'maladmin-alerts', messages: result.messages, reminders: result.recorded.length };
