@@ -71,7 +71,7 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
   const { start, end } = periodRange(period, tz);
   const config = scoreConfigOf(agency);
   const items: RunRecord[] = [];
-  const record = (key: string, unit: ServiceUnit, to: Recipient[], text: (l: Locale) => string, details?: Record<string, unknown>) => {
+  const record = (key: string, to: Recipient[], text: (l: Locale) => string, details?: Record<string, unknown>) => {
     if (to.length > 0) items.push({ key, name: key.split(':')[0]!, agencyId: agency.id, period: period.label, messages: messagesFor(to, text), ...(details ? { details } : {}) });
   };
   const describe = (l: Locale) => describePeriod(period, l);
@@ -95,10 +95,10 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
       weakest: elementNames(weakestElements(result, 2), l),
     });
     if (enabled.has('zone') && !(result.zona === 'kuning' && taken.has(`zone-merah:${unit.code}:${period.label}`))) {
-      record(`zone-${result.zona}:${unit.code}:${period.label}`, unit, to, (l) => t(l, `reminders.zone.${result.zona}`, params(l)), { ikm: result.ikm });
+      record(`zone-${result.zona}:${unit.code}:${period.label}`, to, (l) => t(l, `reminders.zone.${result.zona}`, params(l)), { ikm: result.ikm });
     }
     if (enabled.has('followup') && result.zona === 'merah' && !planned.has(unit.id)) {
-      record(`followup-missing:${unit.code}:${period.label}`, unit, to, (l) => t(l, 'reminders.followup.missing', { ...params(l), days: agency.followUpDays }));
+      record(`followup-missing:${unit.code}:${period.label}`, to, (l) => t(l, 'reminders.followup.missing', { ...params(l), days: agency.followUpDays }));
     }
   }
 
@@ -112,7 +112,7 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
         const target = targetSample(users);
         const n = atMid.get(unit.id)?.count ?? 0;
         if (n * 2 >= target) continue;
-        record(`target-behind:${unit.code}:${period.label}`, unit, coveringUnit(recipients, unit.id), (l) =>
+        record(`target-behind:${unit.code}:${period.label}`, coveringUnit(recipients, unit.id), (l) =>
           t(l, 'reminders.target', { unit: unit.name, code: unit.code, period: describe(l), n, target, half: Math.ceil(target / 2) }),
         { n, target });
       }
@@ -129,7 +129,7 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
       const params = (l: Locale) => ({ unit: unit.name, code: unit.code, plan: shorten(plan.plan, 200), due: formatDateId(plan.dueAt, tz, l) });
       const to = coveringUnit(recipients, unit.id);
       if (plan.dueAt > at) {
-        record(`followup-due:${plan.id}`, unit, to, (l) => t(l, 'reminders.followup.dueSoon', params(l)));
+        record(`followup-due:${plan.id}`, to, (l) => t(l, 'reminders.followup.dueSoon', params(l)));
         continue;
       }
       // Overdue: the unit's own officials are reminded, the agency's admins get it as an escalation.
