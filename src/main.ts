@@ -70,7 +70,8 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
           t: translate,
           log,
           defaultLocale: config.defaultLocale,
-          webhook: telegram.webhookUrl ? { url: telegram.webhookUrl, secret: telegram.webhookSecret ?? '', port: config.port } : undefined,
+          webhook: telegram.webhookUrl ? { url: telegram.webhookUrl, secret: telegram.webhookSecret ?? '' } : undefined,
+          chatQueueMax: config.chatQueueMax,
         });
         const sender = new outbox.OutboxSender({
           db,
@@ -124,14 +125,48 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
       })
     : undefined;
 
+  // Health checks in every mode, and the webhook when Telegram delivers by webhook.
+  const webhookUrl = telegram?.webhookUrl;
+  const httpServer = config.http.enabled
+    ? await (async () => {
+        const [{ startHttpServer }, { readinessCheck }] = await Promise.all([import('./http/server.js'), import('./http/readiness.js')]);
+        return await startHttpServer({
+          host: config.http.host,
+          port: config.http.port,
+          log,
+          requestTimeoutMs: config.http.requestTimeoutMs,
+          readiness: readinessCheck(db, {
+            ...(tg ? { telegram: () => tg.channel.isConnected() } : {}),
+            // Only the instance holding the WhatsApp lease keeps a socket; the others stand by.
+            ...(wa ? { whatsapp: () => !wa.isLeaseHolder || wa.connected } : {}),
+          }),
+          webhook:
+            tg && webhookUrl
+              ? {
+                  path: new URL(webhookUrl).pathname || '/',
+                  secret: telegram.webhookSecret ?? '',
+                  maxBodyBytes: config.http.webhookMaxBodyBytes,
+                  handle: (update) => tg.channel.handleUpdate(update),
+                }
+              : undefined,
+        });
+      })().catch(async (error: unknown) => {
+        await app.close();
+        throw error;
+      })
+    : undefined;
+
   let exitCode = 0;
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     shuttingDown ??= (async () => {
       log.info({ reason }, 'shutting down');
+      // New webhook posts get 503 (Telegram delivers them again, to this or another instance).
+      httpServer?.drain();
       await scheduler?.stop();
       const ms = config.shutdownTimeoutSeconds * 1000;
       await Promise.all([tg?.channel.stop(ms), tg?.sender.stop(ms), wa?.stop(ms)]);
+      await httpServer?.close();
       await stopMaintenance();
       await app.close();
       log.info('stopped');
@@ -142,20 +177,29 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   try {
     if (tg) {
+      // Waits (retrying with backoff) while the Bot API cannot be reached; /readyz says so meanwhile.
       await tg.channel.start();
-      botUsername ??= tg.channel.bot.botInfo?.username;
-      await tg.sender.start();
+      botUsername ??= tg.channel.username;
+      if (!shuttingDown) await tg.sender.start();
     }
-    if (wa) {
+    if (wa && !shuttingDown) {
       await wa.start();
       log.info(config.whatsapp.number ? 'WhatsApp channel started' : 'WhatsApp channel started (set WHATSAPP_NUMBER for wa.me links on posters)');
     }
     // The first sweep (missed runs) may render charts: the bot already answers meanwhile.
-    scheduler?.start().catch((error: unknown) => log.error({ err: error }, 'scheduler failed to start'));
+    if (!shuttingDown) scheduler?.start().catch((error: unknown) => log.error({ err: error }, 'scheduler failed to start'));
     await Promise.race([tg?.channel.done(), wa?.done()].filter((p): p is Promise<void> => p !== undefined));
   } catch (error) {
-    log.fatal({ err: error }, 'a channel failed');
-    exitCode = 1;
+    const { TelegramUnauthorizedError } = await import('./channels/telegram/retry.js');
+    if (error instanceof TelegramUnauthorizedError) {
+      // A configuration mistake: a supervisor should not restart in a loop (EX_CONFIG).
+      log.fatal(error.message);
+      process.stderr.write(`skm-bot could not start: ${error.message}\n`);
+      exitCode = 78;
+    } else {
+      log.fatal({ err: error }, 'a channel failed');
+      exitCode = 1;
+    }
   }
   await shutdown('channel ended');
   return exitCode;

@@ -3,7 +3,7 @@
 // files out. Authorisation happens here, in handle(), before any handler runs: a command is only
 // available to staff, admin commands only to admins, and every unit argument is resolved against
 // the caller's scope, so that a unit outside it reads exactly like a unit that does not exist.
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
@@ -32,6 +32,7 @@ import { type Locale, type Translate, UNIT_CODE_PATTERN } from '../survey/types.
 import {
   type InvitableRole,
   type Scope,
+  type DbOrTx,
   type Staff,
   audit,
   createInvitation,
@@ -50,7 +51,12 @@ export interface StaffRequest {
   command: string;
   arg: string;
   locale: Locale;
+  /** The channel's update id: claimed exactly once (null where the channel has none, e.g. tests). */
+  updateId: string | null;
 }
+
+/** What a staff request came to: a reply to send, or nothing at all (a duplicate update). */
+export type StaffResult = { duplicate: true } | { duplicate: false; reply: StaffReply };
 
 export interface StaffReply {
   messages: string[];
@@ -62,18 +68,34 @@ export interface StaffReply {
 
 type Level = 'official' | 'admin';
 
+interface AuditEntry {
+  actor: string;
+  action: string;
+  target: string | null;
+  details?: object;
+}
+
 interface Context {
   req: StaffRequest;
   staff: Staff;
   scope: Scope;
   t: (key: string, params?: Record<string, string | number>) => string;
   now: Date;
+  /** The transaction claiming the update, for a command that writes; the client otherwise. */
+  db: DbOrTx;
+  /** Records an audit entry, written when (and only if) the update is claimed. */
+  audit: (entry: Omit<AuditEntry, 'actor'>) => void;
 }
 
 interface Command {
   level: Level;
+  /** Changes something: runs in one transaction with the update's claim (exactly once). */
+  writes: boolean;
   run: (ctx: Context) => Promise<StaffReply>;
 }
+
+// Under load a command may wait for a pooled connection; it must not fail for that alone.
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
 export interface StaffCommandsOptions {
   db: Db;
@@ -116,37 +138,46 @@ export class StaffCommands {
 
   constructor(private readonly options: StaffCommandsOptions) {
     this.clock = options.clock ?? (() => new Date());
+    const read = (level: Level, run: Command['run']): Command => ({ level, writes: false, run });
+    const write = (level: Level, run: Command['run']): Command => ({ level, writes: true, run });
     this.commands = {
-      skor: { level: 'official', run: (c) => this.skor(c) },
-      unsur: { level: 'official', run: (c) => this.unsur(c) },
-      zona: { level: 'official', run: (c) => this.zona(c) },
-      tren: { level: 'official', run: (c) => this.tren(c) },
-      saran: { level: 'official', run: (c) => this.saran(c) },
-      maladmin: { level: 'official', run: (c) => this.maladmin(c) },
-      unduh: { level: 'official', run: (c) => this.unduh(c) },
-      tindaklanjut: { level: 'official', run: (c) => this.tindaklanjut(c) },
-      langganan: { level: 'official', run: (c) => this.langganan(c) },
-      berhenti: { level: 'official', run: (c) => this.pause(c, true) },
-      lanjut: { level: 'official', run: (c) => this.pause(c, false) },
-      undang: { level: 'admin', run: (c) => this.undang(c) },
-      pengguna: { level: 'admin', run: (c) => this.pengguna(c) },
-      cabut: { level: 'admin', run: (c) => this.cabut(c) },
-      unit: { level: 'admin', run: (c) => this.unit(c) },
-      bantuan: { level: 'official', run: async (c) => ({ messages: [this.help(c)], menu: this.menuFor(c.scope, c.req.locale) }) },
+      skor: read('official', (c) => this.skor(c)),
+      unsur: read('official', (c) => this.unsur(c)),
+      zona: read('official', (c) => this.zona(c)),
+      tren: read('official', (c) => this.tren(c)),
+      saran: read('official', (c) => this.saran(c)),
+      maladmin: read('official', (c) => this.maladmin(c)),
+      unduh: read('official', (c) => this.unduh(c)),
+      tindaklanjut: write('official', (c) => this.tindaklanjut(c)),
+      langganan: read('official', (c) => this.langganan(c)),
+      berhenti: write('official', (c) => this.pause(c, true)),
+      lanjut: write('official', (c) => this.pause(c, false)),
+      undang: write('admin', (c) => this.undang(c)),
+      pengguna: read('admin', (c) => this.pengguna(c)),
+      cabut: write('admin', (c) => this.cabut(c)),
+      unit: read('admin', (c) => this.unit(c)),
+      bantuan: read('official', async (c) => ({ messages: [this.help(c)], menu: this.menuFor(c.scope, c.req.locale) })),
     };
   }
 
   /**
    * Null when the request is not a staff matter (a citizen, or a command staff do not have): the
    * citizen conversation then answers it, exactly as for anyone else.
+   *
+   * With an update id, the update is claimed exactly once: a command that changes something runs in
+   * the same transaction as the claim, so a duplicate or re-delivered update changes nothing; a
+   * command that only reads is answered only when its claim is the first. `duplicate` means: send
+   * nothing.
    */
-  async handle(req: StaffRequest): Promise<StaffReply | null> {
+  async handle(req: StaffRequest): Promise<StaffResult | null> {
     const { db, log } = this.options;
     const t = (key: string, params?: Record<string, string | number>) => this.options.t(req.locale, key, params);
     const now = this.clock();
     // Joining needs no role: /daftar <code>, or the deep link /start i_<code>.
     const code = req.command === 'daftar' ? req.arg : req.command === 'start' && req.arg.startsWith('i_') ? req.arg.slice(2) : null;
-    if (code !== null) return this.join(req, code, t, now);
+    if (code !== null) {
+      return await this.claimed(req, true, async (client) => ({ reply: await this.join(client, req, code, t, now), audits: [] }));
+    }
     const command = this.commands[req.command];
     if (!command) return null;
     const staff = await findStaff(db, { channel: req.channel, externalId: req.userId });
@@ -155,15 +186,67 @@ export class StaffCommands {
     if (command.level === 'admin' && !isAdmin(scope)) return null;
     // Writing to the bot again undoes an earlier refusal (Telegram 403): deliveries resume.
     await db.staffUser.updateMany({ where: { id: staff.userId, blockedAt: { not: null } }, data: { blockedAt: null } });
-    const ctx: Context = { req, staff, scope, t, now };
-    try {
-      const reply = await command.run(ctx);
-      return { ...reply, messages: reply.messages.flatMap((m) => splitMessage(m)) };
-    } catch (error) {
-      if (error instanceof Reply) return { messages: [error.text] };
-      log.error({ err: error, command: req.command }, 'staff command failed');
-      return { messages: [t('errors.internal')] };
+    return await this.claimed(req, command.writes, async (client) => {
+      const audits: AuditEntry[] = [];
+      const ctx: Context = { req, staff, scope, t, now, db: client, audit: (entry) => audits.push({ ...entry, actor: `staff:${staff.userId}` }) };
+      try {
+        const reply = await command.run(ctx);
+        return { reply: { ...reply, messages: reply.messages.flatMap((m) => splitMessage(m)) }, audits };
+      } catch (error) {
+        if (error instanceof Reply) return { reply: { messages: [error.text] }, audits: [] };
+        // A failed write must not commit half of itself: roll back (the claim with it), then apologise.
+        if (command.writes) throw error;
+        log.error({ err: error, command: req.command, updateId: req.updateId }, 'staff command failed');
+        return { reply: { messages: [t('errors.internal')] }, audits: [] };
+      }
+    }).catch((error: unknown) => {
+      log.error({ err: error, command: req.command, updateId: req.updateId }, 'staff command failed');
+      const failed: StaffResult = { duplicate: false, reply: { messages: [t('errors.internal')] } };
+      return failed;
+    });
+  }
+
+  /**
+   * Runs a command with its claim. `writes`: in one transaction with the claim, so the command's
+   * changes and the claim commit together or not at all. Otherwise the command runs first, outside
+   * any transaction (an export may take seconds), and the claim commits with the audit entries it
+   * left: a duplicate is neither answered nor audited twice.
+   */
+  private async claimed(
+    req: StaffRequest,
+    writes: boolean,
+    run: (client: DbOrTx) => Promise<{ reply: StaffReply; audits: AuditEntry[] }>,
+  ): Promise<StaffResult> {
+    const { db } = this.options;
+    const claim = async (tx: Tx): Promise<boolean> => {
+      if (req.updateId === null) return true;
+      const inserted = await tx.$executeRaw`
+        INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt") VALUES (${req.channel}, ${req.updateId}, ${this.clock()})
+        ON CONFLICT DO NOTHING`;
+      return inserted === 1;
+    };
+    const record = async (tx: Tx, audits: AuditEntry[]) => {
+      for (const a of audits) await audit(tx, a.actor, a.action, a.target, a.details);
+    };
+    if (writes) {
+      return await db.$transaction(async (tx) => {
+        if (!(await claim(tx))) return { duplicate: true } as const;
+        const { reply, audits } = await run(tx);
+        await record(tx, audits);
+        return { duplicate: false, reply } as const;
+      }, TX_OPTIONS);
     }
+    const { reply, audits } = await run(db);
+    return await db.$transaction(async (tx) => {
+      if (!(await claim(tx))) return { duplicate: true } as const;
+      await record(tx, audits);
+      return { duplicate: false, reply } as const;
+    }, TX_OPTIONS);
+  }
+
+  /** Every staff command with what it needs: its level and whether it changes anything. */
+  commandList(): { name: string; level: Level; writes: boolean }[] {
+    return Object.entries(this.commands).map(([name, c]) => ({ name, level: c.level, writes: c.writes }));
   }
 
   /** The commands this staff member may use, for /bantuan and the command menu. */
@@ -177,8 +260,7 @@ export class StaffCommands {
     return [c.t('staff.help.intro'), ...lines, '', c.t('staff.help.periods')].join('\n');
   }
 
-  private async join(req: StaffRequest, code: string, t: Context['t'], now: Date): Promise<StaffReply> {
-    const { db } = this.options;
+  private async join(db: DbOrTx, req: StaffRequest, code: string, t: Context['t'], now: Date): Promise<StaffReply> {
     if (code.trim() === '') return { messages: [t('staff.join.usage')] };
     const result = await redeemInvitation(
       db,
@@ -205,7 +287,7 @@ export class StaffCommands {
 
   /** Looks a unit up by code within the caller's scope; outside it reads as "not found". */
   private async unitInScope(c: Context, code: string): Promise<UnitWithAgency> {
-    const unit = await this.options.db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } });
+    const unit = await c.db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } });
     if (!unit || !c.scope.unitIds.has(unit.id)) throw new Reply(c.t('staff.unitNotFound', { code: code.toUpperCase() }));
     return unit;
   }
@@ -405,7 +487,7 @@ export class StaffCommands {
     // The spreadsheet library (exceljs) loads on the first /unduh only.
     const { exportCsv, exportXlsx, loadExportData } = await import('../reports/export.js');
     const data = await loadExportData(this.options.db, { unitIds: [...c.scope.unitIds], period, timeZone: tz });
-    await audit(this.options.db, `staff:${c.staff.userId}`, 'export', `${c.scope.unitIds.size} units`, { period: period.label, format: csv ? 'csv' : 'xlsx' });
+    c.audit({ action: 'export', target: `${c.scope.unitIds.size} units`, details: { period: period.label, format: csv ? 'csv' : 'xlsx' } });
     const filename = `skm-${period.label}.${csv ? 'csv' : 'xlsx'}`;
     const content = csv ? Buffer.from(exportCsv(data), 'utf8') : await exportXlsx(data);
     return { messages: [], document: { filename, content, caption: c.t('staff.unduh.caption', { period: describePeriod(period, c.req.locale) }) } };
@@ -453,7 +535,7 @@ export class StaffCommands {
 
   /** /berhenti and /lanjut: pause or resume every summary and reminder for this person. */
   private async pause(c: Context, paused: boolean): Promise<StaffReply> {
-    const { db } = this.options;
+    const { db } = c;
     const changed = await db.staffRole.updateMany({ where: { userId: c.staff.userId, revokedAt: null, paused: !paused }, data: { paused } });
     if (changed.count > 0) await audit(db, `staff:${c.staff.userId}`, paused ? 'subscription.pause' : 'subscription.resume', `user#${c.staff.userId}`);
     const key = paused ? (changed.count > 0 ? 'pausedNow' : 'alreadyPaused') : changed.count > 0 ? 'resumed' : 'alreadyActive';
@@ -466,7 +548,7 @@ export class StaffCommands {
    * /tindaklanjut <UNIT> selesai marks the newest open plan done.
    */
   private async tindaklanjut(c: Context): Promise<StaffReply> {
-    const { db } = this.options;
+    const { db } = c;
     const text = c.req.arg.trim();
     const [codeWord, ...restWords] = text.split(/\s+/);
     if (!codeWord || !UNIT_CODE_PATTERN.test(codeWord.toUpperCase())) throw new Reply(c.t('staff.tindaklanjut.usage'));
@@ -518,7 +600,7 @@ export class StaffCommands {
     const [roleWord, target] = c.req.arg.trim().split(/\s+/);
     const role = roleWord ? ROLE_WORDS[roleWord.toLowerCase()] : undefined;
     if (!role || !target) throw new Reply(c.t('staff.undang.usage'));
-    const { db } = this.options;
+    const { db } = c;
     let agencyId: number;
     let unitId: number | null = null;
     let name: string;
@@ -579,11 +661,11 @@ export class StaffCommands {
     const match = /^#?(\d{1,9})$/.exec(c.req.arg.trim());
     if (!match) throw new Reply(c.t('staff.cabut.usage'));
     const id = Number(match[1]);
-    const role = await this.options.db.staffRole.findUnique({ where: { id }, include: { unit: true } });
+    const role = await c.db.staffRole.findUnique({ where: { id }, include: { unit: true } });
     const agencyId = role?.agencyId ?? role?.unit?.agencyId ?? null;
     const allowed = role && role.revokedAt === null && role.role !== 'super_admin' && (c.scope.superAdmin || (agencyId !== null && c.scope.adminAgencyIds.has(agencyId)));
     if (!allowed) throw new Reply(c.t('staff.cabut.notFound', { id }));
-    await revokeRole(this.options.db, id, `staff:${c.staff.userId}`, c.now);
+    await revokeRole(c.db, id, `staff:${c.staff.userId}`, c.now);
     return { messages: [c.t('staff.cabut.done', { id })] };
   }
 

@@ -2,7 +2,15 @@
 // (their scope), one-time invitations that grant roles, and the audit log of admin actions.
 // The officials' summaries (issue 4) use the same roles.
 import crypto from 'node:crypto';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
+
+/** A client, or a transaction already open: writers then join the caller's transaction. */
+export type DbOrTx = Db | Tx;
+
+/** Runs `work` in a transaction of its own, or inside the caller's when given one. */
+export async function atomically<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return '$transaction' in db ? await db.$transaction(work) : await work(db);
+}
 
 export const ROLES = ['super_admin', 'agency_admin', 'agency_official', 'unit_official'] as const;
 export type Role = (typeof ROLES)[number];
@@ -42,7 +50,7 @@ export class StaffError extends Error {
 }
 
 /** The staff member behind a chat identity, with their active roles; null for everyone else. */
-export async function findStaff(db: Db, who: StaffIdentity): Promise<Staff | null> {
+export async function findStaff(db: DbOrTx, who: StaffIdentity): Promise<Staff | null> {
   const user = await db.staffUser.findUnique({
     where: { channel_externalId: { channel: who.channel, externalId: who.externalId } },
     include: { roles: { where: { revokedAt: null } } },
@@ -54,7 +62,7 @@ export async function findStaff(db: Db, who: StaffIdentity): Promise<Staff | nul
   };
 }
 
-export async function scopeOf(db: Db, staff: Staff): Promise<Scope> {
+export async function scopeOf(db: DbOrTx, staff: Staff): Promise<Scope> {
   const superAdmin = staff.roles.some((r) => r.role === 'super_admin');
   const agencyIds = staff.roles.filter((r) => r.role !== 'unit_official' && r.agencyId !== null).map((r) => r.agencyId!);
   const adminAgencyIds = new Set(staff.roles.filter((r) => r.role === 'agency_admin' && r.agencyId !== null).map((r) => r.agencyId!));
@@ -95,14 +103,14 @@ export async function audit(db: Pick<Db, 'auditLog'>, actor: string, action: str
 
 /** Creates an invitation; the plain code is returned once and only its hash is stored. */
 export async function createInvitation(
-  db: Db,
+  db: DbOrTx,
   target: InvitationTarget,
   options: { createdById: number | null; now?: Date; days?: number },
 ): Promise<{ code: string; expiresAt: Date }> {
   const now = options.now ?? new Date();
   const expiresAt = new Date(now.getTime() + (options.days ?? INVITATION_DAYS) * 86_400_000);
   const code = newCode();
-  await db.$transaction(async (tx) => {
+  await atomically(db, async (tx) => {
     await tx.invitation.create({
       data: {
         codeHash: hashCode(code),
@@ -132,9 +140,9 @@ export type RedeemResult = { ok: true; role: InvitableRole; agencyId: number | n
  * ({ ok: false }), so nobody learns whether a code ever existed. Single use, even when two
  * people race with the same code (the update is conditional on usedAt being null).
  */
-export async function redeemInvitation(db: Db, who: StaffIdentity & { displayName?: string | null; locale?: string }, code: string, now = new Date()): Promise<RedeemResult> {
+export async function redeemInvitation(db: DbOrTx, who: StaffIdentity & { displayName?: string | null; locale?: string }, code: string, now = new Date()): Promise<RedeemResult> {
   if (!/^[A-Za-z0-9]{6,32}$/.test(code.trim())) return { ok: false };
-  return await db.$transaction(async (tx) => {
+  return await atomically(db, async (tx) => {
     const invitation = await tx.invitation.findUnique({ where: { codeHash: hashCode(code) } });
     if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now) return { ok: false } as const;
     const user = await tx.staffUser.upsert({
@@ -179,8 +187,8 @@ export async function grantRole(
 }
 
 /** Revokes a role; the row stays (revokedAt) for the record. */
-export async function revokeRole(db: Db, roleId: number, actor: string, now = new Date()): Promise<boolean> {
-  return await db.$transaction(async (tx) => {
+export async function revokeRole(db: DbOrTx, roleId: number, actor: string, now = new Date()): Promise<boolean> {
+  return await atomically(db, async (tx) => {
     const role = await tx.staffRole.findUnique({ where: { id: roleId } });
     if (!role || role.revokedAt !== null) return false;
     await tx.staffRole.update({ where: { id: roleId }, data: { revokedAt: now } });

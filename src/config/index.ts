@@ -68,7 +68,12 @@ const schema = z
         .optional(),
     ),
     TELEGRAM_BOT_USERNAME: optionalString,
-    PORT: int(1, 65535, 8080),
+    PORT: int(0, 65535, 8080),
+    HTTP_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    HTTP_ENABLED: bool(true),
+    WEBHOOK_MAX_BODY_KB: int(1, 64 * 1024, 1024),
+    HTTP_REQUEST_TIMEOUT_SECONDS: int(1, 600, 10),
+    CHAT_QUEUE_MAX: int(1, 100, 4),
     PSEUDONYM_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['id', 'en']).default('id')),
     SURVEY_EXPIRY_MINUTES: int(1, 24 * 60, 30),
@@ -104,6 +109,9 @@ const schema = z
         message: 'is required when TELEGRAM_WEBHOOK_URL is set',
       });
     }
+    if (env.TELEGRAM_WEBHOOK_URL && !env.HTTP_ENABLED) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_ENABLED'], message: 'must be true when TELEGRAM_WEBHOOK_URL is set (the webhook is served over HTTP)' });
+    }
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
       ctx.addIssue({
         code: 'custom',
@@ -132,7 +140,10 @@ export interface Config {
     | undefined;
   /** For printed deep links (QR posters, /undang, /unit); also known from getMe once the bot runs. */
   telegramBotUsername: string | undefined;
-  port: number;
+  /** The bot's HTTP server: webhook (if configured), /healthz and /readyz. Port 0 lets the system choose. */
+  http: { enabled: boolean; port: number; host: string; webhookMaxBodyBytes: number; requestTimeoutMs: number };
+  /** Updates of one chat waiting to be handled; more are dropped (a flood must not slow other chats). */
+  chatQueueMax: number;
   pseudonymKey: string | undefined;
   defaultLocale: 'id' | 'en';
   surveyExpiryMinutes: number;
@@ -183,7 +194,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     telegramBotUsername: e.TELEGRAM_BOT_USERNAME,
-    port: e.PORT,
+    http: {
+      enabled: e.HTTP_ENABLED,
+      port: e.PORT,
+      host: e.HTTP_HOST,
+      webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_KB * 1024,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    },
+    chatQueueMax: e.CHAT_QUEUE_MAX,
     pseudonymKey: e.PSEUDONYM_KEY,
     defaultLocale: e.DEFAULT_LOCALE,
     surveyExpiryMinutes: e.SURVEY_EXPIRY_MINUTES,

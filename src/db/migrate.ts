@@ -43,6 +43,11 @@ async function readMigrations(dir: string): Promise<MigrationFile[]> {
   return files;
 }
 
+/** The names of the migrations this code ships (to check that a database has them all). */
+export async function knownMigrations(dir = MIGRATIONS_DIR): Promise<string[]> {
+  return (await readMigrations(dir)).map((m) => m.name);
+}
+
 export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
   const migrations = await readMigrations(dir);
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -1,7 +1,5 @@
 // Telegram end to end: the real telegraf bot (TelegramChannel) talks HTTP to a fake Bot API
 // server on 127.0.0.1, on a real PostgreSQL database.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
 import { seedDemo } from '../../src/db/seed.js';
@@ -10,7 +8,8 @@ import { createLogger } from '../../src/log.js';
 import type { SurveyService } from '../../src/survey/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
-import { ROOT } from '../support/run.js';
+import { freePort } from '../../src/db/embedded.js';
+import { startBot as startEntryPoint } from '../support/run.js';
 import { createTestService } from '../support/service.js';
 
 let t: TestDatabase;
@@ -34,7 +33,6 @@ afterEach(async () => {
 
 interface StartOptions {
   service?: SurveyService;
-  webhook?: { secret: string };
 }
 
 async function startBot(options: StartOptions = {}): Promise<TelegramChannel> {
@@ -46,7 +44,6 @@ async function startBot(options: StartOptions = {}): Promise<TelegramChannel> {
     t: translate,
     log,
     defaultLocale: 'id',
-    webhook: options.webhook ? { url: 'http://127.0.0.1:0/telegram/hook', secret: options.webhook.secret, port: 0, host: '127.0.0.1' } : undefined,
     retry: { maxRetryAfterSeconds: 5 },
     onUpdateHandled: () => handled++,
   });
@@ -340,29 +337,6 @@ describe('Telegram bot against a fake Bot API', () => {
     expect((await other.replies(2))[0]!.text).toContain('Disdukcapil');
   });
 
-  it('webhook mode checks the secret header and answers /healthz', async () => {
-    await newFake();
-    const channel = await startBot({ webhook: { secret: 'rahasia-webhook-123' } });
-    const port = channel.webhookPort()!;
-    expect(fake.webhook?.secretToken).toBe('rahasia-webhook-123');
-    // The fake POSTs to the URL the bot registered; point it at the port actually bound.
-    fake.webhook = { url: `http://127.0.0.1:${port}/telegram/hook`, secretToken: 'rahasia-webhook-123' };
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(health.status).toBe(200);
-
-    const update = {
-      update_id: 900_001,
-      message: { message_id: 1, date: 0, chat: { id: 5009, type: 'private' }, from: { id: 5009, is_bot: false, first_name: 'W' }, text: '/start u_SAMSAT' },
-    };
-    expect(await fake.postToWebhook(update, 'wrong-secret')).toBe(403);
-    expect(await fake.postToWebhook(update, null)).toBe(403);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(fake.messages(5009)).toHaveLength(0);
-    expect(await fake.postToWebhook(update)).toBe(200);
-    const citizen = new Citizen(5009);
-    expect((await citizen.replies(2))[0]!.text).toContain('Samsat');
-  });
-
   it('stops cleanly: no new updates taken, the update in hand finishes and its reply is sent', async () => {
     await newFake();
     const { service } = createTestService(t.db);
@@ -392,32 +366,31 @@ describe('Telegram bot against a fake Bot API', () => {
     expect(fake.messages(5011)).toHaveLength(0);
   });
 
-  it('the real entry point runs the bot from the environment and stops cleanly on SIGTERM', async () => {
+  it('the real entry point (bin/start.js) polls, answers health and readiness on PORT, and stops cleanly on SIGTERM', async () => {
     await newFake();
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        DATABASE_URL: t.url,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const port = await freePort();
+    const bot = startEntryPoint({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_URL: t.url,
+      PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
     });
-    let logs = '';
-    child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       await fake.waitForCall('getUpdates', () => true, 30_000);
       fake.sendText(5012, '/start u_DPMPTSP');
       const greeting = await fake.waitForMessages(5012, 2, 30_000);
       expect(greeting[0]!.text).toContain('DPMPTSP');
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, checks: { database: true, migrations: true, telegram: true } });
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited, bot.logs()).toBe(0);
     } finally {
-      child.kill('SIGKILL');
+      bot.kill();
     }
+    const logs = bot.logs();
     expect(logs).toContain('shutting down');
     expect(logs).toContain('stopped');
     // No token, chat id or chat text in the logs.

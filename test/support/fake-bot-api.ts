@@ -17,6 +17,8 @@ export interface FakeBotApiOptions {
   perChatPerSecond?: number;
   /** Longest a getUpdates request is held open, whatever timeout the bot asks for. */
   maxPollMs?: number;
+  /** Port to listen on (default: any free one). */
+  port?: number;
 }
 
 export interface FakeMessage {
@@ -119,7 +121,7 @@ export class FakeBotApi {
     const fake = new FakeBotApi(options);
     fake.server = http.createServer((req, res) => void fake.serve(req, res));
     fake.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => fake.server.listen(options.port ?? 0, '127.0.0.1', resolve));
     fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
   }
@@ -140,7 +142,7 @@ export class FakeBotApi {
     const full: Update = { ...update, update_id: update.update_id ?? this.nextUpdateId++ };
     if (full.update_id >= this.nextUpdateId) this.nextUpdateId = full.update_id + 1;
     if (this.webhook) {
-      void this.postToWebhook(full).catch(() => {});
+      this.deliver(full);
     } else {
       this.queue.push({ update: full, delivered: false });
       for (const wake of this.pollers) wake();
@@ -212,12 +214,45 @@ export class FakeBotApi {
   }
 
   /**
+   * Where webhook updates are POSTed: the URL the bot registered, unless a test puts something in
+   * between (a load balancer in front of several instances).
+   */
+  webhookTarget: string | undefined;
+  /** Webhook POSTs made, and those answered with something else than 200 (or not at all). */
+  readonly webhookStats = { posts: 0, refused: 0 };
+  private readonly deliveries = new Set<Promise<void>>();
+
+  /**
+   * As Telegram does: POSTs the update to the webhook until it is answered 200, waiting a little
+   * longer after each failure (gives up after about a minute).
+   */
+  private deliver(update: Update): void {
+    const delivery = (async () => {
+      for (let attempt = 1; attempt <= 60 && !this.closed; attempt++) {
+        this.onDelivered?.([update]);
+        const status = await this.postToWebhook(update).catch(() => 0);
+        this.webhookStats.posts++;
+        if (status === 200) return;
+        this.webhookStats.refused++;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
+      }
+    })();
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  /** Resolves when every update pushed so far was answered 200 by the webhook (or given up). */
+  async webhookSettled(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
+  }
+
+  /**
    * POSTs an update to the webhook the bot registered; resolves with the HTTP status. The secret
    * header carries the registered secret unless another one (or null: no header) is given.
    */
   async postToWebhook(update: Record<string, unknown>, secretToken: string | null | undefined = this.webhook?.secretToken): Promise<number> {
     if (!this.webhook) throw new Error('no webhook set');
-    const response = await fetch(this.webhook.url, {
+    const response = await fetch(this.webhookTarget ?? this.webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -298,7 +333,10 @@ export class FakeBotApi {
     this.blocked.add(String(chatId));
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
     for (const wake of this.pollers) wake();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

@@ -3,8 +3,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +16,10 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Tests start `npm start`'s entry point (bin/start.js) as separate processes, often several at
+  // once: bundle dist/ once here so that they do not race to build it.
+  const { buildDist } = (await import(path.join(ROOT, 'bin', 'start.js'))) as { buildDist: () => Promise<void> };
+  await buildDist();
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     project.provide('dbUrl', external);

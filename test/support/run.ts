@@ -37,3 +37,82 @@ export function runTs(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** `npm start`'s entry point (bin/start.js) running as its own process, as an operator runs it. */
+export interface RunningBot {
+  child: import('node:child_process').ChildProcessWithoutNullStreams;
+  /** Everything it wrote to stderr (its JSON log lines) so far. */
+  logs(): string;
+  /** Its log lines parsed (lines that are not JSON are skipped). */
+  records(): Record<string, unknown>[];
+  /** Resolves with the exit code (or the signal's name) when it ends. */
+  exited: Promise<number | string | null>;
+  /** Waits for a log line matching `pattern` (fails after `timeoutMs`, or if the process ends first). */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** SIGKILL if still running (for `finally`). */
+  kill(): void;
+}
+
+export function startBot(env: Record<string, string | undefined>): RunningBot {
+  const merged: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, LOG_LEVEL: 'info', ...env })) if (v !== undefined) merged[k] = v;
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'start.js')], { cwd: ROOT, env: merged, stdio: ['pipe', 'pipe', 'pipe'] });
+  let logs = '';
+  const listeners = new Set<() => void>();
+  child.stderr.on('data', (chunk: Buffer) => {
+    logs += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  child.stdout.resume();
+  let ended = false;
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('close', (code, signal) => {
+      ended = true;
+      for (const listener of listeners) listener();
+      resolve(code ?? signal);
+    }),
+  );
+  return {
+    child,
+    logs: () => logs,
+    records: () =>
+      logs
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        }),
+    exited,
+    waitForLog(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const line = logs.split('\n').find((l) => pattern.test(l));
+          if (line !== undefined) {
+            done();
+            resolve(line);
+          } else if (ended) {
+            done();
+            reject(new Error(`the bot exited before logging ${pattern}\n${logs}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms\n${logs}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    kill() {
+      if (!ended) child.kill('SIGKILL');
+    },
+  };
+}

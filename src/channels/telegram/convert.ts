@@ -38,28 +38,54 @@ function localeOf(languageCode: string | undefined): Locale | undefined {
   return languageCode.toLowerCase().startsWith('id') ? 'id' : 'en';
 }
 
-/** Null for updates the citizen bot ignores (groups, channels, edits, member changes...). */
-export function fromUpdate(update: Update): TelegramInbound | null {
+type Obj = Record<string, unknown>;
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** A chat or user id: Telegram's are integers below 2^53. */
+const id = (value: unknown): string | undefined => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined);
+
+/** An update id: a non-negative integer (Telegram's grow by one from a random start). */
+export function updateIdOf(update: unknown): number | undefined {
+  const value = isObj(update) ? update.update_id : undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Null for updates the citizen bot ignores (groups, channels, edits, member changes...) and for
+ * anything malformed. Reads the raw JSON defensively: a webhook body is whatever was POSTed, and a
+ * field that Telegram always sends may still be missing or of another type. Never throws.
+ */
+export function fromUpdate(update: Update | unknown): TelegramInbound | null {
+  const updateId = updateIdOf(update);
+  if (updateId === undefined || !isObj(update)) return null;
   if ('callback_query' in update) {
     const query = update.callback_query;
-    const message = query.message;
-    if (message && message.chat.type !== 'private') return null;
-    const chatId = String(message?.chat.id ?? query.from.id);
-    const data = 'data' in query && typeof query.data === 'string' ? query.data : '';
+    if (!isObj(query)) return null;
+    const from = isObj(query.from) ? query.from : undefined;
+    const message = isObj(query.message) ? query.message : undefined;
+    const chat = message && isObj(message.chat) ? message.chat : undefined;
+    if (chat && chat.type !== 'private') return null;
+    const chatId = id(chat?.id) ?? id(from?.id);
+    const queryId = str(query.id);
+    if (chatId === undefined || queryId === undefined || queryId === '') return null;
+    const messageId = typeof message?.message_id === 'number' && Number.isSafeInteger(message.message_id) ? message.message_id : undefined;
     return {
-      updateId: update.update_id,
+      updateId,
       chatId,
-      event: { kind: 'choice', token: data },
-      localeHint: localeOf(query.from.language_code),
-      callback: { id: query.id, messageId: message?.message_id },
+      event: { kind: 'choice', token: str(query.data) ?? '' },
+      localeHint: localeOf(str(from?.language_code)),
+      callback: { id: queryId, messageId },
     };
   }
   if ('message' in update) {
     const message = update.message;
-    if (message.chat.type !== 'private') return null;
-    const localeHint = localeOf(message.from?.language_code);
-    const base = { updateId: update.update_id, chatId: String(message.chat.id), localeHint, fromName: message.from?.first_name };
-    if ('text' in message && typeof message.text === 'string') return { ...base, event: textEvent(message.text) };
+    if (!isObj(message) || !isObj(message.chat) || message.chat.type !== 'private') return null;
+    const chatId = id(message.chat.id);
+    if (chatId === undefined) return null;
+    const from = isObj(message.from) ? message.from : undefined;
+    const base = { updateId, chatId, localeHint: localeOf(str(from?.language_code)), fromName: str(from?.first_name) };
+    const text = str(message.text);
+    if (text !== undefined) return { ...base, event: textEvent(text) };
     const what = UNSUPPORTED_KINDS.find((kind) => kind in message) ?? 'other';
     return { ...base, event: { kind: 'unsupported', what } };
   }

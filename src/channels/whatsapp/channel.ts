@@ -563,7 +563,7 @@ export class WhatsAppChannel {
       ? await this.options.db.staffUser.findUnique({ where: { channel_externalId: { channel: 'whatsapp', externalId: staffJid } }, select: { locale: true } })
       : null;
     const locale: Locale = stored?.locale === 'en' ? 'en' : stored?.locale === 'id' ? 'id' : this.options.defaultLocale;
-    const reply = await staff.handle({
+    const result = await staff.handle({
       channel: 'whatsapp',
       // A known staff member acts as the identity they registered with, whichever one wrote now.
       userId: staffJid ?? who.jid,
@@ -571,10 +571,13 @@ export class WhatsAppChannel {
       command: request.command,
       arg: request.arg,
       locale,
+      // Claimed in the same transaction as the command's effect: a re-delivery changes nothing.
+      updateId,
     });
-    if (reply === null) return false;
+    if (result === null) return false;
+    if (result.duplicate) return true;
+    const reply = result.reply;
     if (request.command === 'daftar' || request.command === 'start') await this.directory.refresh();
-    if (!(await this.options.service.claimUpdate('whatsapp', updateId))) return true;
     await this.reply(inbound.remoteJid, staffContents(reply, request.command === 'bantuan' ? this.options.t(locale, 'whatsapp.staffHelp') : undefined));
     return true;
   }

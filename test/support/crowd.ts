@@ -1,0 +1,93 @@
+// Simulated citizens on one fake Bot API: each completes a whole survey by tapping the bot's
+// buttons, like a person (with think time), and the crowd measures update-to-reply latency. Works
+// the same whether the bot polls or takes updates by webhook (the fake POSTs them then).
+import { performance } from 'node:perf_hooks';
+import type { FakeBotApi, FakeMessage } from './fake-bot-api.js';
+
+/** /start, consent, service type, profile (skipped), U1–U9, five maladministration items, suggestion (skipped). */
+export const SURVEY_UPDATES = 19;
+
+export function buttons(message: FakeMessage): string[] {
+  const markup = message.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
+  return (markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Simulated citizens on one fake server; measures update-to-reply latency. */
+export class Crowd {
+  private readonly waiting = new Map<string, (message: FakeMessage) => boolean>();
+  private readonly deliveredAt = new Map<number, number>();
+  private readonly lastUpdateOf = new Map<string, number>();
+  readonly latencies: number[] = [];
+  updates = 0;
+
+  constructor(
+    private readonly fake: FakeBotApi,
+    private readonly thinkMs: number,
+  ) {
+    fake.onDelivered = (updates) => {
+      const now = performance.now();
+      for (const u of updates) this.deliveredAt.set(u.update_id, now);
+    };
+    fake.onMessage = (chatId, message) => {
+      const listener = this.waiting.get(chatId);
+      if (listener?.(message)) this.waiting.delete(chatId);
+    };
+  }
+
+  /** Resolves with the next message for the chat that matches `wanted`. */
+  private next(chatId: number, wanted: (m: FakeMessage) => boolean, timeoutMs = 60_000): Promise<FakeMessage> {
+    const key = String(chatId);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        reject(new Error(`citizen ${chatId} waited ${timeoutMs} ms for the bot`));
+      }, timeoutMs);
+      this.waiting.set(key, (message) => {
+        if (!wanted(message)) return false;
+        clearTimeout(timer);
+        const updateId = this.lastUpdateOf.get(key);
+        const delivered = updateId === undefined ? undefined : this.deliveredAt.get(updateId);
+        if (delivered !== undefined) {
+          this.latencies.push(performance.now() - delivered);
+          this.deliveredAt.delete(updateId!);
+        }
+        resolve(message);
+        return true;
+      });
+    });
+  }
+
+  private think(): Promise<void> {
+    // Uniform in [0.5, 1.5] × thinkMs: people do not tap in lockstep.
+    return this.thinkMs > 0 ? sleep(this.thinkMs * (0.5 + Math.random())).then(() => {}) : Promise.resolve();
+  }
+
+  async citizen(chatId: number, unit: string): Promise<boolean> {
+    const hasButtons = (m: FakeMessage) => buttons(m).length > 0;
+    const key = String(chatId);
+    await sleep(Math.random() * this.thinkMs);
+    let reply = this.next(chatId, hasButtons);
+    this.lastUpdateOf.set(key, this.fake.sendText(chatId, `/start u_${unit}`));
+    this.updates++;
+    for (let i = 1; i < SURVEY_UPDATES; i++) {
+      const message = await reply;
+      const choices = buttons(message);
+      // Consent: agree; service type: first; profile: skip; U1–U9: 3 or 4; maladmin: no; suggestion: skip.
+      let pick = 0;
+      if (i === 3) pick = 1;
+      else if (i >= 4 && i <= 12) pick = 2 + (chatId % 2);
+      else if (i >= 13 && i <= 17) pick = 1;
+      const last = i === SURVEY_UPDATES - 1;
+      if (last) pick = 0;
+      await this.think();
+      reply = this.next(chatId, last ? (m) => (m.text ?? '').startsWith('Terima kasih') : hasButtons);
+      this.lastUpdateOf.set(key, this.fake.tapButton(chatId, message.message_id, choices[pick] ?? choices[0]!));
+      this.updates++;
+    }
+    const thanks = await reply;
+    return (thanks.text ?? '').includes('sudah kami terima');
+  }
+}
+
