@@ -22,7 +22,7 @@ interface Io {
 async function onDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
   if (config.databaseUrl) return work(config.databaseUrl);
-  const launch = await launchEmbeddedFor(config.dataDir, createLogger(config.logLevel ?? 'warn'));
+  const launch = await launchEmbeddedFor(config.dataDir, createLogger(config.logLevel ?? 'warn', undefined, config.logFormat));
   const embedded = await launch.ready;
   try {
     return await work(launch.url);
