@@ -61,7 +61,8 @@ describe('skm backup and skm restore', () => {
     const forced = await runTs(CLI, ['restore', '--force', file], { env: { DATABASE_URL: target.url } });
     expect(forced.stderr).toBe('');
     expect(forced.code).toBe(0);
-  });
+    // Six processes, each loading the CLI through tsx: slow on a busy machine, not a speed check.
+  }, 180_000);
 
   it('refuses a tampered file with one clear line', async () => {
     const file = path.join(dir, 'tamper.skmbak');
@@ -78,7 +79,7 @@ describe('skm backup and skm restore', () => {
     } finally {
       await empty.drop();
     }
-  });
+  }, 60_000);
 
   it('bad arguments and an existing --out file give exit code 2', async () => {
     const cases: [string[], RegExp][] = [
