@@ -276,7 +276,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel ?? (config.telegram || config.whatsapp.enabled ? 'info' : 'warn'));
+  const log = createLogger(config.logLevel ?? (config.telegram || config.whatsapp.enabled ? 'info' : 'warn'), undefined, config.logFormat);
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (bug)'));
   let embedded: Embedded = await earlyLaunch;
   const wanted = config.databaseUrl ? undefined : path.join(config.dataDir, 'postgres');

@@ -28,7 +28,7 @@ export class UsageError extends Error {
 
 export async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel ?? 'warn');
+  const log = createLogger(config.logLevel ?? 'warn', undefined, config.logFormat);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, log });
   try {
     return await run(database);

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { audit, grantRole } from '../admin/staff.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { seedDemo } from '../db/index.js';
+import { runBackupCommands } from './backup.js';
 import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
@@ -35,6 +36,8 @@ const USAGE = `Usage: skm <command>
                                                       pair the bot's WhatsApp number (QR code, or a pairing code)
   skm report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx] [--out <file>]
                                                       a unit's IKM, or an agency's summary (csv/xlsx)
+  skm backup [--out <file>]                           save every table to one file (default skm-backup-<time>.skmbak)
+  skm restore <file> [--force]                        load a backup into an empty database (--force empties it first)
 PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026
 Without DATABASE_URL the embedded PostgreSQL in SKM_DATA_DIR is used.`;
 
@@ -205,6 +208,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const handled = await runOperations(command, sub, rest, io);
     if (handled !== null) return handled;
+    const backup = await runBackupCommands(command, sub, rest, io);
+    if (backup !== null) return backup;
     throw new UsageError(`Unknown command: ${[command, sub].filter(Boolean).join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ReportError) {

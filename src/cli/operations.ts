@@ -194,7 +194,7 @@ async function jobRun(args: string[], io: Io): Promise<number> {
   }
   const force = values.force === true;
   const config = loadConfig();
-  const log = createLogger(config.logLevel ?? 'warn');
+  const log = createLogger(config.logLevel ?? 'warn', undefined, config.logFormat);
   const lines = await withDatabase(async ({ db }) => {
     const env: JobEnv = { db, t: translate, log, catchUpMs: config.catchUpHours * 3_600_000 };
     if (name === 'maladmin-alerts') {
@@ -250,7 +250,7 @@ async function whatsappLink(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--number "${values.number}" is not a phone number in international form, e.g. 6281234567890.`);
   }
   const config = loadConfig();
-  const log = createLogger(config.logLevel ?? 'warn');
+  const log = createLogger(config.logLevel ?? 'warn', undefined, config.logFormat);
   const { linkWhatsApp, LinkError } = await import('../channels/whatsapp/link.js');
   const abort = new AbortController();
   const onSignal = () => abort.abort();

@@ -42,6 +42,7 @@ const schema = z
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     ),
+    LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['auto', 'json', 'pretty']).default('auto')),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -127,6 +128,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   /** Unset: 'info' for the bot, 'warn' for the terminal demo (keeps the chat readable). */
   logLevel: string | undefined;
+  /** `json` (one object per line), `pretty` (one readable line), or `auto`: pretty on a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   databaseUrl: string | undefined;
   dataDir: string;
   dbPoolSize: number;
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.SKM_DATA_DIR),
     dbPoolSize: e.DB_POOL_SIZE,

@@ -22,13 +22,13 @@ export interface MigrationResult {
   alreadyApplied: number;
 }
 
-interface MigrationFile {
+export interface MigrationFile {
   name: string;
   sql: string;
   checksum: string;
 }
 
-async function readMigrations(dir: string): Promise<MigrationFile[]> {
+export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   const names = entries
     .filter((entry) => entry.isDirectory())
@@ -48,8 +48,18 @@ export async function knownMigrations(dir = MIGRATIONS_DIR): Promise<string[]> {
   return (await readMigrations(dir)).map((m) => m.name);
 }
 
-export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const migrations = await readMigrations(dir);
+/**
+ * Applies the pending migrations; with `only`, just those of them named there (a restore first
+ * recreates the schema a backup was made on, then applies the rest).
+ */
+export async function migrate(
+  databaseUrl: string,
+  dir = MIGRATIONS_DIR,
+  options: { only?: ReadonlySet<string> } = {},
+): Promise<MigrationResult> {
+  const all = await readMigrations(dir);
+  const only = options.only;
+  const migrations = only ? all.filter((m) => only.has(m.name)) : all;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -63,7 +73,7 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
       'SELECT name, checksum FROM "_skm_migrations"',
     );
     const applied = new Map(done.rows.map((row) => [row.name, row.checksum]));
-    const known = new Set(migrations.map((m) => m.name));
+    const known = new Set(all.map((m) => m.name));
     for (const name of applied.keys()) {
       if (!known.has(name)) {
         throw new MigrationError(

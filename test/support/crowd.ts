@@ -25,6 +25,8 @@ export class Crowd {
   constructor(
     private readonly fake: FakeBotApi,
     private readonly thinkMs: number,
+    /** Chaos: the share of updates delivered twice (same update id), and of taps made twice (a new update). */
+    private readonly chaos: { duplicates: number; doubleTaps: number } = { duplicates: 0, doubleTaps: 0 },
   ) {
     fake.onDelivered = (updates) => {
       const now = performance.now();
@@ -83,8 +85,12 @@ export class Crowd {
       if (last) pick = 0;
       await this.think();
       reply = this.next(chatId, last ? (m) => (m.text ?? '').startsWith('Terima kasih') : hasButtons);
-      this.lastUpdateOf.set(key, this.fake.tapButton(chatId, message.message_id, choices[pick] ?? choices[0]!));
+      const data = choices[pick] ?? choices[0]!;
+      const updateId = this.fake.tapButton(chatId, message.message_id, data);
+      this.lastUpdateOf.set(key, updateId);
       this.updates++;
+      if (Math.random() < this.chaos.duplicates) this.fake.redeliver(updateId);
+      if (Math.random() < this.chaos.doubleTaps) this.fake.tapButton(chatId, message.message_id, data);
     }
     const thanks = await reply;
     return (thanks.text ?? '').includes('sudah kami terima');

@@ -135,12 +135,21 @@ export class FakeBotApi {
 
   /** How many updates pushUpdate() (and sendText, tapButton...) have queued. */
   pushed = 0;
+  private readonly sent = new Map<number, Update>();
+
+  /** Delivers an update again, unchanged (as Telegram does when it is unsure it arrived). */
+  redeliver(updateId: number): void {
+    const update = this.sent.get(updateId);
+    if (!update) throw new Error(`no update ${updateId} was sent`);
+    this.pushUpdate(update);
+  }
 
   /** Queues an update (or POSTs it to the webhook once one is set). Returns its update_id. */
   pushUpdate(update: Record<string, unknown> & { update_id?: number | undefined }): number {
     this.pushed++;
     const full: Update = { ...update, update_id: update.update_id ?? this.nextUpdateId++ };
     if (full.update_id >= this.nextUpdateId) this.nextUpdateId = full.update_id + 1;
+    this.sent.set(full.update_id, full);
     if (this.webhook) {
       this.deliver(full);
     } else {

@@ -1,0 +1,56 @@
+// An upgrade whose migration fails leaves the database as it was: each migration runs in one
+// transaction with its record, so the next start (or a fixed version) can simply try again.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, MigrationError, migrate } from '../../src/db/migrate.js';
+import { createEmptyDatabase } from '../support/db.js';
+
+let database: { url: string; drop(): Promise<void> };
+let dir: string;
+
+beforeAll(async () => {
+  database = await createEmptyDatabase('skm_migrate');
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-migrations-'));
+});
+
+afterAll(async () => {
+  await database?.drop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+  it('a failing migration leaves the schema, the data and the migration record unchanged', async () => {
+    await migrate(database.url);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "Agency" (code, name, "updatedAt") VALUES ('KEEP', 'Sebelum', now())`);
+      const record = async () => (await client.query<{ name: string }>('SELECT name FROM "_skm_migrations" ORDER BY name')).rows.map((r) => r.name);
+      const before = await record();
+      expect(before.length).toBeGreaterThan(3);
+
+      const upgraded = path.join(dir, 'next');
+      await fs.cp(MIGRATIONS_DIR, upgraded, { recursive: true });
+      await fs.mkdir(path.join(upgraded, '29990101000000_broken'));
+      await fs.writeFile(
+        path.join(upgraded, '29990101000000_broken', 'migration.sql'),
+        `CREATE TABLE "Half" (id int);\nUPDATE "Agency" SET name = 'Sesudah';\nALTER TABLE "Agency" ADD COLUMN "extra" int;\nSELECT 1 / 0;\n`,
+      );
+      await expect(migrate(database.url, upgraded)).rejects.toThrow(MigrationError);
+      await expect(migrate(database.url, upgraded)).rejects.toThrow(/29990101000000_broken failed: division by zero/);
+
+      expect(await record()).toEqual(before);
+      const half = await client.query(`SELECT to_regclass('"Half"') AS t`);
+      expect(half.rows[0]?.t).toBeNull();
+      const agency = await client.query<{ name: string }>(`SELECT name FROM "Agency" WHERE code = 'KEEP'`);
+      expect(agency.rows).toEqual([{ name: 'Sebelum' }]);
+      const extra = await client.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Agency' AND column_name = 'extra'`);
+      expect(extra.rowCount).toBe(0);
+    } finally {
+      await client.end();
+    }
+  });
+});
