@@ -1,7 +1,7 @@
 // The embedded PostgreSQL after crashes, as an operator meets them: a power cut (SIGKILL of Node,
 // the postmaster and the backends), a stale postmaster.pid whose pid is dead, a zombie or reused by
 // another program, a closed terminal (SIGHUP), an orphaned server, and one shared with a live bot.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,11 +30,27 @@ async function migrateWithCli() {
   return await runTs('src/cli/index.ts', ['db', 'migrate'], { env: env(), timeoutMs: 90_000 });
 }
 
+/**
+ * As the user PostgreSQL runs as (postgres, when the tests run as root): PostgreSQL itself takes a
+ * pid it may not signal for a stale one, but refuses to start over a live pid of its own user.
+ */
+function sameUserAsServer(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
 /** A long-lived process that does not reap its child: `sleep 0` stays a zombie under it. */
 function zombieParent(): { parent: ChildProcess; zombie: () => Promise<number> } {
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'], cwd: '/', ...sameUserAsServer() });
   const zombie = new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
   return { parent, zombie: () => zombie };
+}
+
+/** Each test can run alone (vitest -t): makes the cluster if an earlier test has not. */
+async function ensureCluster(): Promise<void> {
+  if (await fs.stat(path.join(pgDir(), 'PG_VERSION')).catch(() => undefined)) return;
+  expect((await migrateWithCli()).code).toBe(0);
 }
 
 async function writeStalePidFile(pid: number): Promise<void> {
@@ -53,7 +69,8 @@ describe('embedded PostgreSQL after crashes', () => {
   }, 600_000);
 
   it('a stale postmaster.pid naming a dead pid, a zombie or another live program does not stop the CLI', async () => {
-    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    await ensureCluster();
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore', cwd: '/', ...sameUserAsServer() });
     const { parent, zombie } = zombieParent();
     const dead = spawn('true');
     await new Promise((resolve) => dead.on('exit', resolve));
