@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { isAlive } from './pg-procs.js';
-import type { RunAs } from './pg-access.js';
+import { EmbeddedSetupError, type RunAs } from './pg-access.js';
 
 export const PG_USER = 'skm';
 /** The password of clusters made before each cluster got its own (kept so they still start). */
@@ -82,6 +82,9 @@ export async function initCluster(bins: Binaries, dataDir: string, runAs: RunAs 
       const code = (error as NodeJS.ErrnoException).code;
       // Another skm-bot process finished initialising first: use its cluster.
       if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(path.join(dataDir, 'PG_VERSION')))) return;
+      if (code === 'EXDEV' || code === 'EBUSY') {
+        throw new EmbeddedSetupError(`${dataDir} is a mount point: mount the volume at ${parent} (SKM_DATA_DIR) instead, or set DATABASE_URL.`);
+      }
       throw error;
     }
   } finally {
