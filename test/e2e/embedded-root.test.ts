@@ -51,7 +51,7 @@ describe.skipIf(!asRoot)('embedded PostgreSQL started as root', () => {
     expect((await fs.stat(dataDir)).mode & 0o777).toBe(0o710);
     // The generated password is nowhere else: not in the children's temp folder, not in the folder above.
     expect((await fs.readdir(dataDir)).filter((name) => name !== 'postgres')).toEqual([]);
-  });
+  }, 120_000);
 
   it('works when the PostgreSQL data directory was made by root with mode 700, empty or holding a restored cluster', async () => {
     const dataDir = path.join(base, 'made-by-root');
@@ -61,7 +61,7 @@ describe.skipIf(!asRoot)('embedded PostgreSQL started as root', () => {
     // A cluster copied back by root (a restore without -p) is given back to postgres and starts.
     execFileSync('chown', ['-R', 'root:root', path.join(dataDir, 'postgres')]);
     await expectWorked(dataDir);
-  });
+  }, 180_000);
 
   it('stops with exit code 78 and one line naming the fix when a folder above SKM_DATA_DIR is closed (mode 700)', async () => {
     const closed = path.join(base, 'closed');
@@ -82,7 +82,7 @@ describe.skipIf(!asRoot)('embedded PostgreSQL started as root', () => {
     // Nothing was made for PostgreSQL, and no password was left anywhere.
     expect(await fs.readdir(dataDir).catch(() => [])).toEqual([]);
     expect(await secretsIn(tmp)).toEqual([]);
-  });
+  }, 180_000);
 
   it('stops with exit code 78 when the project (its node_modules) sits in a folder postgres cannot enter, like /root', async () => {
     // A copy of the project in a 700 folder: the PostgreSQL packages copied (the postgres user
