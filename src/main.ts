@@ -5,7 +5,7 @@
 // first, and the heavier modules (Prisma, telegraf, i18next) load while it initialises.
 import path from 'node:path';
 import type { Config } from './config/index.js';
-import { type EmbeddedLaunch, launchEmbeddedPostgres } from './db/embedded.js';
+import { EX_CONFIG, EmbeddedSetupError, type EmbeddedLaunch, launchEmbeddedPostgres } from './db/embedded.js';
 import type { Db } from './db/client.js';
 import type { Logger } from './log.js';
 import type { Translate } from './survey/types.js';
@@ -175,6 +175,8 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A closed terminal or SSH session: without this, Node dies at once and PostgreSQL is orphaned.
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
   try {
     if (tg) {
       // Waits (retrying with backoff) while the Bot API cannot be reached; /readyz says so meanwhile.
@@ -243,6 +245,7 @@ async function runDemoTerminal(config: Config, log: Logger, embedded: Embedded):
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   try {
     await runTerminal({
       service: app.service,
@@ -298,6 +301,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof EmbeddedSetupError) {
+      process.stderr.write(`skm-bot could not start: ${error.message}\n`);
+      process.exit(EX_CONFIG);
+    }
     process.stderr.write(`skm-bot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },

