@@ -16,6 +16,7 @@ import type {
   EngineOutput,
   InboundEvent,
   Locale,
+  OutMessage,
   Translate,
 } from './types.js';
 
@@ -32,7 +33,14 @@ export interface InboundEnvelope {
   localeHint?: Locale | undefined;
 }
 
-export type HandleResult = { duplicate: true } | { duplicate: false; output: EngineOutput; locale: Locale };
+/**
+ * `duplicate`: the update was handled before; `reply` holds the messages it was answered with then
+ * (a channel sends them again when the update came back unconfirmed, i.e. they may never have
+ * arrived), null when unknown.
+ */
+export type HandleResult =
+  | { duplicate: true; reply: OutMessage[] | null }
+  | { duplicate: false; output: EngineOutput; locale: Locale };
 
 export interface SurveyServiceOptions {
   db: Db;
@@ -52,6 +60,13 @@ const PERFECT_BURST = 5;
 
 // Under load an update may wait for a pooled connection; it must not fail for that alone.
 const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+/** The stored reply of an update, if it reads as a list of messages. */
+function parseReply(value: unknown): OutMessage[] | null {
+  if (!Array.isArray(value)) return null;
+  const messages = value.filter((m): m is OutMessage => typeof m === 'object' && m !== null && typeof (m as { text?: unknown }).text === 'string');
+  return messages.length === value.length ? messages : null;
+}
 
 export class SurveyService {
   private readonly clock: () => Date;
@@ -81,12 +96,12 @@ export class SurveyService {
       const freshState = JSON.stringify(fresh);
       const rows =
         envelope.updateId === null
-          ? await tx.$queryRaw<{ id: number; state: unknown; first: boolean }[]>`
+          ? await tx.$queryRaw<{ id: number; state: unknown; first: boolean; reply: unknown }[]>`
               INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
               VALUES (${envelope.channel}, ${chatKey}, ${freshState}::jsonb, ${now})
               ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
-              RETURNING id, state, true AS first`
-          : await tx.$queryRaw<{ id: number; state: unknown; first: boolean }[]>`
+              RETURNING id, state, true AS first, NULL::jsonb AS reply`
+          : await tx.$queryRaw<{ id: number; state: unknown; first: boolean; reply: unknown }[]>`
               WITH processed AS (
                 INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt")
                 VALUES (${envelope.channel}, ${envelope.updateId}, ${now})
@@ -97,8 +112,10 @@ export class SurveyService {
                 ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
                 RETURNING id, state
               )
-              SELECT conversation.id, conversation.state, EXISTS (SELECT 1 FROM processed) AS first FROM conversation`;
-      if (!rows[0]?.first) return { duplicate: true } as const;
+              SELECT conversation.id, conversation.state, EXISTS (SELECT 1 FROM processed) AS first,
+                (SELECT p.reply FROM "ProcessedUpdate" p WHERE p.channel = ${envelope.channel} AND p."updateId" = ${envelope.updateId}) AS reply
+              FROM conversation`;
+      if (!rows[0]?.first) return { duplicate: true, reply: parseReply(rows[0]?.reply) } as const;
       const row = rows[0]!;
       const state = parseState(row.state) ?? fresh;
       const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now);
@@ -123,7 +140,7 @@ export class SurveyService {
       if (erased) {
         await tx.$executeRaw`DELETE FROM "Conversation" WHERE id = ${row.id}`;
       } else {
-        await this.saveState(tx, row.id, output.state, now);
+        await this.saveState(tx, row.id, output.state, now, envelope, output.messages);
       }
       return { duplicate: false, output, locale: output.state.locale } as const;
     }, TX_OPTIONS);
@@ -164,12 +181,23 @@ export class SurveyService {
     };
   }
 
-  private async saveState(tx: Tx, id: number, state: ConvState, now: Date): Promise<void> {
+  /** Saves the new state and, in the same round trip, the reply with the update's claim. */
+  private async saveState(tx: Tx, id: number, state: ConvState, now: Date, envelope: InboundEnvelope, messages: OutMessage[]): Promise<void> {
     const expiresAt =
       state.survey && inSurvey(state.step) ? new Date(now.getTime() + this.options.engine.expiryMinutes * 60_000) : null;
+    if (envelope.updateId === null) {
+      await tx.$executeRaw`
+        UPDATE "Conversation" SET state = ${JSON.stringify(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
+        WHERE id = ${id}`;
+      return;
+    }
     await tx.$executeRaw`
-      UPDATE "Conversation" SET state = ${JSON.stringify(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
-      WHERE id = ${id}`;
+      WITH saved AS (
+        UPDATE "Conversation" SET state = ${JSON.stringify(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
+        WHERE id = ${id}
+      )
+      UPDATE "ProcessedUpdate" SET reply = ${JSON.stringify(messages)}::jsonb
+      WHERE channel = ${envelope.channel} AND "updateId" = ${envelope.updateId}`;
   }
 
   private async saveResponse(tx: Tx, r: CompletedResponse, channel: string, chatKey: string, now: Date): Promise<void> {

@@ -67,7 +67,7 @@ function post(base: string, body: string | Buffer, headers: Record<string, strin
 }
 
 /** Writes a raw request and resolves with whatever the server answered once it closes (or in 20 s). */
-function rawRequest(port: number, text: string): Promise<string> {
+function rawRequest(port: number, text: string | Buffer): Promise<string> {
   return new Promise<string>((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
     let answer = '';
@@ -144,7 +144,8 @@ describe('webhook mode through the real entry point', () => {
       // More than 1 MB (the default limit) is refused before it is read whole.
       const huge = Buffer.alloc(2 * 1024 * 1024, 0x20);
       huge.write('{"update_id": 950002, "message": {"text": "', 0);
-      expect(await post(w.base, huge)).toBe(413);
+      const head = `POST /telegram/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\nContent-Length: ${huge.length}\r\n\r\n`;
+      expect(await rawRequest(w.port, Buffer.concat([Buffer.from(head), huge.subarray(0, 64 * 1024)]))).toMatch(/^HTTP\/1.1 413/);
 
       // A body announced as 50 MB is refused at once, without waiting for (or reading) the rest.
       const announced = await rawRequest(w.port, `POST /telegram/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\nContent-Length: 52428800\r\n\r\n{"update_id":`);

@@ -67,7 +67,11 @@ export class Crowd {
   }
 
   async citizen(chatId: number, unit: string): Promise<boolean> {
-    const hasButtons = (m: FakeMessage) => buttons(m).length > 0;
+    // A question carries its sequence number in its buttons; a copy of one already answered (a
+    // reply sent again for a re-delivered update) is not the next question.
+    let answeredSeq = -1;
+    const seqOf = (m: FakeMessage) => Number((buttons(m)[0] ?? '').split(':')[0]);
+    const hasButtons = (m: FakeMessage) => buttons(m).length > 0 && seqOf(m) > answeredSeq;
     const key = String(chatId);
     await sleep(Math.random() * this.thinkMs);
     let reply = this.next(chatId, hasButtons);
@@ -86,6 +90,7 @@ export class Crowd {
       await this.think();
       reply = this.next(chatId, last ? (m) => (m.text ?? '').startsWith('Terima kasih') : hasButtons);
       const data = choices[pick] ?? choices[0]!;
+      answeredSeq = seqOf(message);
       const updateId = this.fake.tapButton(chatId, message.message_id, data);
       this.lastUpdateOf.set(key, updateId);
       this.updates++;

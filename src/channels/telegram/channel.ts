@@ -16,7 +16,7 @@ import { Telegram, TelegramError } from 'telegraf';
 import type { StaffCommands } from '../../admin/commands.js';
 import type { Logger } from '../../log.js';
 import type { SurveyService } from '../../survey/service.js';
-import type { EngineOutput, Locale, Translate } from '../../survey/types.js';
+import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
 import {
   backoffMs,
@@ -56,8 +56,6 @@ export interface TelegramChannelOptions {
 export type Intake = 'accepted' | 'ignored' | 'dropped' | 'failed' | 'stopping';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
-/** Updates whose replies may be in flight before intake waits for them. */
-const MAX_IN_FLIGHT = 1000;
 /** A polled update whose handling keeps failing is given up after this many attempts. */
 const MAX_UPDATE_ATTEMPTS = 8;
 const SLOW_DOWN_EVERY_MS = 60_000;
@@ -93,10 +91,10 @@ export class TelegramChannel {
   }
 
   /**
-   * Takes one update (from the poller or the webhook) and resolves with what became of it:
-   * `accepted` once its effect is committed, while the replies go out behind it (`stop()` waits for
-   * those). When many replies are still being sent, resolves only when this update is completely
-   * handled, so that a slow Bot API slows the intake instead of piling up work.
+   * Takes one update (from the poller or the webhook) and resolves with what became of it once it
+   * is completely handled: stored and answered. Only then is it confirmed to Telegram (the next
+   * getUpdates offset, or the webhook's 200), so an update whose process died between storing and
+   * answering comes back, and its stored reply is sent again (see `process`).
    */
   handleUpdate(update: unknown): Promise<Intake> {
     const inbound = fromUpdate(update);
@@ -114,24 +112,21 @@ export class TelegramChannel {
     }
     this.waiting.set(chatId, queued + 1);
     const arrived = performance.now();
-    let settle!: (intake: Intake) => void;
-    const stored = new Promise<Intake>((resolve) => (settle = resolve));
     // Serialise per chat so that a chat's taps are applied (and answered) in the order they were made.
     const previous = this.chains.get(chatId) ?? Promise.resolve();
-    const current = previous.then(() => this.process(inbound, settle));
-    this.chains.set(chatId, current);
-    this.inFlight.add(current);
-    void current.finally(() => {
-      settle('accepted');
+    const current = previous.then(() => this.process(inbound));
+    const done = current.then(() => {});
+    this.chains.set(chatId, done);
+    this.inFlight.add(done);
+    void done.finally(() => {
       this.options.onUpdateHandled?.(performance.now() - arrived);
-      this.inFlight.delete(current);
+      this.inFlight.delete(done);
       const left = (this.waiting.get(chatId) ?? 1) - 1;
       if (left > 0) this.waiting.set(chatId, left);
       else this.waiting.delete(chatId);
-      if (this.chains.get(chatId) === current) this.chains.delete(chatId);
+      if (this.chains.get(chatId) === done) this.chains.delete(chatId);
     });
-    if (this.inFlight.size > MAX_IN_FLIGHT) return current.then(() => stored);
-    return stored;
+    return current;
   }
 
   /** At most one note a minute to a chat whose updates are being dropped. */
@@ -148,49 +143,78 @@ export class TelegramChannel {
     void this.telegram.sendMessage(inbound.chatId, this.options.t(locale, 'errors.slowDown')).catch(() => {});
   }
 
-  private async process(inbound: TelegramInbound, settle: (intake: Intake) => void): Promise<void> {
+  private async process(inbound: TelegramInbound): Promise<Intake> {
     const { log } = this.options;
     let locale: Locale = inbound.localeHint ?? this.options.defaultLocale;
     let claimed = false;
-    const committed = () => {
-      claimed = true;
-      settle('accepted');
-    };
+    const updateId = String(inbound.updateId);
     try {
       if (inbound.event.kind === 'command' && this.options.staff) {
-        const handled = await this.staffCommand(inbound, inbound.event.command, inbound.event.arg, committed);
-        if (handled) return;
+        const handled = await this.staffCommand(inbound, inbound.event.command, inbound.event.arg, () => (claimed = true));
+        if (handled) return 'accepted';
       }
       const result = await this.options.service.handle({
         channel: 'telegram',
         chatId: inbound.chatId,
-        updateId: String(inbound.updateId),
+        updateId,
         event: inbound.event,
         localeHint: inbound.localeHint,
       });
-      committed();
+      claimed = true;
       if (result.duplicate) {
-        log.debug({ updateId: inbound.updateId }, 'duplicate update ignored');
         if (inbound.callback) await this.answerCallback(inbound.callback.id, undefined);
-        return;
+        // Answered here already, or unknown: nothing to send. Otherwise the update came back
+        // unconfirmed: its process may have died before the reply went out, so it goes out again.
+        if (result.reply === null || result.reply.length === 0 || this.answered.has(updateId)) {
+          log.debug({ updateId: inbound.updateId }, 'duplicate update ignored');
+          return 'accepted';
+        }
+        log.info({ updateId: inbound.updateId }, 'update delivered again: its reply is sent again');
+        await this.send(inbound.chatId, result.reply);
+        this.remember(updateId);
+        return 'accepted';
       }
       locale = result.locale;
       await this.deliver(inbound, result.output);
+      this.remember(updateId);
       this.setConnected(true);
+      return 'accepted';
     } catch (error) {
       if (error instanceof TelegramBlockedError) {
         log.info({ updateId: inbound.updateId }, 'chat has blocked the bot');
-        return;
+        return 'accepted';
       }
       if (isNetworkError(error) || (error instanceof TelegramError && error.code >= 500)) {
-        // The reply could not be sent: the Bot API is unreachable, not our fault.
+        // The reply could not be sent: the Bot API is unreachable, not our fault. Offered again, the
+        // update's stored reply is sent then.
         this.setConnected(false, error);
-        if (!claimed) settle('failed');
-        return;
+        return 'failed';
       }
       log.error({ err: error, updateId: inbound.updateId, event: inbound.event.kind }, 'update handling failed');
-      if (!claimed) settle('failed');
       await this.apologise(inbound, locale);
+      // Not stored: offer it again (the database may be back by then). Stored: it is answered.
+      return claimed ? 'accepted' : 'failed';
+    }
+  }
+
+  /** Update ids this process answered recently: a duplicate of one of them needs no new reply. */
+  private readonly answered = new Set<string>();
+
+  private remember(updateId: string): void {
+    this.answered.add(updateId);
+    if (this.answered.size > 20_000) {
+      // Oldest first (a Set keeps insertion order).
+      let drop = this.answered.size - 10_000;
+      for (const id of this.answered) {
+        if (drop-- <= 0) break;
+        this.answered.delete(id);
+      }
+    }
+  }
+
+  private async send(chatId: string, messages: readonly OutMessage[]): Promise<void> {
+    for (const message of messages) {
+      await withRetry(() => this.telegram.sendMessage(chatId, message.text, keyboard(message)), this.options.retry);
     }
   }
 
@@ -246,9 +270,7 @@ export class TelegramChannel {
         });
       }
     }
-    for (const message of output.messages) {
-      await withRetry(() => telegram.sendMessage(inbound.chatId, message.text, keyboard(message)), retry);
-    }
+    await this.send(inbound.chatId, output.messages);
   }
 
   private async answerCallback(id: string, text: string | undefined): Promise<void> {
