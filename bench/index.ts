@@ -3,7 +3,9 @@
 // the officials' side: a 10,000-message broadcast through the outbox against a rate-limited fake
 // Bot API, and the weekly summary query on 100,000 and 1,000,000 responses beside a hand-written
 // GROUP BY; and the inbound case on WhatsApp through the fake socket (in-process).
-// `--only inbound,whatsapp,cold-start,broadcast,summary` runs some of them.
+// The production modes: webhook beside polling, two instances beside one, and one chat flooding the
+// bot beside no flood.
+// `--only inbound,production,whatsapp,cold-start,broadcast,summary` runs some of them.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +25,7 @@ const { values } = parseArgs({
     'broadcast-limit': { type: 'string', default: '300' },
   },
 });
-const PARTS = ['inbound', 'whatsapp', 'cold-start', 'broadcast', 'summary'] as const;
+const PARTS = ['inbound', 'production', 'whatsapp', 'cold-start', 'broadcast', 'summary'] as const;
 const only = values.only ? values.only.split(',').map((p) => p.trim()) : [...PARTS];
 const unknownPart = only.find((p) => !(PARTS as readonly string[]).includes(p));
 if (unknownPart) {
@@ -64,6 +66,7 @@ await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'bench' });
 try {
   if (runs('inbound')) await inbound();
+  if (runs('production')) await production();
   if (runs('whatsapp')) {
     console.log('');
     const { printWhatsAppInboundBench } = await import('./whatsapp-inbound.js');
@@ -109,6 +112,29 @@ async function inbound(): Promise<void> {
     print('bare telegraf bot', bareMax);
     console.log(`ratio of updates/s to the bare bot at capacity: ${fmt(oursMax.updatesPerSecond / bareMax.updatesPerSecond, 2)}`);
   }
+}
+
+async function production(): Promise<void> {
+  const { benchFlood, benchWebhook } = await import('./production.js');
+  const options = { citizens, thinkMs };
+  console.log('');
+  console.log(`# Production modes: ${citizens} paced citizens (think time ${thinkMs} ms), bin/start.js in its own process`);
+  const polling = await benchOurs(pg.url, citizens, thinkMs);
+  print('long polling (one instance)', polling);
+  const webhook = await benchWebhook(pg.url, { ...options, instances: 1 });
+  print('webhook (one instance; the fake POSTs each update)', webhook);
+  console.log(`webhook / polling: updates/s ${fmt(webhook.updatesPerSecond / polling.updatesPerSecond, 2)}, p95 ${fmt(webhook.p95 / polling.p95, 2)}`);
+  const two = await benchWebhook(pg.url, { ...options, instances: 2 });
+  print('webhook, two instances behind a round-robin balancer (peak RSS: the larger one)', two);
+  console.log(`two / one instance: updates/s ${fmt(two.updatesPerSecond / webhook.updatesPerSecond, 2)}, p95 ${fmt(two.p95 / webhook.p95, 2)}`);
+  console.log('');
+  console.log('# Flood: long polling; one chat sends 5,000 messages at about 1,000/s while the crowd answers');
+  const quiet = await benchFlood(pg.url, { ...options, flood: 0 });
+  print('crowd without the flood', quiet);
+  const flooded = await benchFlood(pg.url, { ...options, flood: 5000 });
+  print('crowd with the flood', flooded);
+  console.log(`  flood: ${flooded.floodSent} sent, ${flooded.floodAnswered} answered (the rest dropped, one slow-down note a minute)`);
+  console.log(`crowd p95 with / without the flood: ${fmt(flooded.p95 / quiet.p95, 2)} (aim ≤ 2)`);
 }
 
 async function coldStart(): Promise<void> {

@@ -117,8 +117,10 @@ describe('backup and restore', () => {
     const all = await readMigrations();
     const url = await emptyDatabase();
     // Up to (not including) the day stats: a backup from before they existed.
-    const withoutLast = new Set(all.slice(0, -1).map((m) => m.name));
-    await migrate(url, MIGRATIONS_DIR, { only: withoutLast });
+    const cut = all.findIndex((m) => m.name.endsWith('_response_day_stats'));
+    expect(cut).toBeGreaterThan(0);
+    const older = new Set(all.slice(0, cut).map((m) => m.name));
+    await migrate(url, MIGRATIONS_DIR, { only: older });
     const db = createDb(url, 1);
     try {
       await fillEveryTable(db);
@@ -129,7 +131,7 @@ describe('backup and restore', () => {
     await createBackup(url, file);
     const target = await emptyDatabase();
     const restored = await restoreBackup(target, file);
-    expect(restored.migrated).toEqual([all.at(-1)!.name]);
+    expect(restored.migrated).toEqual(all.slice(cut).map((m) => m.name));
     const stats = await dayStats(target);
     expect(stats.stored.length).toBeGreaterThan(5);
     expect(stats.stored).toEqual(stats.computed);

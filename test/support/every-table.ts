@@ -40,7 +40,7 @@ export async function fillEveryTable(db: Db): Promise<void> {
   await db.response.createMany({ data: responses });
   await db.conversation.create({ data: { channel: 'telegram', chatKey: 'ck-1', state: { step: 'u3', answers: { u1: 4 }, note: AWKWARD }, expiresAt: new Date('2026-11-30T01:02:03.456Z') } });
   await db.consent.create({ data: { channel: 'telegram', chatKey: 'ck-1', textVersion: '2026-11', locale: 'id', withdrawnAt: new Date('2026-11-29T00:00:00Z') } });
-  await db.processedUpdate.create({ data: { channel: 'telegram', updateId: '123456789' } });
+  await db.processedUpdate.createMany({ data: { channel: 'telegram', updateId: '123456789' } });
   await db.appSetting.create({ data: { key: 'backup-test', value: AWKWARD } });
   const official = await db.staffUser.create({ data: { channel: 'telegram', externalId: '5550001', displayName: 'Bu Ani ✓' } });
   const admin = await db.staffUser.create({ data: { channel: 'whatsapp', externalId: 'wa-key-1', blockedAt: new Date('2026-11-20T00:00:00Z') } });
