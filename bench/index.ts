@@ -128,6 +128,18 @@ async function production(): Promise<void> {
   print('webhook, two instances behind a round-robin balancer (peak RSS: the larger one)', two);
   console.log(`two / one instance: updates/s ${fmt(two.updatesPerSecond / webhook.updatesPerSecond, 2)}, p95 ${fmt(two.p95 / webhook.p95, 2)}`);
   console.log('');
+  const chaosCitizens = 200;
+  console.log(`# Two instances with chaos: ${chaosCitizens} citizens, 15 % of updates delivered twice, 10 % of taps doubled, one instance SIGKILLed after 3 s`);
+  const { prepareTwoInstances, runTwoInstances } = await import('../test/support/two-instances.js');
+  const official = await prepareTwoInstances(pg.url);
+  const chaos = await runTwoInstances({ databaseUrl: pg.url, citizens: chaosCitizens, firstChat: 880_000_000, officialChat: official, thinkMs: 200, killAfterMs: 3000 });
+  const ok = (b: boolean) => (b ? 'ok' : 'FAILED');
+  console.log(`  completed surveys      ${chaos.completed}/${chaosCitizens} in ${fmt(chaos.seconds)} s (${ok(chaos.completed === chaosCitizens)})`);
+  console.log(`  stored responses       ${chaos.responses} from ${chaos.respondents} respondents (${ok(chaos.responses === chaosCitizens && chaos.respondents === chaosCitizens)})`);
+  console.log(`  requests per instance  ${chaos.perInstance.join(' / ')}; webhook posts ${chaos.posts}, not answered 200 and delivered again ${chaos.refused}`);
+  console.log(`  weekly summary         ${chaos.summaryRuns} run, ${chaos.summaryMessages} message (${ok(chaos.summaryRuns === 1 && chaos.summaryMessages === 1)}); outbox leases ${chaos.outboxLeases}`);
+  console.log(`  killed instance exit   ${String(chaos.killedExit)}; survivor still running: ${chaos.survivorRunning}, error lines: ${chaos.survivorErrors}`);
+  console.log('');
   console.log('# Flood: long polling; one chat sends 5,000 messages at about 1,000/s while the crowd answers');
   const quiet = await benchFlood(pg.url, { ...options, flood: 0 });
   print('crowd without the flood', quiet);
