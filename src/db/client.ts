@@ -1,4 +1,5 @@
-// The Prisma client over node-postgres (JS engine + driver adapter; see TOOLCHAIN.md).
+// The Prisma client over node-postgres: Prisma 6.19.3 with the JS engine and a driver adapter, the
+// combination that works offline (Prisma 7's CLI downloads a native engine; see README, Database).
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 

@@ -1,6 +1,7 @@
 // The questionnaire is data, versioned in the database: this is its shape, a zod check for
 // stored or imported definitions, and the default text (PermenPANRB 14/2017 sample wording,
-// U8 = sarana dan prasarana, U9 = penanganan pengaduan; see SPEC.md).
+// U8 = sarana dan prasarana, U9 = penanganan pengaduan, as in the regulation's sample
+// questionnaire and most agencies' reports, although its list names pengaduan before sarana).
 import { z } from 'zod';
 
 const text = z.object({ id: z.string().min(1), en: z.string().min(1) });

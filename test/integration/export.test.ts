@@ -24,7 +24,7 @@ import { WORKED_EXAMPLE } from '../support/worked-example.js';
 const TZ = 'Asia/Makassar'; // WITA, +08: local midnights are 16:00 UTC the day before
 const NOVEMBER = parsePeriod('2026-11')!;
 
-/** The SPEC's worked example: IKM 82.41, B, Baik. */
+/** The worked example (test/support/worked-example.ts): IKM 82.41, B, Baik. */
 const EXPECTED_NRR = [3.333, 3.167, 2.833, 3.167, 3.5, 3.667, 3.833, 3.167, 3.0];
 
 /** Local wall times (WITA) of the six in-period responses; the first is the period's first minute. */
@@ -211,7 +211,7 @@ describe('spreadsheet and CSV export', () => {
       'Ya',
       targetSample(1000),
     ]);
-    // The same numbers as the SPEC states them, stored as numbers.
+    // The worked example's numbers, stored as numbers.
     expect(a.slice(5, 14)).toEqual(EXPECTED_NRR);
     expect(a.slice(14, 18)).toEqual([82.41, 'B', 'Baik', 'hijau']);
     expect(a[19]).toBe(278);

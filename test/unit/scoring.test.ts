@@ -38,7 +38,7 @@ function sumsForIkm(ikm: number): ElementSums {
 }
 
 describe('IKM scoring (PermenPANRB 14/2017)', () => {
-  it('reproduces the worked example of SPEC.md exactly', () => {
+  it('reproduces the worked example exactly', () => {
     const result = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     expect(result.responses).toBe(6);
     expect(result.nrr.map((n) => roundHalfUp(n, 3))).toEqual([3.333, 3.167, 2.833, 3.167, 3.5, 3.667, 3.833, 3.167, 3.0]);
