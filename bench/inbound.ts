@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { DEMO_UNITS } from '../src/db/seed.js';
+import { DEMO_UNITS } from '../src/admin/demo-seed.js';
 import { Crowd, SURVEY_UPDATES } from '../test/support/crowd.js';
 import { FakeBotApi } from '../test/support/fake-bot-api.js';
 

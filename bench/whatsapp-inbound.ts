@@ -17,7 +17,7 @@ import { StaffCommands } from '../src/admin/commands.js';
 import { usePostgresAuthState } from '../src/channels/whatsapp/auth-state.js';
 import { WhatsAppChannel } from '../src/channels/whatsapp/channel.js';
 import { loadConfig } from '../src/config/index.js';
-import { seedDemo } from '../src/db/seed.js';
+import { seedDemo } from '../src/admin/demo-seed.js';
 import { translate } from '../src/i18n/index.js';
 import { createLogger } from '../src/log.js';
 import { BOT_PN, FakeWhatsApp, type SentMessage } from '../test/support/fake-wa-socket.js';

@@ -31,7 +31,7 @@ earlyLaunch?.catch(() => {});
 async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<number> {
   const [{ createApp }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
     import('./app.js'),
-    import('./db/seed.js'),
+    import('./admin/demo-seed.js'),
     import('./i18n/index.js'),
     import('./jobs/maintenance.js'),
     import('./admin/commands.js'),
@@ -234,7 +234,7 @@ async function runDemoTerminal(config: Config, log: Logger, embedded: Embedded):
   const [{ createApp }, { runTerminal }, { seedDemo }, { translate }] = await Promise.all([
     import('./app.js'),
     import('./channels/terminal/channel.js'),
-    import('./db/seed.js'),
+    import('./admin/demo-seed.js'),
     import('./i18n/index.js'),
   ]);
   const app = await createApp(config, log, { embedded, prepare: config.seedDemo !== 'false' ? seedDemo : undefined });

@@ -7,8 +7,8 @@ import type { Db, Tx } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { sumsByUnit, unitSums } from '../reports/aggregate.js';
 import { reportForUnit, scoreConfigOf, type UnitWithAgency } from '../reports/unit-report.js';
-import { telegramStartLink } from '../channels/telegram/links.js';
-import { splitMessage, zoneWords } from '../channels/text.js';
+import { telegramStartLink } from '../text/index.js';
+import { splitMessage, zoneWords } from '../text/index.js';
 import { nextFire } from '../jobs/cron.js';
 import { REMINDER_KINDS, reportPeriodKind } from '../jobs/reminders.js';
 import {

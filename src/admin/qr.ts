@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument, PageSizes, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { telegramStartLink } from '../channels/telegram/links.js';
+import { telegramStartLink } from '../text/index.js';
 
 /** Telegram usernames: 5–32 characters, a letter first, then letters, digits and '_'; bots end in "bot". */
 const BOT_USERNAME = /^[A-Za-z][A-Za-z0-9_]{4,31}$/;

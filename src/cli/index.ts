@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { audit, grantRole } from '../admin/staff.js';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { seedDemo } from '../db/index.js';
+import { seedDemo } from '../admin/demo-seed.js';
 import { EX_CONFIG, EmbeddedSetupError } from '../db/embedded.js';
 import { runBackupCommands } from './backup.js';
 import { UsageError, parseOptions, withDatabase } from './common.js';

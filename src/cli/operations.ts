@@ -1,7 +1,7 @@
 // The operator's commands for officials' summaries: invitations, agency schedules and reminder
 // settings, scheduled jobs, the outbox. Returns null for a command that is not one of these.
 import { INVITABLE_ROLES, type InvitableRole, createInvitation } from '../admin/staff.js';
-import { telegramStartLink } from '../channels/telegram/links.js';
+import { telegramStartLink } from '../text/index.js';
 import { loadConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';

@@ -1,4 +1,4 @@
-// Database capability: connection (external or embedded PostgreSQL), migrations, demo seed.
+// Database capability: connection (external or embedded PostgreSQL), migrations, leases.
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { type Db, createDb } from './client.js';
@@ -8,7 +8,6 @@ import { migrate } from './migrate.js';
 export type { Db, Tx } from './client.js';
 export { createDb } from './client.js';
 export { migrate, MigrationError } from './migrate.js';
-export { seedDemo, DEMO_AGENCY, DEMO_UNITS } from './seed.js';
 export { startEmbeddedPostgres, freePort } from './embedded.js';
 
 export interface Database {
@@ -68,3 +67,4 @@ export async function openDatabase(options: {
     },
   };
 }
+export { acquireLease, renewLease, releaseLease, leaseHolder } from './lease.js';

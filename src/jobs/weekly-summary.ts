@@ -3,7 +3,7 @@
 // Which week, who receives it and when it is sent are decided in jobs.ts; this module only
 // computes and words. All periods are in the agency's time zone, and the month and quarter are
 // counted up to the end of the week, so a late catch-up run says exactly what an on-time one would.
-import { ZONE_MARKS, splitMessage, zoneWords } from '../channels/text.js';
+import { ZONE_MARKS, splitMessage, zoneWords } from '../text/index.js';
 import type { TrendOptions, TrendSeries } from '../charts/trend.js';
 import type { Db } from '../db/client.js';
 import type { Agency, ServiceUnit } from '../generated/prisma/client.js';

@@ -6,4 +6,3 @@ export { OutboxSender, type OutboxSenderOptions } from './sender.js';
 export { type OutboxChannel, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult, OutboxSendError } from './transport.js';
 export { TelegramTransport, type TelegramTransportOptions, classifyTelegramError } from './telegram.js';
 export { type ChannelLimits, RateLimiter, TELEGRAM_LIMITS, WHATSAPP_LIMITS } from './limiter.js';
-export { acquireLease, renewLease, releaseLease, leaseHolder } from './lease.js';

@@ -33,7 +33,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
-import { acquireLease, releaseLease, renewLease } from './lease.js';
+import { acquireLease, releaseLease, renewLease } from '../db/lease.js';
 import { type ChannelLimits, RateLimiter, type SendTicket, TELEGRAM_LIMITS, WHATSAPP_LIMITS } from './limiter.js';
 import { type OutboxChannel, OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from './transport.js';
 

@@ -7,7 +7,7 @@ import { StaffCommands } from '../../src/admin/commands.js';
 import { grantRole } from '../../src/admin/staff.js';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
 import { renderTrendPng } from '../../src/charts/trend.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/log.js';
 import { roundHalfUp, score, sumsFromAnswers, targetSample } from '../../src/scoring/index.js';

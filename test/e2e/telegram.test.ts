@@ -2,7 +2,7 @@
 // server on 127.0.0.1, on a real PostgreSQL database.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/log.js';
 import type { SurveyService } from '../../src/survey/service.js';

@@ -4,7 +4,7 @@
 // again what was not answered 200. Every response is stored once, the weekly summary is sent once,
 // one outbox sender holds the lease.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { prepareTwoInstances, runTwoInstances } from '../support/two-instances.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { Crowd } from '../support/crowd.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';

@@ -5,7 +5,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaffCommands } from '../../src/admin/commands.js';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/log.js';

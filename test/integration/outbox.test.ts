@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDb } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';
 import { TelegramError } from 'telegraf';
-import { acquireLease, leaseHolder } from '../../src/outbox/lease.js';
+import { acquireLease, leaseHolder } from '../../src/db/lease.js';
 import { OutboxSender, type OutboxSenderOptions } from '../../src/outbox/sender.js';
 import { type OutgoingMessage, enqueue, formatOutboxList, listOutbox, retryOutbox } from '../../src/outbox/store.js';
 import { TelegramTransport, classifyTelegramError, photoFileId } from '../../src/outbox/telegram.js';

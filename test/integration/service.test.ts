@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { runMaintenance } from '../../src/jobs/maintenance.js';
 import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { unitReport } from '../../src/reports/unit-report.js';

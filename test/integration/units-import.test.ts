@@ -13,7 +13,7 @@ import {
   readUnitsFile,
 } from '../../src/admin/units-import.js';
 import type { Db } from '../../src/db/client.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'units');

@@ -11,10 +11,10 @@ import { clearAuthState, isLinked, usePostgresAuthState } from '../../src/channe
 import { backoffDelay, WhatsAppChannel, type WhatsAppChannelOptions, whatsAppLimits } from '../../src/channels/whatsapp/channel.js';
 import { IdentityResolver } from '../../src/channels/whatsapp/identity.js';
 import { linkWhatsApp, LinkError } from '../../src/channels/whatsapp/link.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/log.js';
-import { leaseHolder } from '../../src/outbox/lease.js';
+import { leaseHolder } from '../../src/db/lease.js';
 import { OutboxSender } from '../../src/outbox/sender.js';
 import { enqueue } from '../../src/outbox/store.js';
 import { WhatsAppTransport } from '../../src/outbox/whatsapp.js';

@@ -4,7 +4,7 @@
 // so a table added later and not filled here makes those tests fail.
 import pg from 'pg';
 import type { Db } from '../../src/db/client.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/admin/demo-seed.js';
 
 const AWKWARD = 'baris 1\nbaris 2\ttab \\ backslash \\. "kutip" \'apostrof\' ✓ 🟢 \r\n\\N';
 

@@ -28,7 +28,7 @@ import makeWASocket, {
 import type { StaffCommands, StaffReply } from '../../admin/commands.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
-import { acquireLease, releaseLease, renewLease } from '../../outbox/lease.js';
+import { acquireLease, releaseLease, renewLease } from '../../db/lease.js';
 import type { ChannelLimits } from '../../outbox/limiter.js';
 import { OutboxSender, type OutboxSenderOptions, defaultSleep } from '../../outbox/sender.js';
 import { redactWhatsApp, WhatsAppTransport } from '../../outbox/whatsapp.js';

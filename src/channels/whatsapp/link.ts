@@ -9,7 +9,7 @@ import { type BaileysEventMap, DisconnectReason } from '@whiskeysockets/baileys'
 import QRCode from 'qrcode';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
-import { acquireLease, leaseHolder, releaseLease, renewLease } from '../../outbox/lease.js';
+import { acquireLease, leaseHolder, releaseLease, renewLease } from '../../db/lease.js';
 import { clearAuthState, isLinked, usePostgresAuthState, type PostgresAuthState } from './auth-state.js';
 import { baileysSocketFactory, type BaileysLogger, disconnectCode, type SocketFactory, WHATSAPP_LEASE, type WaSocket } from './channel.js';
 

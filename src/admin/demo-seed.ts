@@ -1,7 +1,7 @@
 // Demo data: one Mal Pelayanan Publik with a few tenant units and their service types, so that
 // `npm start` on a fresh machine has something to rate. Idempotent: running it again changes nothing.
 import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
-import type { Db } from './client.js';
+import type { Db } from '../db/client.js';
 
 export const DEMO_AGENCY = { code: 'MPP-DEMO', name: 'Mal Pelayanan Publik Kota Demo', timeZone: 'Asia/Jakarta' };
 

@@ -5,7 +5,7 @@
 // Taking is one atomic statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE lapsed or ours), so
 // two processes racing for a free lease cannot both win. Times come from the caller's clock:
 // hosts sharing a database are assumed to keep their clocks in sync (NTP) to well within a TTL.
-import type { Db, Tx } from '../db/client.js';
+import type { Db, Tx } from './client.js';
 
 type Conn = Db | Tx;
 
