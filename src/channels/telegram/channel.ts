@@ -1,22 +1,18 @@
 // The Telegram channel: updates arrive by long polling (our own loop over getUpdates) or by webhook
-// (POSTed to the bot's HTTP server, see src/http), each is turned into an event, run through the
-// staff commands or the survey service, and the replies are sent with telegraf's API client.
+// (POSTed to the bot's HTTP server, see src/http); each is converted (convert.ts) and handed to the
+// inbound pipeline (../pipeline.ts: order per chat, fairness, routing, exactly-once, apology) with
+// an outlet that answers on Telegram (buttons, the answered question's edit, staff files).
 //
-// The rules every update follows, whichever way it came:
-// - one chat's updates are handled in order; chats run in parallel;
-// - an update counts as received only once its claim is committed (the survey step or staff
-//   command in the same transaction): polling confirms the offset, the webhook answers 200, only
-//   then; an update whose handling failed before that is offered again;
-// - one chat cannot crowd out the others: beyond a few waiting updates, its updates are dropped
-//   (with at most one "please slow down" note a minute);
-// - an unreachable Bot API is retried with backoff and jitter, logged once per change of state; a
-//   token Telegram refuses (401) stops the channel.
-import { performance } from 'node:perf_hooks';
+// Telegram-specific rules kept here: an update is confirmed (the next getUpdates offset, or the
+// webhook's 200) only once the pipeline has stored and answered it, so an update whose process
+// died in between comes back; an unreachable Bot API is retried with backoff and jitter, logged
+// once per change of state; a token Telegram refuses (401) stops the channel.
 import { Telegram, TelegramError } from 'telegraf';
-import type { StaffCommands } from '../../admin/commands.js';
+import type { StaffCommands, StaffReply } from '../../admin/commands.js';
 import type { Logger } from '../../log.js';
 import type { SurveyService } from '../../survey/service.js';
 import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';
+import { InboundPipeline, type Failure, type Intake, type Outlet } from '../pipeline.js';
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
 import {
   backoffMs,
@@ -48,26 +44,17 @@ export interface TelegramChannelOptions {
   onUpdateHandled?: (ms: number) => void;
 }
 
-/**
- * What became of an update: `accepted` (claimed, or a duplicate of a claimed one), `ignored` (not
- * for this bot, or malformed), `dropped` (its chat floods), `failed` (not stored: offer it again),
- * `stopping` (the channel is shutting down: offer it again later).
- */
-export type Intake = 'accepted' | 'ignored' | 'dropped' | 'failed' | 'stopping';
+export type { Intake };
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** A polled update whose handling keeps failing is given up after this many attempts. */
 const MAX_UPDATE_ATTEMPTS = 8;
-const SLOW_DOWN_EVERY_MS = 60_000;
 
 export class TelegramChannel {
   readonly telegram: Telegram;
   /** The bot's @username, known once the Bot API answered getMe. */
   username: string | undefined;
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly waiting = new Map<string, number>();
-  private readonly slowDownSent = new Map<string, number>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pipeline: InboundPipeline;
   private readonly abort = new AbortController();
   private readonly failedAttempts = new Map<number, number>();
   private polling: Promise<void> | undefined;
@@ -83,6 +70,18 @@ export class TelegramChannel {
       this.ended = (error) => (error ? reject(error) : resolve());
     });
     this.end.catch(() => {});
+    this.pipeline = new InboundPipeline({
+      channel: 'telegram',
+      service: options.service,
+      staff: options.staff,
+      t: options.t,
+      log: options.log,
+      defaultLocale: options.defaultLocale,
+      chatQueueMax: options.chatQueueMax,
+      classify: classifyTelegramFailure,
+      onReachable: (reachable, error) => this.setConnected(reachable, error),
+      onHandled: options.onUpdateHandled,
+    });
   }
 
   /** True while the Bot API answers (for /readyz). */
@@ -94,7 +93,7 @@ export class TelegramChannel {
    * Takes one update (from the poller or the webhook) and resolves with what became of it once it
    * is completely handled: stored and answered. Only then is it confirmed to Telegram (the next
    * getUpdates offset, or the webhook's 200), so an update whose process died between storing and
-   * answering comes back, and its stored reply is sent again (see `process`).
+   * answering comes back, and its stored reply is sent again.
    */
   handleUpdate(update: unknown): Promise<Intake> {
     const inbound = fromUpdate(update);
@@ -103,193 +102,21 @@ export class TelegramChannel {
       this.options.log.debug({ updateId: updateIdOf(update) }, 'update ignored');
       return Promise.resolve('ignored');
     }
-    if (this.stopping) return Promise.resolve('stopping');
-    const chatId = inbound.chatId;
-    const queued = this.waiting.get(chatId) ?? 0;
-    if (queued >= (this.options.chatQueueMax ?? 4)) {
-      this.slowDown(inbound);
-      return Promise.resolve('dropped');
-    }
-    this.waiting.set(chatId, queued + 1);
-    const arrived = performance.now();
-    // Serialise per chat so that a chat's taps are applied (and answered) in the order they were made.
-    const previous = this.chains.get(chatId) ?? Promise.resolve();
-    const current = previous.then(() => this.process(inbound));
-    const done = current.then(() => {});
-    this.chains.set(chatId, done);
-    this.inFlight.add(done);
-    void done.finally(() => {
-      this.options.onUpdateHandled?.(performance.now() - arrived);
-      this.inFlight.delete(done);
-      const left = (this.waiting.get(chatId) ?? 1) - 1;
-      if (left > 0) this.waiting.set(chatId, left);
-      else this.waiting.delete(chatId);
-      if (this.chains.get(chatId) === done) this.chains.delete(chatId);
-    });
-    return current;
-  }
-
-  /** At most one note a minute to a chat whose updates are being dropped. */
-  private slowDown(inbound: TelegramInbound): void {
-    const now = Date.now();
-    const last = this.slowDownSent.get(inbound.chatId);
-    this.options.log.debug({ updateId: inbound.updateId }, 'update dropped: its chat sends too fast');
-    if (last !== undefined && now - last < SLOW_DOWN_EVERY_MS) return;
-    if (this.slowDownSent.size > 10_000) {
-      for (const [chat, at] of this.slowDownSent) if (now - at >= SLOW_DOWN_EVERY_MS) this.slowDownSent.delete(chat);
-    }
-    this.slowDownSent.set(inbound.chatId, now);
+    const event = inbound.event;
     const locale = inbound.localeHint ?? this.options.defaultLocale;
-    void this.telegram.sendMessage(inbound.chatId, this.options.t(locale, 'errors.slowDown')).catch(() => {});
-  }
-
-  private async process(inbound: TelegramInbound): Promise<Intake> {
-    const { log } = this.options;
-    let locale: Locale = inbound.localeHint ?? this.options.defaultLocale;
-    let claimed = false;
-    const updateId = String(inbound.updateId);
-    try {
-      if (inbound.event.kind === 'command' && this.options.staff) {
-        const handled = await this.staffCommand(inbound, inbound.event.command, inbound.event.arg, () => (claimed = true));
-        if (handled) return 'accepted';
-      }
-      const result = await this.options.service.handle({
-        channel: 'telegram',
+    return this.pipeline.take(
+      {
         chatId: inbound.chatId,
-        updateId,
-        event: inbound.event,
+        updateId: String(inbound.updateId),
+        event,
         localeHint: inbound.localeHint,
-      });
-      claimed = true;
-      if (result.duplicate) {
-        if (inbound.callback) await this.answerCallback(inbound.callback.id, undefined);
-        // Answered here already, or unknown: nothing to send. Otherwise the update came back
-        // unconfirmed: its process may have died before the reply went out, so it goes out again.
-        if (result.reply === null || result.reply.length === 0 || this.answered.has(updateId)) {
-          log.debug({ updateId: inbound.updateId }, 'duplicate update ignored');
-          return 'accepted';
-        }
-        log.info({ updateId: inbound.updateId }, 'update delivered again: its reply is sent again');
-        await this.send(inbound.chatId, result.reply);
-        this.remember(updateId);
-        return 'accepted';
-      }
-      locale = result.locale;
-      await this.deliver(inbound, result.output);
-      this.remember(updateId);
-      this.setConnected(true);
-      return 'accepted';
-    } catch (error) {
-      if (error instanceof TelegramBlockedError) {
-        log.info({ updateId: inbound.updateId }, 'chat has blocked the bot');
-        return 'accepted';
-      }
-      if (isNetworkError(error) || (error instanceof TelegramError && error.code >= 500)) {
-        // The reply could not be sent: the Bot API is unreachable, not our fault. Offered again, the
-        // update's stored reply is sent then.
-        this.setConnected(false, error);
-        return 'failed';
-      }
-      log.error({ err: error, updateId: inbound.updateId, event: inbound.event.kind }, 'update handling failed');
-      await this.apologise(inbound, locale);
-      // Not stored: offer it again (the database may be back by then). Stored: it is answered.
-      return claimed ? 'accepted' : 'failed';
-    }
-  }
-
-  /** Update ids this process answered recently: a duplicate of one of them needs no new reply. */
-  private readonly answered = new Set<string>();
-
-  private remember(updateId: string): void {
-    this.answered.add(updateId);
-    if (this.answered.size > 20_000) {
-      // Oldest first (a Set keeps insertion order).
-      let drop = this.answered.size - 10_000;
-      for (const id of this.answered) {
-        if (drop-- <= 0) break;
-        this.answered.delete(id);
-      }
-    }
-  }
-
-  private async send(chatId: string, messages: readonly OutMessage[]): Promise<void> {
-    for (const message of messages) {
-      await withRetry(() => this.telegram.sendMessage(chatId, message.text, keyboard(message)), this.options.retry);
-    }
-  }
-
-  /** True when the command was a staff matter (answered here), false for the citizen conversation. */
-  private async staffCommand(inbound: TelegramInbound, command: string, arg: string, committed: () => void): Promise<boolean> {
-    const staff = this.options.staff!;
-    const locale = inbound.localeHint ?? this.options.defaultLocale;
-    const result = await staff.handle({
-      channel: 'telegram',
-      userId: inbound.chatId,
-      displayName: inbound.fromName,
-      command,
-      arg,
-      locale,
-      updateId: String(inbound.updateId),
-    });
-    if (result === null) return false;
-    committed();
-    if (result.duplicate) return true;
-    const reply = result.reply;
-    const telegram = this.telegram;
-    const retry = this.options.retry;
-    for (const text of reply.messages) await withRetry(() => telegram.sendMessage(inbound.chatId, text), retry);
-    if (reply.photo) {
-      const photo = reply.photo;
-      await withRetry(() => telegram.sendPhoto(inbound.chatId, { source: photo.content, filename: 'tren.png' }, { caption: photo.caption }), retry);
-    }
-    if (reply.document) {
-      const doc = reply.document;
-      await withRetry(() => telegram.sendDocument(inbound.chatId, { source: doc.content, filename: doc.filename }, { caption: doc.caption }), retry);
-    }
-    if (reply.menu) {
-      const menu = reply.menu;
-      await withRetry(() => telegram.setMyCommands(menu, { scope: { type: 'chat', chat_id: Number(inbound.chatId) } }), retry).catch(
-        (error: unknown) => this.options.log.warn({ err: error }, 'could not set the command menu'),
-      );
-    }
-    return true;
-  }
-
-  private async deliver(inbound: TelegramInbound, output: EngineOutput): Promise<void> {
-    const telegram = this.telegram;
-    const retry = this.options.retry;
-    if (inbound.callback) {
-      await this.answerCallback(inbound.callback.id, output.notice);
-      const messageId = inbound.callback.messageId;
-      if (output.editSource !== undefined && messageId !== undefined) {
-        const text = output.editSource;
-        await withRetry(() => telegram.editMessageText(inbound.chatId, messageId, undefined, text), retry).catch((error: unknown) => {
-          // An edit is cosmetic: a failure must not stop the next question from being sent.
-          if (error instanceof TelegramBlockedError) throw error;
-          this.options.log.debug({ err: error, updateId: inbound.updateId }, 'could not edit the answered question');
-        });
-      }
-    }
-    await this.send(inbound.chatId, output.messages);
-  }
-
-  private async answerCallback(id: string, text: string | undefined): Promise<void> {
-    await withRetry(() => this.telegram.answerCbQuery(id, text), this.options.retry).catch((error: unknown) => {
-      // Queries expire after a while; an old one cannot be answered and that is harmless.
-      this.options.log.debug({ err: error }, 'callback query not answered');
-    });
-  }
-
-  private async apologise(inbound: TelegramInbound, locale: Locale): Promise<void> {
-    try {
-      if (inbound.callback) await this.answerCallback(inbound.callback.id, undefined);
-      await withRetry(() => this.telegram.sendMessage(inbound.chatId, this.options.t(locale, 'errors.internal')), {
-        ...this.options.retry,
-        attempts: 2,
-      });
-    } catch (error) {
-      this.options.log.warn({ err: error }, 'could not send the apology');
-    }
+        staff:
+          event.kind === 'command'
+            ? async () => ({ userId: inbound.chatId, command: event.command, arg: event.arg, displayName: inbound.fromName, locale })
+            : undefined,
+      },
+      new TelegramOutlet(this.telegram, inbound, this.options),
+    );
   }
 
   // ---- connection ------------------------------------------------------------------------
@@ -432,16 +259,88 @@ export class TelegramChannel {
   async stop(timeoutMs = 20_000): Promise<void> {
     this.stopping = true;
     this.abort.abort();
-    const pending = Promise.allSettled([...this.inFlight, this.polling ?? Promise.resolve()]);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([pending, timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') this.options.log.warn({ pending: this.inFlight.size }, 'stopped with updates still in hand');
+    const drained = await this.pipeline.stop(timeoutMs);
+    await this.polling;
+    if (!drained) this.options.log.warn({ pending: this.pipeline.pending }, 'stopped with updates still in hand');
     this.ended();
   }
+}
+
+/** Answers one update on Telegram: the tapped button, the answered question's edit, the replies. */
+class TelegramOutlet implements Outlet {
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly inbound: TelegramInbound,
+    private readonly options: TelegramChannelOptions,
+  ) {}
+
+  async answer(output: EngineOutput): Promise<void> {
+    const { inbound, telegram } = this;
+    const retry = this.options.retry;
+    if (inbound.callback) {
+      await this.answerCallback(output.notice);
+      const messageId = inbound.callback.messageId;
+      if (output.editSource !== undefined && messageId !== undefined) {
+        const text = output.editSource;
+        await withRetry(() => telegram.editMessageText(inbound.chatId, messageId, undefined, text), retry).catch((error: unknown) => {
+          // An edit is cosmetic: a failure must not stop the next question from being sent.
+          if (error instanceof TelegramBlockedError) throw error;
+          this.options.log.debug({ reason: describe(error), updateId: inbound.updateId }, 'could not edit the answered question');
+        });
+      }
+    }
+    await this.repeat(output.messages);
+  }
+
+  async repeat(messages: OutMessage[]): Promise<void> {
+    for (const message of messages) {
+      await withRetry(() => this.telegram.sendMessage(this.inbound.chatId, message.text, keyboard(message)), this.options.retry);
+    }
+  }
+
+  async duplicate(): Promise<void> {
+    await this.answerCallback(undefined);
+  }
+
+  async staffReply(reply: StaffReply): Promise<void> {
+    const { telegram, inbound } = this;
+    const retry = this.options.retry;
+    for (const text of reply.messages) await withRetry(() => telegram.sendMessage(inbound.chatId, text), retry);
+    if (reply.photo) {
+      const photo = reply.photo;
+      await withRetry(() => telegram.sendPhoto(inbound.chatId, { source: photo.content, filename: 'tren.png' }, { caption: photo.caption }), retry);
+    }
+    if (reply.document) {
+      const doc = reply.document;
+      await withRetry(() => telegram.sendDocument(inbound.chatId, { source: doc.content, filename: doc.filename }, { caption: doc.caption }), retry);
+    }
+    if (reply.menu) {
+      const menu = reply.menu;
+      await withRetry(() => telegram.setMyCommands(menu, { scope: { type: 'chat', chat_id: Number(inbound.chatId) } }), retry).catch(
+        (error: unknown) => this.options.log.warn({ reason: describe(error) }, 'could not set the command menu'),
+      );
+    }
+  }
+
+  async say(text: string): Promise<void> {
+    if (this.inbound.callback) await this.answerCallback(undefined);
+    await withRetry(() => this.telegram.sendMessage(this.inbound.chatId, text), { ...this.options.retry, attempts: 2 });
+  }
+
+  private async answerCallback(text: string | undefined): Promise<void> {
+    const callback = this.inbound.callback;
+    if (!callback) return;
+    await withRetry(() => this.telegram.answerCbQuery(callback.id, text), this.options.retry).catch((error: unknown) => {
+      // Queries expire after a while; an old one cannot be answered and that is harmless.
+      this.options.log.debug({ reason: describe(error) }, 'callback query not answered');
+    });
+  }
+}
+
+function classifyTelegramFailure(error: unknown): Failure {
+  if (error instanceof TelegramBlockedError) return 'blocked';
+  if (isNetworkError(error) || (error instanceof TelegramError && error.code >= 500)) return 'unreachable';
+  return 'fault';
 }
 
 /** telegraf types its abort signal as the abort-controller polyfill's; node-fetch takes Node's own. */
