@@ -102,6 +102,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
           log,
           defaultLocale: config.defaultLocale,
           pseudonymizer: app.pseudonymizer,
+          chatQueueMax: config.chatQueueMax,
           outbox: {
             perMinute: config.outbox.whatsapp.perMinute,
             perChatPerMinute: config.outbox.whatsapp.perChatPerMinute,

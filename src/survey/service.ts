@@ -75,14 +75,6 @@ export class SurveyService {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Records an update handled outside the conversation (a staff command); false if it already was. */
-  async claimUpdate(channel: ChannelName, updateId: string): Promise<boolean> {
-    const inserted = await this.options.db.$executeRaw`
-      INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt") VALUES (${channel}, ${updateId}, ${this.clock()})
-      ON CONFLICT DO NOTHING`;
-    return inserted === 1;
-  }
-
   async handle(envelope: InboundEnvelope): Promise<HandleResult> {
     const { db, pseudonymizer } = this.options;
     const chatKey = pseudonymizer.chatKey(envelope.channel, envelope.chatId);

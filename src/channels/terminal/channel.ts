@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../../log.js';
 import type { SurveyService } from '../../survey/service.js';
 import type { Locale, OutMessage, Translate } from '../../survey/types.js';
+import { InboundPipeline, type Outlet } from '../pipeline.js';
 import { textEvent } from '../text.js';
 
 export interface TerminalOptions {
@@ -41,24 +42,29 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   const showPrompt = () => {
     if (options.prompt) output.write('> ');
   };
-  let locale = options.defaultLocale;
+  const pipeline = new InboundPipeline({
+    channel: 'terminal',
+    service,
+    t: options.t,
+    log,
+    defaultLocale: options.defaultLocale,
+    classify: () => 'fault',
+  });
+  const show = async (messages: OutMessage[]) => {
+    for (const message of messages) write(`\n${renderPlain(message)}`);
+  };
+  const outlet: Outlet = {
+    answer: (output) => show(output.messages),
+    repeat: show,
+    staffReply: async (reply) => show(reply.messages.map((text) => ({ text }))),
+    say: async (text) => {
+      write(`\n${text}`);
+    },
+  };
   showPrompt();
   for await (const line of lines) {
     const text = line.replace(/\r$/, '');
-    if (text.trim() === '') {
-      showPrompt();
-      continue;
-    }
-    try {
-      const result = await service.handle({ channel: 'terminal', chatId, updateId: null, event: textEvent(text) });
-      if (!result.duplicate) {
-        locale = result.locale;
-        for (const message of result.output.messages) write(`\n${renderPlain(message)}`);
-      }
-    } catch (error) {
-      log.error({ err: error }, 'terminal message handling failed');
-      write(`\n${options.t(locale, 'errors.internal')}`);
-    }
+    if (text.trim() !== '') await pipeline.take({ chatId, updateId: null, event: textEvent(text) }, outlet);
     showPrompt();
   }
   if (options.prompt) output.write('\n');

@@ -7,8 +7,10 @@
 // handled by DisconnectReason: restartRequired reconnects at once, loggedOut deletes the session
 // and reports it (onLoggedOut), anything else reconnects with exponential backoff and jitter.
 //
-// Messages: one person's messages are handled in order (a queue per canonical identity, see
-// identity.ts), different people concurrently; each message key is handled once (ProcessedUpdate).
+// Messages: each is resolved to the person behind it (identity.ts: a phone-number JID and a LID
+// of one person are one canonical key), then handed to the inbound pipeline (../pipeline.ts: one
+// person's messages in order, exactly once, staff or survey, apology) with an outlet that answers
+// in numbered text. Erasure also forgets the person's aliases (an effect handler).
 // The bot only ever answers: it never writes first to a citizen.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +36,8 @@ import { OutboxSender, type OutboxSenderOptions, defaultSleep } from '../../outb
 import { redactWhatsApp, WhatsAppTransport } from '../../outbox/whatsapp.js';
 import type { Pseudonymizer } from '../../survey/pseudonym.js';
 import type { SurveyService } from '../../survey/service.js';
-import type { Locale, Translate } from '../../survey/types.js';
+import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';
+import { InboundPipeline, type Failure, type Outlet, type StaffRequestOf } from '../pipeline.js';
 import { isLinked, usePostgresAuthState, type PostgresAuthState } from './auth-state.js';
 import { fromMessage, renderMessage, type WhatsAppInbound } from './convert.js';
 import { IdentityResolver, normaliseJid, StaffDirectory, type WhatsAppIdentity } from './identity.js';
@@ -114,6 +117,8 @@ export interface WhatsAppChannelOptions {
   onLoggedOut?: (() => void | Promise<void>) | undefined;
   /** Called with the milliseconds from a message's arrival to its last reply sent (benchmarks, tests). */
   onUpdateHandled?: (ms: number) => void;
+  /** Messages of one person waiting before more are dropped (default 4). */
+  chatQueueMax?: number | undefined;
   /** Runs an outbox sender for WhatsApp rows in this process while it holds the socket. */
   outbox?: WhatsAppOutboxOptions | undefined;
   /** Baileys' own log level (default 'silent': its logs name JIDs). */
@@ -188,8 +193,8 @@ export class WhatsAppChannel {
   private warnedUnlinked = false;
   private overloaded = false;
   private readonly resolving = new Map<string, Promise<unknown>>();
-  private readonly chats = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly pipeline: InboundPipeline;
 
   constructor(private readonly options: WhatsAppChannelOptions) {
     this.instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -207,6 +212,18 @@ export class WhatsAppChannel {
     this.maxMs = options.reconnect?.maxMs ?? 300_000;
     this.unlinkedRetryMs = options.unlinkedRetryMs ?? 30_000;
     this.baileysLogger = options.log.child({ module: 'baileys' }, { level: options.baileysLogLevel ?? 'silent' });
+    this.pipeline = new InboundPipeline({
+      channel: 'whatsapp',
+      service: options.service,
+      staff: options.staff,
+      t: options.t,
+      log: options.log,
+      defaultLocale: options.defaultLocale,
+      chatQueueMax: options.chatQueueMax,
+      classify: (error): Failure => (error instanceof NotConnectedError ? 'unreachable' : 'fault'),
+      // Erasure also unlinks the person's identities (keyed hashes, but still about them).
+      effects: { eraseData: (message) => this.identities.forget(message.chatId) },
+    });
   }
 
   /** Whether this instance holds the lease (and so may open the socket). */
@@ -499,7 +516,7 @@ export class WhatsAppChannel {
     );
     const work = identity
       .then(
-        (who) => this.chain(this.chats, who.canonicalKey, () => this.process(inbound, who)),
+        (who) => this.process(inbound, who),
         (error: unknown) => this.failed(inbound, error, this.options.defaultLocale),
       )
       .finally(() => {
@@ -527,63 +544,52 @@ export class WhatsAppChannel {
     return current;
   }
 
+  /** Hands a message to the inbound pipeline, as the person it resolved to. */
   private async process(inbound: WhatsAppInbound, who: WhatsAppIdentity): Promise<void> {
-    const updateId = `${who.canonicalKey}:${inbound.messageId}`;
-    let locale = this.options.defaultLocale;
-    try {
-      if (this.options.staff && (await this.staffTurn(inbound, who, updateId))) return;
-      const result = await this.options.service.handle({ channel: 'whatsapp', chatId: who.canonicalKey, updateId, event: inbound.event });
-      if (result.duplicate) return;
-      locale = result.locale;
-      // Erasure also unlinks the person's identities (keyed hashes, but still about them).
-      if (result.output.effects.some((e) => e.kind === 'eraseData')) await this.identities.forget(who.canonicalKey);
-      const texts = result.output.messages.map((m) => renderMessage(m, locale, this.options.t));
-      if (inbound.event.kind === 'command' && ['bantuan', 'help'].includes(inbound.event.command)) {
-        texts.push(this.options.t(locale, 'whatsapp.help'));
-      }
-      await this.reply(inbound.remoteJid, texts.map((text) => ({ text })));
-    } catch (error) {
-      await this.failed(inbound, error, locale);
-    }
+    const event = inbound.event;
+    await this.pipeline.take(
+      {
+        chatId: who.canonicalKey,
+        updateId: `${who.canonicalKey}:${inbound.messageId}`,
+        event,
+        staff: this.options.staff ? () => this.staffRequest(inbound, who) : undefined,
+      },
+      new WhatsAppOutlet(this, inbound, this.options.t),
+    );
   }
 
   /**
    * Staff commands: slash commands and the bare command words of anyone, and for known staff also
-   * a first word that names a staff command (`SKOR DUKCAPIL`). True when answered here.
+   * a first word that names a staff command (`SKOR DUKCAPIL`). Null: the survey answers it.
    */
-  private async staffTurn(inbound: WhatsAppInbound, who: WhatsAppIdentity, updateId: string): Promise<boolean> {
-    const staff = this.options.staff!;
+  private async staffRequest(inbound: WhatsAppInbound, who: WhatsAppIdentity): Promise<StaffRequestOf | null> {
     const event = inbound.event;
-    if (event.kind !== 'command' && !inbound.word) return false;
+    if (event.kind !== 'command' && !inbound.word) return null;
     const staffJid = await this.directory.jidOf(who);
     const request = event.kind === 'command' ? { command: event.command, arg: event.arg } : staffJid ? inbound.word : undefined;
-    if (!request) return false;
+    if (!request) return null;
     // Known staff are answered in the language stored with them (WhatsApp gives no language hint).
     const stored = staffJid
       ? await this.options.db.staffUser.findUnique({ where: { channel_externalId: { channel: 'whatsapp', externalId: staffJid } }, select: { locale: true } })
       : null;
     const locale: Locale = stored?.locale === 'en' ? 'en' : stored?.locale === 'id' ? 'id' : this.options.defaultLocale;
-    const result = await staff.handle({
-      channel: 'whatsapp',
+    return {
       // A known staff member acts as the identity they registered with, whichever one wrote now.
       userId: staffJid ?? who.jid,
       displayName: inbound.pushName,
       command: request.command,
       arg: request.arg,
       locale,
-      // Claimed in the same transaction as the command's effect: a re-delivery changes nothing.
-      updateId,
-    });
-    if (result === null) return false;
-    if (result.duplicate) return true;
-    const reply = result.reply;
-    if (request.command === 'daftar' || request.command === 'start') await this.directory.refresh();
-    await this.reply(inbound.remoteJid, staffContents(reply, request.command === 'bantuan' ? this.options.t(locale, 'whatsapp.staffHelp') : undefined));
-    return true;
+    };
+  }
+
+  /** A staff member joined (or may have): the directory of staff identities is read again. */
+  async staffJoined(): Promise<void> {
+    await this.directory.refresh();
   }
 
   /** Sends the replies in order; waits a little for a dropped connection to come back. */
-  private async reply(jid: string, contents: AnyMessageContent[]): Promise<void> {
+  async reply(jid: string, contents: AnyMessageContent[]): Promise<void> {
     for (const content of contents) {
       const socket = await this.openSocket();
       if (!socket) throw new NotConnectedError();
@@ -652,4 +658,34 @@ function mimeOf(filename: string): string {
 /** The limiter's terms for "perMinute over all, perChatPerMinute to one official" (on top of WHATSAPP_LIMITS). */
 export function whatsAppLimits(perMinute: number, perChatPerMinute: number): Partial<ChannelLimits> {
   return { globalPerMinute: perMinute, perChatPerMinute };
+}
+
+/** Answers one message on WhatsApp: numbered options as text, staff files as documents. */
+class WhatsAppOutlet implements Outlet {
+  constructor(
+    private readonly channel: WhatsAppChannel,
+    private readonly inbound: WhatsAppInbound,
+    private readonly t: Translate,
+  ) {}
+
+  async answer(output: EngineOutput, locale: Locale): Promise<void> {
+    const texts = output.messages.map((m) => renderMessage(m, locale, this.t));
+    const event = this.inbound.event;
+    if (event.kind === 'command' && ['bantuan', 'help'].includes(event.command)) texts.push(this.t(locale, 'whatsapp.help'));
+    await this.channel.reply(this.inbound.remoteJid, texts.map((text) => ({ text })));
+  }
+
+  async repeat(messages: OutMessage[], locale: Locale): Promise<void> {
+    await this.channel.reply(this.inbound.remoteJid, messages.map((m) => ({ text: renderMessage(m, locale, this.t) })));
+  }
+
+  async staffReply(reply: StaffReply, request: StaffRequestOf): Promise<void> {
+    if (request.command === 'daftar' || request.command === 'start') await this.channel.staffJoined();
+    const help = request.command === 'bantuan' ? this.t(request.locale, 'whatsapp.staffHelp') : undefined;
+    await this.channel.reply(this.inbound.remoteJid, staffContents(reply, help));
+  }
+
+  async say(text: string): Promise<void> {
+    await this.channel.reply(this.inbound.remoteJid, [{ text }]);
+  }
 }
