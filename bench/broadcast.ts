@@ -11,7 +11,7 @@ import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/log.js';
 import { OutboxSender } from '../src/outbox/sender.js';
 import { type OutgoingMessage, enqueue } from '../src/outbox/store.js';
-import { TelegramTransport } from '../src/outbox/telegram.js';
+import { TelegramTransport } from '../src/channels/telegram/transport.js';
 import { FakeBotApi } from '../test/support/fake-bot-api.js';
 
 export interface BroadcastOptions {

@@ -61,7 +61,10 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   const telegram = config.telegram;
   const tg = telegram
     ? await (async () => {
-        const { TelegramChannel } = await import('./channels/telegram/channel.js');
+        const [{ TelegramChannel }, { TelegramTransport }] = await Promise.all([
+          import('./channels/telegram/channel.js'),
+          import('./channels/telegram/transport.js'),
+        ]);
         const channel = new TelegramChannel({
           staff,
           token: telegram.token,
@@ -75,7 +78,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
         });
         const sender = new outbox.OutboxSender({
           db,
-          transports: { telegram: new outbox.TelegramTransport({ token: telegram.token, apiRoot: telegram.apiRoot }) },
+          transports: { telegram: new TelegramTransport({ token: telegram.token, apiRoot: telegram.apiRoot }) },
           limits: {
             telegram: {
               globalPerSecond: config.outbox.telegram.perSecond,

@@ -28,6 +28,7 @@
 // and jitter, up to maxAttempts, then the row is 'failed'; a 400 fails it at once; a 403 (bot
 // blocked, user deactivated) cancels the row and the chat's other pending rows and marks the
 // staff user blocked.
+import { backoffMs } from '../backoff.js';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
@@ -333,7 +334,7 @@ export class OutboxSender {
         failures = 0;
       } catch (error) {
         failures++;
-        waitMs = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        waitMs = backoffMs(failures + 1, { baseMs: 500, maxMs: 30_000, random: this.random });
         this.log.error({ err: error, retryInMs: waitMs }, 'outbox sender: database error; retrying');
       }
       firstAttempt();
@@ -560,7 +561,7 @@ export class OutboxSender {
           this.log.error({ err: error, outboxId: Number(row.id) }, `outbox: could not ${what}; row left sending`);
           return;
         }
-        await this.sleep(250 * 2 ** attempt).catch(() => {});
+        await this.sleep(backoffMs(attempt + 1, { baseMs: 250, maxMs: 8_000, random: this.random })).catch(() => {});
       }
     }
   }
@@ -596,7 +597,7 @@ export class OutboxSender {
       this.log.warn({ outboxId: Number(row.id), staffUserId: row.staffUserId, attempts, error }, 'outbox: giving up after repeated failures');
       return this.finish(row, 'failed', error);
     }
-    const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempts - 1)) * (0.5 + this.random() / 2);
+    const backoff = backoffMs(attempts, { baseMs: this.backoffBaseMs, maxMs: this.backoffMaxMs, random: this.random });
     this.log.info({ outboxId: Number(row.id), attempts, retryInMs: Math.round(backoff), error }, 'outbox: send failed; will retry');
     return this.requeue(row, backoff, error, 0);
   }

@@ -8,7 +8,7 @@ import { TelegramError } from 'telegraf';
 import { acquireLease, leaseHolder } from '../../src/db/lease.js';
 import { OutboxSender, type OutboxSenderOptions } from '../../src/outbox/sender.js';
 import { type OutgoingMessage, enqueue, formatOutboxList, listOutbox, retryOutbox } from '../../src/outbox/store.js';
-import { TelegramTransport, classifyTelegramError, photoFileId } from '../../src/outbox/telegram.js';
+import { TelegramTransport, classifyForOutbox as classifyTelegramError, photoFileId } from '../../src/channels/telegram/transport.js';
 import type { OutboxTransport, PhotoSource } from '../../src/outbox/transport.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeBotApiOptions } from '../support/fake-bot-api.js';

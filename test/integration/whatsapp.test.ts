@@ -17,7 +17,7 @@ import { createLogger } from '../../src/log.js';
 import { leaseHolder } from '../../src/db/lease.js';
 import { OutboxSender } from '../../src/outbox/sender.js';
 import { enqueue } from '../../src/outbox/store.js';
-import { WhatsAppTransport } from '../../src/outbox/whatsapp.js';
+import { WhatsAppTransport } from '../../src/channels/whatsapp/transport.js';
 import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { BOT_PN, FakeBoom, FakeWhatsApp, ManualSleeps, VirtualTime } from '../support/fake-wa-socket.js';

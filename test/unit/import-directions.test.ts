@@ -9,7 +9,7 @@ import { ROOT } from '../support/run.js';
 
 /** Bottom first. A "folder" is a folder directly under src/, or a file there (main, app...). */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['generated', 'config', 'log', 'paths', 'scoring', 'charts'],
+  ['generated', 'config', 'log', 'paths', 'backoff', 'scoring', 'charts'],
   ['db', 'text'],
   ['survey', 'outbox', 'http'],
   ['i18n', 'reports'],

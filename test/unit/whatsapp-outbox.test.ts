@@ -4,7 +4,7 @@ import { DisconnectReason } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { whatsAppLimits } from '../../src/channels/whatsapp/channel.js';
 import { type ChannelLimits, RateLimiter, WHATSAPP_LIMITS } from '../../src/outbox/limiter.js';
-import { classifyWhatsAppError } from '../../src/outbox/whatsapp.js';
+import { classifyWhatsAppError } from '../../src/channels/whatsapp/transport.js';
 import { FakeBoom } from '../support/fake-wa-socket.js';
 import { maxInWindow } from '../support/windows.js';
 

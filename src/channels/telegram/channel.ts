@@ -14,8 +14,8 @@ import type { SurveyService } from '../../survey/service.js';
 import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';
 import { InboundPipeline, type Failure, type Intake, type Outlet } from '../pipeline.js';
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
+import { backoffMs } from '../../backoff.js';
 import {
-  backoffMs,
   isNetworkError,
   isTransient,
   TelegramBlockedError,
@@ -163,7 +163,7 @@ export class TelegramChannel {
         if (!isTransient(error)) throw error;
         this.setConnected(false, error);
         const retryAfter = error instanceof TelegramError ? error.parameters?.retry_after : undefined;
-        const wait = retryAfter !== undefined ? retryAfter * 1000 : backoffMs(attempt, 500, this.options.maxBackoffMs ?? 30_000);
+        const wait = retryAfter !== undefined ? retryAfter * 1000 : backoffMs(attempt, { baseMs: 500, maxMs: this.options.maxBackoffMs ?? 30_000 });
         if (!(await this.pause(wait))) return undefined;
       }
     }
@@ -212,7 +212,7 @@ export class TelegramChannel {
       if (updates === 'conflict') {
         // Another process polls this bot, or a webhook was set meanwhile.
         this.setConnected(false, new Error('409 Conflict: another instance is polling this bot, or a webhook is set'));
-        if (!(await this.pause(backoffMs(4, 500, this.options.maxBackoffMs ?? 30_000)))) return;
+        if (!(await this.pause(backoffMs(4, { baseMs: 500, maxMs: this.options.maxBackoffMs ?? 30_000 })))) return;
         continue;
       }
       const intakes = await Promise.all(updates.map((u) => this.handleUpdate(u)));
@@ -234,7 +234,7 @@ export class TelegramChannel {
       offset = retry ?? next;
       if (retry !== undefined) {
         // Offered again from the failed one on; those after it that were stored are duplicates then.
-        if (!(await this.pause(backoffMs(this.failedAttempts.get(retry) ?? 1, 500, this.options.maxBackoffMs ?? 30_000)))) return;
+        if (!(await this.pause(backoffMs(this.failedAttempts.get(retry) ?? 1, { baseMs: 500, maxMs: this.options.maxBackoffMs ?? 30_000 })))) return;
       }
     }
   }
@@ -339,8 +339,7 @@ class TelegramOutlet implements Outlet {
 
 function classifyTelegramFailure(error: unknown): Failure {
   if (error instanceof TelegramBlockedError) return 'blocked';
-  if (isNetworkError(error) || (error instanceof TelegramError && error.code >= 500)) return 'unreachable';
-  return 'fault';
+  return isTransient(error) ? 'unreachable' : 'fault';
 }
 
 /** telegraf types its abort signal as the abort-controller polyfill's; node-fetch takes Node's own. */

@@ -28,12 +28,13 @@ import makeWASocket, {
   type WAMessage,
 } from '@whiskeysockets/baileys';
 import type { StaffCommands, StaffReply } from '../../admin/commands.js';
+import { backoffMs } from '../../backoff.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
 import { acquireLease, releaseLease, renewLease } from '../../db/lease.js';
 import type { ChannelLimits } from '../../outbox/limiter.js';
 import { OutboxSender, type OutboxSenderOptions, defaultSleep } from '../../outbox/sender.js';
-import { redactWhatsApp, WhatsAppTransport } from '../../outbox/whatsapp.js';
+import { redactWhatsApp, WhatsAppTransport } from './transport.js';
 import type { Pseudonymizer } from '../../survey/pseudonym.js';
 import type { SurveyService } from '../../survey/service.js';
 import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';
@@ -152,8 +153,7 @@ export function disconnectCode(error: unknown): number | undefined {
 
 /** The delay before reconnect attempt `attempt` (1, 2...): doubling, capped, jittered down by up to a quarter, never below base. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 30));
-  return Math.max(baseMs, Math.round(ceiling * (1 - 0.25 * random)));
+  return backoffMs(attempt, { baseMs, maxMs, jitter: 0.25, floorMs: baseMs, random: () => random });
 }
 
 export class WhatsAppChannel {

@@ -4,8 +4,8 @@
 // staff who linked WhatsApp themselves (a StaffUser on channel 'whatsapp' with that JID): any other
 // recipient is refused before anything leaves. The pace is the limiter's (WHATSAPP_LIMITS).
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
-import type { Db } from '../db/client.js';
-import { OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from './transport.js';
+import type { Db } from '../../db/client.js';
+import { OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from '../../outbox/transport.js';
 
 /** The part of a Baileys socket this transport uses. */
 export interface WhatsAppSender {

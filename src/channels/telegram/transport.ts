@@ -1,9 +1,9 @@
-// The outbox's Telegram transport: sendMessage and sendPhoto through telegraf's Telegram client,
+// The outbox's Telegram transport (it lives with the channel; the outbox knows only transport.ts): sendMessage and sendPhoto through telegraf's Telegram client,
 // with telegraf's errors turned into the sender's four kinds of failure. Texts go as plain text
 // (no parse mode), exactly as the jobs composed them.
-import { Telegram, TelegramError } from 'telegraf';
-import { redact } from '../log.js';
-import { OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from './transport.js';
+import { Telegram } from 'telegraf';
+import { OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from '../../outbox/transport.js';
+import { classifyTelegramError } from './errors.js';
 
 export interface TelegramTransportOptions {
   token: string;
@@ -15,33 +15,12 @@ export interface TelegramTransportOptions {
 
 type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]>['signal']>;
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function isNetworkError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code, message, type } = error as { name?: unknown; code?: unknown; message?: unknown; type?: unknown };
-  if (name === 'FetchError' || name === 'AbortError' || type === 'aborted') return true;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  return typeof message === 'string' && /socket hang up/i.test(message);
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return redact(message).slice(0, 500);
-}
-
-/** What a telegraf error means for an outbox row. */
-export function classifyTelegramError(error: unknown): SendFailure {
-  if (error instanceof TelegramError) {
-    const description = redact(`${error.code}: ${error.description}`).slice(0, 500);
-    if (error.code === 429) return { kind: 'rate-limited', retryAfterSeconds: error.parameters?.retry_after ?? 1, description };
-    if (error.code === 403) return { kind: 'blocked', description };
-    // 5xx, and 401/404 (a wrong token or API root is the configuration's fault, not the row's).
-    if (error.code >= 500 || error.code === 401 || error.code === 404) return { kind: 'transient', description };
-    return { kind: 'permanent', description };
-  }
-  // Network errors are retried; so is anything unexpected, within the row's attempt limit.
-  return { kind: 'transient', description: isNetworkError(error) ? describe(error) : `unexpected: ${describe(error)}` };
+/** What a Bot API error means for an outbox row (the reading is the live bot's too: errors.ts). */
+export function classifyForOutbox(error: unknown): SendFailure {
+  const failure = classifyTelegramError(error);
+  // A wrong token or API root is the configuration's fault, not the row's: it waits, and is retried.
+  if (failure.kind === 'refused-token') return { kind: 'transient', description: failure.description };
+  return failure;
 }
 
 /** The file_id of the largest size Telegram made of a photo it received. */
@@ -83,7 +62,7 @@ export class TelegramTransport implements OutboxTransport {
     try {
       return await request();
     } catch (error) {
-      throw new OutboxSendError(classifyTelegramError(error));
+      throw new OutboxSendError(classifyForOutbox(error));
     }
   }
 }
