@@ -1,0 +1,114 @@
+// Kill trials: five citizens rate units at once through the real bot (embedded PostgreSQL in a
+// temporary SKM_DATA_DIR); at a random moment the bot is SIGKILLed (odd trials: together with its
+// PostgreSQL and every backend, as a power cut would), restarted, and the fake Bot API hands out
+// again what the dead bot had not confirmed. The citizens carry on as people would. Must hold:
+// no rating lost, none stored twice, nobody stuck, and every restart comes up at the first try.
+import path from 'node:path';
+import { FakeBotApi } from '../../../test/support/fake-bot-api.js';
+import { type ChaosProperty, percent, randomSource, Verdict } from '../property.js';
+import { BotProcess } from '../support/bot.js';
+import { embeddedUrl, killPostgres, stopPostgres, tempDir } from '../support/postgres.js';
+import { Crowd, emptyTally, MESSAGES_PER_SURVEY, PSEUDONYM_KEY, responsesPerChat, tallySurveys } from '../support/survey.js';
+
+const CITIZENS = 5;
+const LAUNCH_ATTEMPTS = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const property: ChaosProperty = {
+  name: 'kill-during-survey',
+  description: `${CITIZENS} citizens mid-survey; SIGKILL the bot (every other trial with its PostgreSQL), restart, carry on`,
+  trials: { full: 100, quick: 2 },
+  async run({ trials, seed, note }) {
+    const random = randomSource(seed);
+    const verdict = new Verdict();
+    const tally = emptyTally();
+    const restarts = { total: 0, firstTry: 0, failedTries: 0, botOnly: 0, withPostgres: 0, backendsKilled: 0 };
+    let lateKills = 0;
+    let ran = 0;
+    const work = await tempDir('kill');
+    const pgDir = path.join(work.dir, 'postgres');
+    const fake = await FakeBotApi.start({ maxPollMs: 1000 });
+    const env = { DATABASE_URL: '', SKM_DATA_DIR: work.dir, SEED_DEMO: 'true', PSEUDONYM_KEY };
+    let bot: BotProcess | undefined;
+    try {
+      const first = await BotProcess.launch(fake, env);
+      if (!first.bot) throw new Error(`the bot did not start on a fresh data folder: exit ${first.exit?.code}\n${first.exit?.stderrTail}`);
+      bot = first.bot;
+      for (let trial = 0; trial < trials; trial++) {
+        const withPostgres = trial % 2 === 1;
+        const label = `trial ${trial + 1} (${withPostgres ? 'bot+postgres' : 'bot'})`;
+        const chatIds = Array.from({ length: CITIZENS }, (_, k) => 810_000_000 + (seed % 1000) * 100_000 + trial * CITIZENS + k);
+        const crowd = new Crowd(fake, chatIds, random);
+        // Somewhere in the first 80 % of the messages the crowd's surveys take.
+        const killAt = 1 + Math.floor(random() * CITIZENS * MESSAGES_PER_SURVEY * 0.8);
+        const surveys = crowd.rate({ patienceMs: 3000, maxRecoveries: 6, deadline: Date.now() + 180_000 });
+        const finishedFirst = await Promise.race([crowd.afterMessages(killAt).then(() => false), surveys.then(() => true)]);
+        if (finishedFirst) lateKills++;
+        await sleep(Math.floor(random() * 25));
+
+        crowd.up = false;
+        const killing: Promise<unknown>[] = [bot.kill()];
+        if (withPostgres) killing.push(killPostgres(pgDir).then((n) => (restarts.backendsKilled += n)));
+        await Promise.all(killing);
+        if (withPostgres) restarts.withPostgres++;
+        else restarts.botOnly++;
+
+        restarts.total++;
+        bot = undefined;
+        for (let attempt = 1; attempt <= LAUNCH_ATTEMPTS && !bot; attempt++) {
+          const outcome = await BotProcess.launch(fake, env);
+          if (outcome.bot) {
+            bot = outcome.bot;
+            if (attempt === 1) restarts.firstTry++;
+          } else {
+            restarts.failedTries++;
+            verdict.check(false, `${label}: restart attempt ${attempt} exited with code ${outcome.exit?.code}: ${lastLine(outcome.exit?.stderrTail)}`);
+          }
+        }
+        if (!bot) {
+          verdict.check(false, `${label}: the bot did not come back after ${LAUNCH_ATTEMPTS} attempts; stopping`);
+          crowd.up = true;
+          break;
+        }
+        crowd.markRestart();
+        crowd.up = true;
+        const outcomes = await surveys;
+        tallySurveys(tally, label, outcomes, await responsesPerChat(embeddedUrl(pgDir), chatIds));
+        verdict.check(!bot.crashed, `${label}: the restarted bot exited by itself`);
+        ran++;
+        note(`${label}: kill after ${killAt} messages${finishedFirst ? ' (surveys had finished)' : ''}; ${tally.completed}/${tally.citizens} completed so far`);
+      }
+      if (bot) {
+        const code = await bot.stop();
+        verdict.check(code === 0, `the last bot stopped on SIGTERM with exit code ${code}`);
+      }
+    } finally {
+      await bot?.kill();
+      // A bot killed alone leaves its PostgreSQL running (the next bot shares it): stop it now.
+      await stopPostgres(pgDir);
+      await fake.close();
+      await work.remove();
+    }
+    verdict
+      .figure('citizens', tally.citizens)
+      .figure('completed', tally.completed)
+      .figure('lost', tally.lost)
+      .figure('stored twice', tally.doubled)
+      .figure('stuck', tally.stuck)
+      .figure('first-try restarts', `${percent(restarts.firstTry, restarts.total)} (${restarts.firstTry}/${restarts.total})`)
+      .figure('kills bot/bot+pg', `${restarts.botOnly}/${restarts.withPostgres}`)
+      .figure('redelivered updates', fake.redeliveries)
+      .figure('re-tries by citizens', tally.recoveries)
+      .figure('max steps after restart', tally.maxStepsAfterRestart);
+    if (lateKills > 0) verdict.figure('kills after the surveys ended', lateKills);
+    verdict.check(tally.citizens === ran * CITIZENS && ran === trials, `ran ${ran} of ${trials} trials`);
+    verdict.failures.push(...tally.problems);
+    verdict.check(tally.lost === 0 && tally.doubled === 0 && tally.stuck === 0, `${tally.lost} lost, ${tally.doubled} stored twice, ${tally.stuck} stuck`);
+    verdict.check(restarts.firstTry === restarts.total, `${restarts.total - restarts.firstTry} of ${restarts.total} restarts needed another try`);
+    return verdict.result(ran);
+  },
+};
+
+function lastLine(text: string | undefined): string {
+  return (text ?? '').trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+}

@@ -1,0 +1,155 @@
+// PostgreSQL as the faults see it: the embedded server a bot started in <SKM_DATA_DIR>/postgres
+// (found through its postmaster.pid, killed with its backends the way a power cut or the OOM
+// killer would), and a server the harness owns and can stop and start again at will (an
+// operator's PostgreSQL going down for maintenance).
+import { readdirSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type EmbeddedDb, freePort, startEmbeddedPostgres } from '../../../src/db/embedded.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A temporary folder the `postgres` OS user can reach (the embedded server runs as it under root). */
+export async function tempDir(name: string): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `skm-chaos-${name}-`));
+  await fs.chmod(dir, 0o755);
+  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/** The postmaster's pid and port from `<dataDir>/postmaster.pid`, if the file exists. */
+export function postmasterOf(dataDir: string): { pid: number; port: number } | undefined {
+  try {
+    const lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    return Number.isInteger(pid) && pid > 0 ? { pid, port } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `pid` and every process below it (PostgreSQL's backends and helpers), from /proc. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may hold spaces and parentheses: the fields start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const parent = Number(fields[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const tree: number[] = [];
+  const walk = (p: number) => {
+    tree.push(p);
+    for (const child of children.get(p) ?? []) walk(child);
+  };
+  walk(pid);
+  return tree;
+}
+
+async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/**
+ * SIGKILLs the embedded PostgreSQL of `dataDir` with all its backends, at once, and waits until
+ * they are gone. postmaster.pid stays behind, as after a power cut. Returns how many processes died.
+ */
+export async function killPostgres(dataDir: string): Promise<number> {
+  const postmaster = postmasterOf(dataDir);
+  if (!postmaster || !alive(postmaster.pid)) return 0;
+  const tree = processTree(postmaster.pid);
+  for (const pid of tree) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await waitGone(tree, 10_000);
+  return tree.length;
+}
+
+/** Asks the embedded PostgreSQL of `dataDir` for a fast shutdown (SIGINT) and waits for it. */
+export async function stopPostgres(dataDir: string, timeoutMs = 20_000): Promise<void> {
+  const postmaster = postmasterOf(dataDir);
+  if (!postmaster || !alive(postmaster.pid)) return;
+  process.kill(postmaster.pid, 'SIGINT');
+  if (!(await waitGone([postmaster.pid], timeoutMs))) await killPostgres(dataDir);
+}
+
+/** The URL of the embedded server running on `dataDir` (the bot's own credentials). */
+export function embeddedUrl(dataDir: string): string {
+  const postmaster = postmasterOf(dataDir);
+  if (!postmaster) throw new Error(`no PostgreSQL runs on ${dataDir}`);
+  return `postgresql://skm:skm-local@127.0.0.1:${postmaster.port}/postgres`;
+}
+
+/** Runs `work` with a short-lived connection (the harness reads what the bot stored). */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A PostgreSQL the harness owns, standing for an operator's server (DATABASE_URL): same data
+ * and port across stop() and start(), so the bot's URL stays valid through an outage.
+ */
+export class ControlledPostgres {
+  private server: EmbeddedDb | undefined;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly url: string,
+  ) {}
+
+  static async start(dataDir: string, database = 'skm'): Promise<ControlledPostgres> {
+    const port = await freePort();
+    const first = await startEmbeddedPostgres({ dataDir, port, database });
+    const controlled = new ControlledPostgres(dataDir, port, first.url);
+    controlled.server = first;
+    return controlled;
+  }
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await server?.stop();
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    this.server = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port, database: 'postgres' });
+  }
+}
