@@ -1,7 +1,9 @@
 // Kill trials: five citizens rate units at once through the real bot (embedded PostgreSQL in a
-// temporary SKM_DATA_DIR); at a random moment the bot is SIGKILLed (odd trials: together with its
-// PostgreSQL and every backend, as a power cut would), restarted, and the fake Bot API hands out
-// again what the dead bot had not confirmed. The citizens carry on as people would. Must hold:
+// temporary SKM_DATA_DIR); at a random moment the bot is SIGKILLed, and in every other trial its
+// PostgreSQL too: alternately the postmaster with every backend at once (a power cut), and the
+// postmaster alone, its backends exiting by themselves a moment later (a supervisor restarting the
+// bot at once meets those). Then the bot is restarted, and the fake Bot API hands out again what
+// the dead bot had not confirmed. The citizens carry on as people would. Must hold:
 // no rating lost, none stored twice, nobody stuck, and every restart comes up at the first try.
 import path from 'node:path';
 import { FakeBotApi } from '../../../test/support/fake-bot-api.js';
@@ -11,18 +13,22 @@ import { embeddedUrl, killPostgres, stopPostgres, tempDir } from '../support/pos
 import { Crowd, emptyTally, MESSAGES_PER_SURVEY, PSEUDONYM_KEY, responsesPerChat, tallySurveys } from '../support/survey.js';
 
 const CITIZENS = 5;
+/** Half the trials kill the bot alone; the other half its PostgreSQL too, in two ways. */
+const KILLS = ['bot+postmaster', 'bot', 'bot+postgres', 'bot'] as const;
+type Kill = (typeof KILLS)[number];
 const LAUNCH_ATTEMPTS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const property: ChaosProperty = {
   name: 'kill-during-survey',
-  description: `${CITIZENS} citizens mid-survey; SIGKILL the bot (every other trial with its PostgreSQL), restart, carry on`,
+  description: `${CITIZENS} citizens mid-survey; SIGKILL the bot (every other trial its PostgreSQL too), restart, carry on`,
   trials: { full: 100, quick: 2 },
   async run({ trials, seed, note }) {
     const random = randomSource(seed);
     const verdict = new Verdict();
     const tally = emptyTally();
-    const restarts = { total: 0, firstTry: 0, failedTries: 0, botOnly: 0, withPostgres: 0, backendsKilled: 0 };
+    const restarts = { total: 0, firstTry: 0, failedTries: 0 };
+    const kills: Record<Kill, number> = { bot: 0, 'bot+postmaster': 0, 'bot+postgres': 0 };
     let lateKills = 0;
     let ran = 0;
     const work = await tempDir('kill');
@@ -35,8 +41,9 @@ export const property: ChaosProperty = {
       if (!first.bot) throw new Error(`the bot did not start on a fresh data folder: exit ${first.exit?.code}\n${first.exit?.stderrTail}`);
       bot = first.bot;
       for (let trial = 0; trial < trials; trial++) {
-        const withPostgres = trial % 2 === 1;
-        const label = `trial ${trial + 1} (${withPostgres ? 'bot+postgres' : 'bot'})`;
+        const trialStarted = Date.now();
+        const kill = KILLS[trial % KILLS.length]!;
+        const label = `trial ${trial + 1} (${kill})`;
         const chatIds = Array.from({ length: CITIZENS }, (_, k) => 810_000_000 + (seed % 1000) * 100_000 + trial * CITIZENS + k);
         const crowd = new Crowd(fake, chatIds, random);
         // Somewhere in the first 80 % of the messages the crowd's surveys take.
@@ -48,13 +55,13 @@ export const property: ChaosProperty = {
 
         crowd.up = false;
         const killing: Promise<unknown>[] = [bot.kill()];
-        if (withPostgres) killing.push(killPostgres(pgDir).then((n) => (restarts.backendsKilled += n)));
+        if (kill !== 'bot') killing.push(killPostgres(pgDir, kill === 'bot+postgres' ? 'tree' : 'postmaster'));
         await Promise.all(killing);
-        if (withPostgres) restarts.withPostgres++;
-        else restarts.botOnly++;
+        kills[kill]++;
 
         restarts.total++;
         bot = undefined;
+        const restartStarted = Date.now();
         for (let attempt = 1; attempt <= LAUNCH_ATTEMPTS && !bot; attempt++) {
           const outcome = await BotProcess.launch(fake, env);
           if (outcome.bot) {
@@ -70,13 +77,17 @@ export const property: ChaosProperty = {
           crowd.up = true;
           break;
         }
+        const restartMs = Date.now() - restartStarted;
         crowd.markRestart();
         crowd.up = true;
         const outcomes = await surveys;
         tallySurveys(tally, label, outcomes, await responsesPerChat(embeddedUrl(pgDir), chatIds));
         verdict.check(!bot.crashed, `${label}: the restarted bot exited by itself`);
         ran++;
-        note(`${label}: kill after ${killAt} messages${finishedFirst ? ' (surveys had finished)' : ''}; ${tally.completed}/${tally.citizens} completed so far`);
+        note(
+          `${label}: kill after ${killAt} messages${finishedFirst ? ' (surveys had finished)' : ''}, back in ${restartMs} ms, ` +
+            `trial ${((Date.now() - trialStarted) / 1000).toFixed(1)} s; ${tally.completed}/${tally.citizens} completed so far`,
+        );
       }
       if (bot) {
         const code = await bot.stop();
@@ -96,7 +107,7 @@ export const property: ChaosProperty = {
       .figure('stored twice', tally.doubled)
       .figure('stuck', tally.stuck)
       .figure('first-try restarts', `${percent(restarts.firstTry, restarts.total)} (${restarts.firstTry}/${restarts.total})`)
-      .figure('kills bot/bot+pg', `${restarts.botOnly}/${restarts.withPostgres}`)
+      .figure('kills bot / +postmaster / +all postgres', `${kills.bot}/${kills['bot+postmaster']}/${kills['bot+postgres']}`)
       .figure('redelivered updates', fake.redeliveries)
       .figure('re-tries by citizens', tally.recoveries)
       .figure('max steps after restart', tally.maxStepsAfterRestart);

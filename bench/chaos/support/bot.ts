@@ -125,7 +125,8 @@ export class BotProcess {
     if (outcome === 'polling' && child.exitCode === null) return { bot };
     if (outcome === 'timeout') await bot.kill();
     const { code, signal } = await bot.exited;
-    const tail = [...bot.otherStderr, ...bot.lines.map((l) => l.raw)].slice(-8).join('\n');
+    // The reason is the plain line main.ts prints ("skm-bot could not start: ..."), else the last log line.
+    const tail = [...bot.lines.map((l) => l.raw), ...bot.otherStderr].slice(-8).join('\n');
     return { bot: undefined, exit: { code, signal, stderrTail: tail } };
   }
 

@@ -73,13 +73,15 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * SIGKILLs the embedded PostgreSQL of `dataDir` with all its backends, at once, and waits until
- * they are gone. postmaster.pid stays behind, as after a power cut. Returns how many processes died.
+ * SIGKILLs the embedded PostgreSQL of `dataDir`, leaving postmaster.pid behind as a power cut
+ * does. `tree`: the postmaster and all its backends at once.
+ * `postmaster`: the postmaster alone; its backends notice and exit by themselves a moment later
+ * (what a supervisor that restarts the bot at once meets). Returns how many processes were killed.
  */
-export async function killPostgres(dataDir: string): Promise<number> {
+export async function killPostgres(dataDir: string, how: 'tree' | 'postmaster' = 'tree'): Promise<number> {
   const postmaster = postmasterOf(dataDir);
   if (!postmaster || !alive(postmaster.pid)) return 0;
-  const tree = processTree(postmaster.pid);
+  const tree = how === 'tree' ? processTree(postmaster.pid) : [postmaster.pid];
   for (const pid of tree) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -87,7 +89,7 @@ export async function killPostgres(dataDir: string): Promise<number> {
       // already gone
     }
   }
-  await waitGone(tree, 10_000);
+  // No waiting for them to be reaped: a supervisor restarting the bot does not wait either.
   return tree.length;
 }
 
@@ -96,7 +98,11 @@ export async function stopPostgres(dataDir: string, timeoutMs = 20_000): Promise
   const postmaster = postmasterOf(dataDir);
   if (!postmaster || !alive(postmaster.pid)) return;
   process.kill(postmaster.pid, 'SIGINT');
-  if (!(await waitGone([postmaster.pid], timeoutMs))) await killPostgres(dataDir);
+  if (!(await waitGone([postmaster.pid], timeoutMs))) {
+    const tree = processTree(postmaster.pid);
+    await killPostgres(dataDir);
+    await waitGone(tree, 10_000);
+  }
 }
 
 /** The URL of the embedded server running on `dataDir` (the bot's own credentials). */
