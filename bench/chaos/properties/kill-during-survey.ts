@@ -48,7 +48,7 @@ export const property: ChaosProperty = {
         const crowd = new Crowd(fake, chatIds, random);
         // Somewhere in the first 80 % of the messages the crowd's surveys take.
         const killAt = 1 + Math.floor(random() * CITIZENS * MESSAGES_PER_SURVEY * 0.8);
-        const surveys = crowd.rate({ patienceMs: 3000, maxRecoveries: 6, deadline: Date.now() + 180_000 });
+        const surveys = crowd.rate({ patienceMs: 2000, maxRecoveries: 6, deadline: Date.now() + 180_000 });
         const finishedFirst = await Promise.race([crowd.afterMessages(killAt).then(() => false), surveys.then(() => true)]);
         if (finishedFirst) lateKills++;
         await sleep(Math.floor(random() * 25));

@@ -37,6 +37,16 @@ async function drained(fake: FakeBotApi, timeoutMs = 30_000): Promise<boolean> {
   return true;
 }
 
+/** Resolves true once the bot has asked for updates after `updateId` (which confirms it). */
+async function confirmationAsked(fake: FakeBotApi, updateId: number, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fake.calls.some((c) => c.method === 'getUpdates' && Number(c.params.offset) > updateId)) {
+    if (Date.now() > deadline) return false;
+    await sleep(10);
+  }
+  return true;
+}
+
 interface Command {
   name: string;
   text: (trial: number) => string;
@@ -101,20 +111,23 @@ export const property: ChaosProperty = {
           if (!(await drained(fake))) throw new Error('the bot did not take the duplicated command');
           record(`trial ${trial + 1}, ${command.name}`, before, await command.effects(url, trial), 1);
         }
-        // Handled, answered, and then the bot dies before its next getUpdates confirms it.
-        for (const command of COMMANDS('redelivered')) {
-          const before = await command.effects(url, trial);
-          const replied = fake.waitForCall('sendMessage', (c) => c.chatId === String(ADMIN), 30_000);
-          const updateId = fake.sendText(ADMIN, command.text(trial));
-          fake.stallConfirmationOf(updateId);
-          await replied;
-          await bot.kill();
-          fake.releaseConfirmations();
-          bot = await launch();
-          tally.restarts++;
-          tally.deliveries += 2;
-          if (!(await drained(fake))) throw new Error('the restarted bot did not take the redelivered command');
-          record(`trial ${trial + 1}, ${command.name}`, before, await command.effects(url, trial), 1);
+        // Both handled and answered, and then the bot dies before its next getUpdates confirms them.
+        const redelivered = COMMANDS('redelivered');
+        const before = await Promise.all(redelivered.map((command) => command.effects(url, trial)));
+        // Pushed together, so that the bot takes both in one batch.
+        const firstId = fake.sendText(ADMIN, redelivered[0]!.text(trial));
+        const lastId = fake.sendText(ADMIN, redelivered[1]!.text(trial));
+        fake.stallConfirmationOf(firstId);
+        // The bot asking to confirm both means both were handled (their effects committed).
+        if (!(await confirmationAsked(fake, lastId))) throw new Error('the bot did not handle the commands to be redelivered');
+        await bot.kill();
+        fake.releaseConfirmations();
+        bot = await launch();
+        tally.restarts++;
+        tally.deliveries += 2 * redelivered.length;
+        if (!(await drained(fake))) throw new Error('the restarted bot did not take the redelivered commands');
+        for (const [i, command] of redelivered.entries()) {
+          record(`trial ${trial + 1}, ${command.name}`, before[i]!, await command.effects(url, trial), 1);
         }
         verdict.check(!bot.crashed, `trial ${trial + 1}: the bot exited by itself`);
         ran++;
