@@ -81,7 +81,7 @@ export const property: ChaosProperty = {
         crowd.markRestart();
         crowd.up = true;
         const outcomes = await surveys;
-        tallySurveys(tally, label, outcomes, await responsesPerChat(embeddedUrl(pgDir), chatIds));
+        tallySurveys(tally, label, outcomes, await storedResponses(pgDir, chatIds));
         verdict.check(!bot.crashed, `${label}: the restarted bot exited by itself`);
         ran++;
         note(
@@ -93,6 +93,9 @@ export const property: ChaosProperty = {
         const code = await bot.stop();
         verdict.check(code === 0, `the last bot stopped on SIGTERM with exit code ${code}`);
       }
+    } catch (error) {
+      // Keep what the trials so far measured: a long run must not end with an empty row.
+      verdict.check(false, `harness error after ${ran} trials: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       await bot?.kill();
       // A bot killed alone leaves its PostgreSQL running (the next bot shares it): stop it now.
@@ -119,6 +122,22 @@ export const property: ChaosProperty = {
     return verdict.result(ran);
   },
 };
+
+/**
+ * Each chat's responses, read from the embedded server the running bot uses. Retried for a while,
+ * re-reading postmaster.pid each time: right after a restart the file may still be the old one's.
+ */
+async function storedResponses(pgDir: string, chatIds: readonly number[]): Promise<Map<number, number>> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await responsesPerChat(embeddedUrl(pgDir), chatIds);
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`cannot read the responses from ${pgDir}: ${String(error)}`);
+      await sleep(250);
+    }
+  }
+}
 
 function lastLine(text: string | undefined): string {
   return (text ?? '').trim().split('\n').at(-1)?.slice(0, 300) ?? '';
