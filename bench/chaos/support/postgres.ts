@@ -79,9 +79,9 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
  * (what a supervisor that restarts the bot at once meets). Returns how many processes were killed.
  */
 export async function killPostgres(dataDir: string, how: 'tree' | 'postmaster' = 'tree'): Promise<number> {
-  const postmaster = postmasterOf(dataDir);
-  if (!postmaster || !alive(postmaster.pid)) return 0;
-  const tree = how === 'tree' ? processTree(postmaster.pid) : [postmaster.pid];
+  // From the process list, not postmaster.pid: a stale file's pid may belong to anything by now.
+  const postmasters = runningPostmasters(dataDir).map((p) => p.pid);
+  const tree = how === 'tree' ? postmasters.flatMap((pid) => processTree(pid)) : postmasters;
   for (const pid of tree) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -93,23 +93,62 @@ export async function killPostgres(dataDir: string, how: 'tree' | 'postmaster' =
   return tree.length;
 }
 
-/** Asks the embedded PostgreSQL of `dataDir` for a fast shutdown (SIGINT) and waits for it. */
+/**
+ * Asks every PostgreSQL running on `dataDir` for a fast shutdown (SIGINT) and waits for it; kills
+ * what does not stop in time. Found through the process list (postmaster.pid may be stale).
+ */
 export async function stopPostgres(dataDir: string, timeoutMs = 20_000): Promise<void> {
-  const postmaster = postmasterOf(dataDir);
-  if (!postmaster || !alive(postmaster.pid)) return;
-  process.kill(postmaster.pid, 'SIGINT');
-  if (!(await waitGone([postmaster.pid], timeoutMs))) {
-    const tree = processTree(postmaster.pid);
-    await killPostgres(dataDir);
-    await waitGone(tree, 10_000);
+  const pids = new Set(runningPostmasters(dataDir).map((p) => p.pid));
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
   }
+  if (await waitGone([...pids], timeoutMs)) return;
+  const trees = [...pids].flatMap((pid) => processTree(pid));
+  for (const pid of trees) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await waitGone(trees, 10_000);
 }
 
-/** The URL of the embedded server running on `dataDir` (the bot's own credentials). */
+/**
+ * Ports of the postmasters running on `dataDir`, from their command lines (`postgres -D <dir> -p
+ * <port>`): the truth when postmaster.pid is stale.
+ */
+export function runningPostmasters(dataDir: string): { pid: number; port: number }[] {
+  const found: { pid: number; port: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const d = args.indexOf('-D');
+      const p = args.indexOf('-p');
+      if (d >= 0 && p >= 0 && path.resolve(args[d + 1] ?? '') === path.resolve(dataDir)) found.push({ pid: Number(entry), port: Number(args[p + 1]) });
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
+}
+
+/** URLs of the embedded server running on `dataDir` (the bot's own credentials), postmaster.pid's first. */
+export function embeddedUrls(dataDir: string): string[] {
+  const ports = [postmasterOf(dataDir)?.port, ...runningPostmasters(dataDir).map((p) => p.port)].filter((p): p is number => p !== undefined && p > 0);
+  return [...new Set(ports)].map((port) => `postgresql://skm:skm-local@127.0.0.1:${port}/postgres`);
+}
+
+/** The URL of the embedded server running on `dataDir`, from its postmaster.pid. */
 export function embeddedUrl(dataDir: string): string {
-  const postmaster = postmasterOf(dataDir);
-  if (!postmaster) throw new Error(`no PostgreSQL runs on ${dataDir}`);
-  return `postgresql://skm:skm-local@127.0.0.1:${postmaster.port}/postgres`;
+  const [url] = embeddedUrls(dataDir);
+  if (!url) throw new Error(`no PostgreSQL runs on ${dataDir}`);
+  return url;
 }
 
 /** Runs `work` with a short-lived connection (the harness reads what the bot stored). */
