@@ -65,6 +65,9 @@ type Update = Record<string, unknown> & { update_id: number };
 
 const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendMediaGroup', 'copyMessage', 'forwardMessage']);
 
+/** Thrown inside a request to close its connection without an answer. */
+class DroppedConnection extends Error {}
+
 class ApiError extends Error {
   constructor(
     readonly code: number,
@@ -108,6 +111,9 @@ export class FakeBotApi {
   private readonly globalWindow: number[] = [];
   private readonly lastSendInChat = new Map<string, number>();
   private queryCounter = 0;
+  private stall: { updateId: number; release: () => void; released: Promise<void> } | undefined;
+  /** Updates handed out again because their earlier delivery was not confirmed (e.g. a bot restart). */
+  redeliveries = 0;
 
   private constructor(options: FakeBotApiOptions) {
     this.options = options;
@@ -337,6 +343,29 @@ export class FakeBotApi {
     this.drops.set(method, (this.drops.get(method) ?? 0) + times);
   }
 
+  /** Updates queued or handed out but not yet confirmed by a later getUpdates offset. */
+  get unconfirmed(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * The confirmation of `updateId` never arrives, as when the bot dies between handling an update
+   * and its next getUpdates: from now on, a getUpdates whose offset would confirm it is held
+   * unanswered (its offset not applied) until releaseConfirmations(), which drops it. A bot
+   * started afterwards gets the update again.
+   */
+  stallConfirmationOf(updateId: number): void {
+    this.releaseConfirmations();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.stall = { updateId, release, released };
+  }
+
+  releaseConfirmations(): void {
+    this.stall?.release();
+    this.stall = undefined;
+  }
+
   /** The citizen blocks the bot: sends to the chat answer 403. */
   block(chatId: number | string): void {
     this.blocked.add(String(chatId));
@@ -346,6 +375,7 @@ export class FakeBotApi {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.releaseConfirmations();
     for (const wake of this.pollers) wake();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -393,6 +423,12 @@ export class FakeBotApi {
         this.onMessage?.(call.chatId, result as FakeMessage, call);
       }
     } catch (error) {
+      if (error instanceof DroppedConnection) {
+        call.status = 0;
+        this.notify(call);
+        req.socket.destroy();
+        return;
+      }
       if (!(error instanceof ApiError)) throw error;
       call.status = error.code;
       if (error.code === 429) this.stats.tooMany++;
@@ -587,6 +623,11 @@ export class FakeBotApi {
     // An offset confirms the updates handed out below it. An update pushed again with an old
     // update_id (a re-delivery) is still handed out once, as Telegram does after a restart.
     const offset = Number(params.offset ?? 0);
+    const stall = this.stall;
+    if (stall && offset > stall.updateId) {
+      await stall.released;
+      throw new DroppedConnection();
+    }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const entry = this.queue[i]!;
       if (entry.delivered && entry.update.update_id < offset) this.queue.splice(i, 1);
@@ -594,7 +635,10 @@ export class FakeBotApi {
     const limit = Math.min(100, Math.max(1, Number(params.limit ?? 100)));
     const pending = () => {
       const batch = this.queue.filter((e) => !e.delivered || e.update.update_id >= offset).slice(0, limit);
-      for (const entry of batch) entry.delivered = true;
+      for (const entry of batch) {
+        if (entry.delivered) this.redeliveries++;
+        entry.delivered = true;
+      }
       const updates = batch.map((e) => e.update);
       if (updates.length > 0) this.onDelivered?.(updates);
       return updates;
