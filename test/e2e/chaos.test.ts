@@ -2,16 +2,7 @@
 // property's own runner against the real program (bin/start.js in its own process, the fake Bot
 // API, embedded PostgreSQL), with the quick trial counts. The full run (100 kill trials, 10,000
 // hostile updates, 10 s outages) is `npm run chaos`.
-//
-// Known failures today, each the subject of a fix in progress. Their tests check that the property
-// fails for that reason and no other (so they still guard everything else); when the fix lands,
-// replace `expectOnlyKnown(...)` by `expectHeld(...)`:
-// - kill-during-survey: after PostgreSQL is killed with the bot, the restart may fail at its first
-//   try (a stale postmaster.pid whose pid still looks alive is taken for a running server). It is a
-//   race, so the test allows it without requiring it;
-// - staff-redelivery: a staff command delivered again repeats its effect (FollowUp rows and
-//   Invitations per command: 3 for three deliveries, 2 after a restart);
-// - hostile-updates: malformed updates are logged at error level with stacks ("telegraf error").
+
 import { describe, expect, it } from 'vitest';
 import type { ChaosProperty, PropertyResult } from '../../bench/chaos/property.js';
 import { buildOnce } from '../../bench/chaos/support/bot.js';
@@ -34,16 +25,6 @@ function expectHeld(result: PropertyResult, trials: number): void {
   expect(result.passed).toBe(true);
 }
 
-/**
- * The property failed only for the known reason (and, with `mustFail`, did fail: the fix has not
- * landed; when it has, this assertion tells the merger to switch to expectHeld).
- */
-function expectOnlyKnown(result: PropertyResult, known: readonly RegExp[], { mustFail }: { mustFail: boolean }): void {
-  if (mustFail) expect(result.failures.length, 'the known bug seems fixed: use expectHeld').toBeGreaterThan(0);
-  const unexpected = result.failures.filter((line) => !known.some((pattern) => pattern.test(line)));
-  expect(unexpected).toEqual([]);
-}
-
 describe('reliability suite, quick run', () => {
   it('a PostgreSQL outage mid-survey: no crash, the bot serves again without a restart, nothing lost or doubled', async () => {
     const result = await runQuick(postgresOutage);
@@ -51,27 +32,24 @@ describe('reliability suite, quick run', () => {
     expect(result.figures).toContainEqual(['lost', '0']);
   }, 120_000);
 
-  it('SIGKILL of the bot, and of the bot with its PostgreSQL, mid-survey: nothing lost or doubled, nobody stuck (known today: a restart may need a second try)', async () => {
+  it('SIGKILL of the bot, and of the bot with its PostgreSQL, mid-survey: nothing lost or doubled, nobody stuck, every restart works at the first try', async () => {
     const result = await runQuick(killDuringSurvey);
-    expect(result.trials).toBe(killDuringSurvey.trials.quick);
+    expectHeld(result, killDuringSurvey.trials.quick);
     expect(result.figures).toContainEqual(['lost', '0']);
     expect(result.figures).toContainEqual(['stored twice', '0']);
     expect(result.figures).toContainEqual(['stuck', '0']);
-    expectOnlyKnown(result, [/restart attempt 1 exited with code 1/, /restarts needed another try/], { mustFail: false });
   }, 180_000);
 
-  it('staff commands delivered three times, or again after a restart, have one effect each (known to fail today)', async () => {
+  it('staff commands delivered three times, or again after a restart, have one effect each', async () => {
     const result = await runQuick(staffRedelivery);
-    expect(result.trials).toBe(staffRedelivery.trials.quick);
+    expectHeld(result, staffRedelivery.trials.quick);
     expect(result.figures).toContainEqual(['missing effects', '0']);
-    expectOnlyKnown(result, [/^trial \d+, \/(tindaklanjut|undang) (duplicated|redelivered): [23] effects, expected 1$/], { mustFail: true });
   }, 120_000);
 
-  it('malformed and hostile updates: no crash, no error-level log line, and a citizen completes afterwards (known to fail today: error-level lines)', async () => {
+  it('malformed and hostile updates: no crash, no error-level log line, and a citizen completes afterwards', async () => {
     const result = await runQuick(hostileUpdates, 200);
-    expect(result.trials).toBe(200);
+    expectHeld(result, 200);
     expect(result.figures).toContainEqual(['crashes', '0']);
     expect(result.figures).toContainEqual(['citizen completes afterwards', 'yes']);
-    expectOnlyKnown(result, [/error-level log line "telegraf error" \(TypeError: /], { mustFail: true });
   }, 120_000);
 });

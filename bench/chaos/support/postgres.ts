@@ -2,6 +2,7 @@
 // (found through its postmaster.pid, killed with its backends the way a power cut or the OOM
 // killer would), and a server the harness owns and can stop and start again at will (an
 // operator's PostgreSQL going down for maintenance).
+import { PASSWORD_FILE } from '../../../src/db/pg-server.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -138,10 +139,20 @@ export function runningPostmasters(dataDir: string): { pid: number; port: number
   return found;
 }
 
+/** The cluster's password: the file the bot keeps in its data dir (older clusters: the fixed one). */
+function passwordOf(dataDir: string): string {
+  try {
+    return readFileSync(path.join(dataDir, PASSWORD_FILE), 'utf8').trim();
+  } catch {
+    return 'skm-local';
+  }
+}
+
 /** URLs of the embedded server running on `dataDir` (the bot's own credentials), postmaster.pid's first. */
 export function embeddedUrls(dataDir: string): string[] {
   const ports = [postmasterOf(dataDir)?.port, ...runningPostmasters(dataDir).map((p) => p.port)].filter((p): p is number => p !== undefined && p > 0);
-  return [...new Set(ports)].map((port) => `postgresql://skm:skm-local@127.0.0.1:${port}/postgres`);
+  const password = passwordOf(dataDir);
+  return [...new Set(ports)].map((port) => `postgresql://skm:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
 }
 
 /** The URL of the embedded server running on `dataDir`, from its postmaster.pid. */
