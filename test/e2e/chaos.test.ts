@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ChaosProperty, PropertyResult } from '../../bench/chaos/property.js';
 import { buildOnce } from '../../bench/chaos/support/bot.js';
+import { property as flood } from '../../bench/chaos/properties/flood.js';
 import { property as hostileUpdates } from '../../bench/chaos/properties/hostile-updates.js';
+import { property as webhook } from '../../bench/chaos/properties/webhook.js';
 import { property as killDuringSurvey } from '../../bench/chaos/properties/kill-during-survey.js';
 import { property as postgresOutage } from '../../bench/chaos/properties/postgres-outage.js';
 import { property as staffRedelivery } from '../../bench/chaos/properties/staff-redelivery.js';
@@ -51,5 +53,17 @@ describe('reliability suite, quick run', () => {
     expectHeld(result, 200);
     expect(result.figures).toContainEqual(['crashes', '0']);
     expect(result.figures).toContainEqual(['citizen completes afterwards', 'yes']);
+  }, 120_000);
+
+  it('hostile webhook requests: each refused with its status (or ignored), none has an effect, a citizen completes by POSTs', async () => {
+    const result = await runQuick(webhook, 60);
+    expectHeld(result, 60);
+    expect(result.figures).toContainEqual(['refused but claimed', '0']);
+  }, 120_000);
+
+  it('one chat flooding: the others complete, the flood gets few answers and one slow-down note', async () => {
+    const result = await runQuick(flood, 300);
+    expectHeld(result, 300);
+    expect(result.figures).toContainEqual(['citizens completed', '5/5']);
   }, 120_000);
 });

@@ -3,6 +3,7 @@
 // kill can take the bot alone (SIGKILL to its pid) or the bot with the embedded PostgreSQL it
 // started (see postgres.ts). Its stderr is parsed as pino JSON lines, so that properties can count
 // error-level lines; anything else on stderr (a crash's stack) is kept too.
+import { readFileSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,16 @@ export class BotProcess {
   }
 
   /** True once the process ended without the harness asking (a crash). */
+  /** Resident memory of the bot's process now, in MB (0 once it ended). */
+  rssMb(): number {
+    try {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1];
+      return kb ? Number(kb) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
   get crashed(): boolean {
     return this.child.exitCode !== null && !this.expectedExit;
   }
@@ -100,7 +111,8 @@ export class BotProcess {
    * polls (its first getUpdates), or with its exit when it ends first or does not poll in time.
    */
   static async launch(fake: FakeBotApi, env: Record<string, string>, timeoutMs = 60_000): Promise<LaunchOutcome> {
-    const polling = fake.waitForCall('getUpdates', () => true, timeoutMs).then(
+    // Polling starts with getUpdates; webhook mode with setWebhook (then it takes POSTs).
+    const polling = fake.waitForCall(env.TELEGRAM_WEBHOOK_URL ? 'setWebhook' : 'getUpdates', () => true, timeoutMs).then(
       () => 'polling' as const,
       () => 'timeout' as const,
     );
