@@ -175,9 +175,9 @@ export async function benchBare(citizens: number, thinkMs: number): Promise<Crow
  * The minimal durable bot (bench/durable-bot.ts) on the same database, which skm-bot must have
  * migrated and seeded with the demo units before (benchOurs does).
  */
-export async function benchDurable(databaseUrl: string, citizens: number, thinkMs: number): Promise<CrowdResult> {
+export async function benchDurable(databaseUrl: string, citizens: number, thinkMs: number, tapCalls: 1 | 3 = 1): Promise<CrowdResult> {
   const first = nextChat;
   nextChat += citizens;
-  const env = { DATABASE_URL: databaseUrl, DURABLE_CLOSING_AFTER: String(SURVEY_UPDATES - 1) };
+  const env = { DATABASE_URL: databaseUrl, DURABLE_CLOSING_AFTER: String(SURVEY_UPDATES - 1), DURABLE_TAP_CALLS: String(tapCalls) };
   return runCrowd(await bundle('durable-bot'), env, citizens, thinkMs, first);
 }
