@@ -2,8 +2,9 @@
 // (`npm start`'s bin/start.js in its own process, long polling, real telegraf) against the fake Bot API, on
 // PostgreSQL. Each citizen waits for the bot's next question and, like a person, takes a moment
 // before tapping (think time; 0 = tap at once, which measures capacity). The same crowd then
-// drives a bare telegraf bot (bench/bare-bot.ts, also its own process) that answers each update
-// with one sendMessage: the baseline.
+// drives two baselines, each its own process: a minimal durable bot (bench/durable-bot.ts: the
+// same claim, state write and response row as ours in one transaction, by hand with node-postgres,
+// then one sendMessage), and a bare telegraf bot (bench/bare-bot.ts) that stores nothing.
 //
 // Latency is measured at the fake server, from the moment a getUpdates answer hands an update to
 // the bot until the bot's reply to it (the message the citizen waits for) arrives.
@@ -146,15 +147,13 @@ export function benchOurs(databaseUrl: string, citizens: number, thinkMs: number
   return runCrowd('bin/start.js', { DATABASE_URL: databaseUrl, SEED_DEMO: 'true' }, citizens, thinkMs, first);
 }
 
-/** The bare bot, bundled like ours so that both run on plain Node without a TypeScript loader. */
-export async function benchBare(citizens: number, thinkMs: number): Promise<CrowdResult> {
-  const first = nextChat;
-  nextChat += citizens;
+/** Bundles a baseline bot like ours, so that both run on plain Node without a TypeScript loader. */
+async function bundle(name: string): Promise<string> {
   const { build } = await import('esbuild');
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ['bench/bare-bot.ts'],
-    outfile: 'bench/out/bare-bot.js',
+    entryPoints: [`bench/${name}.ts`],
+    outfile: `bench/out/${name}.js`,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -162,5 +161,23 @@ export async function benchBare(citizens: number, thinkMs: number): Promise<Crow
     packages: 'external',
     logLevel: 'warning',
   });
-  return runCrowd('bench/out/bare-bot.js', { BARE_CLOSING_AFTER: String(SURVEY_UPDATES - 1) }, citizens, thinkMs, first);
+  return `bench/out/${name}.js`;
+}
+
+/** The bare bot: one sendMessage per update, nothing stored. */
+export async function benchBare(citizens: number, thinkMs: number): Promise<CrowdResult> {
+  const first = nextChat;
+  nextChat += citizens;
+  return runCrowd(await bundle('bare-bot'), { BARE_CLOSING_AFTER: String(SURVEY_UPDATES - 1) }, citizens, thinkMs, first);
+}
+
+/**
+ * The minimal durable bot (bench/durable-bot.ts) on the same database, which skm-bot must have
+ * migrated and seeded with the demo units before (benchOurs does).
+ */
+export async function benchDurable(databaseUrl: string, citizens: number, thinkMs: number, tapCalls: 1 | 3 = 1): Promise<CrowdResult> {
+  const first = nextChat;
+  nextChat += citizens;
+  const env = { DATABASE_URL: databaseUrl, DURABLE_CLOSING_AFTER: String(SURVEY_UPDATES - 1), DURABLE_TAP_CALLS: String(tapCalls) };
+  return runCrowd(await bundle('durable-bot'), env, citizens, thinkMs, first);
 }
