@@ -132,6 +132,20 @@ describe('delivery', () => {
     expect(first).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
+  it('waits the whole retry_after when it is longer than the 1 s fallback', async () => {
+    const api = await newFake();
+    api.failNext('sendMessage', { code: 429, retryAfter: 3, chatId: '211' });
+    await enqueue(t.db, null, [text('211', 'ringkasan')]);
+    const sender = await startSender(api);
+    await sender.drain(15_000);
+
+    const calls = api.calls.filter((c) => c.chatId === '211');
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    // A lower bound only: the pause starts when the 429 has come back, after the fake stamped the call.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(2_900);
+    expect(textsIn(api, '211')).toEqual(['ringkasan']);
+  });
+
   it('retries a server error with backoff and delivers the message once', async () => {
     const api = await newFake();
     api.failNext('sendMessage', { code: 502 }, 2);
