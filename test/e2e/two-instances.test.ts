@@ -83,6 +83,7 @@ describe('two instances on one database', () => {
       expect(responses).toHaveLength(CITIZENS);
       expect(new Set(responses.map((r) => r.respondentKey)).size).toBe(CITIZENS);
       // Both instances took updates before the kill.
+      expect(balancer.counts).toHaveLength(2);
       expect(balancer.counts.every((n) => n > 0)).toBe(true);
 
       // This week's summary: one run, one message to the official, whichever instance sent it.

@@ -114,6 +114,7 @@ describe('survey service on PostgreSQL', () => {
     expect(after.u1).toBe(2); // the anonymous score stays in the aggregates
     expect(await t.db.conversation.count({ where: { chatKey: key } })).toBe(0);
     const consents = await t.db.consent.findMany({ where: { chatKey: key } });
+    expect(consents).toHaveLength(1);
     expect(consents.every((c) => c.withdrawnAt !== null)).toBe(true);
   });
 
