@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDb } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';
 import { TelegramError } from 'telegraf';
-import { acquireLease, leaseHolder } from '../../src/outbox/lease.js';
+import { acquireLease, leaseHolder, renewLease } from '../../src/outbox/lease.js';
 import { OutboxSender, type OutboxSenderOptions } from '../../src/outbox/sender.js';
 import { type OutgoingMessage, enqueue, formatOutboxList, listOutbox, retryOutbox } from '../../src/outbox/store.js';
 import { TelegramTransport, classifyTelegramError, photoFileId } from '../../src/outbox/telegram.js';
@@ -348,19 +348,39 @@ describe('one sender at a time, never twice', () => {
     expect(api.allMessages()).toHaveLength(41);
   });
 
+  it('a lease is free exactly when it lapses, and renewable only by its holder (explicit clocks, no waiting)', async () => {
+    const t0 = new Date('2026-11-23T02:00:00.000Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    expect(await acquireLease(t.db, 'test-lease', 'a', 1_000, t0)).toBe(true);
+    expect(await acquireLease(t.db, 'test-lease', 'b', 1_000, at(999))).toBe(false);
+    expect(await leaseHolder(t.db, 'test-lease', at(999))).toBe('a');
+    expect(await renewLease(t.db, 'test-lease', 'b', 1_000, at(999))).toBe(false);
+    // The holder may take it again (a restart with the same id) and renew it.
+    expect(await acquireLease(t.db, 'test-lease', 'a', 1_000, at(500))).toBe(true);
+    expect(await renewLease(t.db, 'test-lease', 'a', 1_000, at(900))).toBe(true); // now until 1 900
+    expect(await acquireLease(t.db, 'test-lease', 'b', 1_000, at(1_899))).toBe(false);
+    expect(await leaseHolder(t.db, 'test-lease', at(1_900))).toBeNull();
+    expect(await acquireLease(t.db, 'test-lease', 'b', 1_000, at(1_900))).toBe(true);
+    expect(await leaseHolder(t.db, 'test-lease', at(1_900))).toBe('b');
+    expect(await renewLease(t.db, 'test-lease', 'a', 1_000, at(1_950))).toBe(false);
+  });
+
   it('takes over the lease of a sender that died once it lapses, marking what it left in flight unknown', async () => {
     const api = await newFake();
     await enqueue(t.db, null, [text('1301', 'terkirim?'), text('1302', 'menunggu')]);
     // A dead instance holds the lease for one more second and had claimed the first row.
-    expect(await acquireLease(t.db, 'outbox-sender', 'dead-host:1', 1_000)).toBe(true);
+    const acquiredAt = new Date();
+    expect(await acquireLease(t.db, 'outbox-sender', 'dead-host:1', 1_000, acquiredAt)).toBe(true);
     await t.db.outboxMessage.updateMany({ where: { chatId: '1301' }, data: { status: 'sending', claimedBy: 'dead-host:1', attempts: 1 } });
-    const started = Date.now();
     const sender = await startSender(api);
     expect(sender.isLeaseHolder).toBe(false);
     await sender.drain(10_000);
 
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(api.callsOf('sendMessage').map((c) => c.chatId)).toEqual(['1302']);
+    const sends = api.callsOf('sendMessage');
+    expect(sends.map((c) => c.chatId)).toEqual(['1302']);
+    // Nothing left before the dead holder's lease lapsed. Compared with the lapse itself (same
+    // clock, the fake stamps each call on arrival), not with when this test happened to resume.
+    expect(sends[0]!.at).toBeGreaterThanOrEqual(acquiredAt.getTime() + 1_000);
     expect((await rows()).map((r) => r.status)).toEqual(['unknown', 'sent']);
   });
 
