@@ -665,6 +665,10 @@ export class StaffCommands {
     const agencyId = role?.agencyId ?? role?.unit?.agencyId ?? null;
     const allowed = role && role.revokedAt === null && role.role !== 'super_admin' && (c.scope.superAdmin || (agencyId !== null && c.scope.adminAgencyIds.has(agencyId)));
     if (!allowed) throw new Reply(c.t('staff.cabut.notFound', { id }));
+    // An admin who revoked their own last admin role would lock themselves out of /undang and /cabut
+    // with no way back from the chat: that takes another admin or the operator.
+    const keepsAdmin = c.staff.roles.some((r) => r.id !== id && (r.role === 'agency_admin' || r.role === 'super_admin'));
+    if (role.userId === c.staff.userId && role.role === 'agency_admin' && !keepsAdmin) throw new Reply(c.t('staff.cabut.ownLastAdmin', { id }));
     await revokeRole(c.db, id, `staff:${c.staff.userId}`, c.now);
     return { messages: [c.t('staff.cabut.done', { id })] };
   }

@@ -278,6 +278,7 @@ describe('Telegram bot against a fake Bot API', () => {
     citizen.say('x'.repeat(5000));
     replies = await citizen.replies(2);
     expect(replies[0]!.text).toContain('tidak kami kenali');
+    expect(replies).toHaveLength(2);
     expect(replies.every((m) => (m.text ?? '').length <= 4096)).toBe(true);
 
     citizen.say('/entahlah');
@@ -288,7 +289,9 @@ describe('Telegram bot against a fake Bot API', () => {
     citizen.say('3');
     const u2 = await citizen.question();
     expect(u2.text).toMatch(/^Pertanyaan 2\/9/);
-    expect(fake.callsOf('sendMessage').every((c) => c.status === 200)).toBe(true);
+    const sends = fake.callsOf('sendMessage');
+    expect(sends.length).toBeGreaterThan(0);
+    expect(sends.every((c) => c.status === 200)).toBe(true);
   });
 
   it('waits out a 429 retry_after on sendMessage and then delivers the reply', async () => {

@@ -49,8 +49,8 @@ describe('two instances on one database', () => {
     expect(r.responses).toBe(CITIZENS);
     expect(r.respondents).toBe(CITIZENS);
     // Both instances took updates before the kill, and some were delivered again.
-    expect(r.perInstance.every((n) => n > 0)).toBe(true);
     expect(r.perInstance).toHaveLength(2);
+    expect(r.perInstance.every((n) => n > 0)).toBe(true);
     // This week's summary: one run, one message to the official, whichever instance sent it.
     expect(r.summaryRuns).toBe(1);
     expect(r.summaryMessages).toBe(1);

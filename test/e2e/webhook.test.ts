@@ -225,6 +225,7 @@ describe('webhook mode through the real entry point', () => {
       const crowd = new Crowd(w.fake, 0);
       const served = crowd.citizen(810_302, 'SAMSAT');
       const statuses = await Promise.all(posts);
+      expect(statuses).toHaveLength(60);
       expect(statuses.every((s) => s === 200)).toBe(true);
       expect(await served).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 500));

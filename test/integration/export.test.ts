@@ -277,6 +277,8 @@ describe('spreadsheet and CSV export', () => {
       expect(total, group).toBe(6);
     }
     expect(b.slice(0, 4)).toEqual([2, 'LOKET-B', 'Samsat', 0]);
+    expect(b).toHaveLength(headers.length);
+    expect(b.slice(4).length).toBeGreaterThan(0);
     expect(b.slice(4).every((v) => v === 0)).toBe(true);
   });
 

@@ -89,6 +89,7 @@ describe('weekly summary: exactly once per agency and week', () => {
       const runs = await db.jobRun.findMany({ where: { key: 'weekly-summary:RACE:2026-W47' } });
       expect(runs).toHaveLength(1);
       const messages = await outboxOf(official.id);
+      expect(messages.length).toBeGreaterThan(0);
       expect(messages.length).toBe(Math.max(x.messages, y.messages));
       expect(messages.filter((m) => m.kind === 'photo')).toHaveLength(1);
       expect(messages.every((m) => m.jobRunId === runs[0]!.id)).toBe(true);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDb } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';
 import { TelegramError } from 'telegraf';
-import { acquireLease, leaseHolder } from '../../src/db/lease.js';
+import { acquireLease, leaseHolder, renewLease } from '../../src/db/lease.js';
 import { OutboxSender, type OutboxSenderOptions } from '../../src/outbox/sender.js';
 import { type OutgoingMessage, enqueue, formatOutboxList, listOutbox, retryOutbox } from '../../src/outbox/store.js';
 import { TelegramTransport, classifyForOutbox as classifyTelegramError, photoFileId } from '../../src/channels/telegram/transport.js';
@@ -112,7 +112,9 @@ describe('delivery', () => {
     expect(textsIn(api, '103')).toEqual(['103 #1', '103 #2', '103 #3', '103 #4']);
     // The fake answers 429 to a chat written to faster than 5/s: spacing held everywhere.
     expect(api.stats.tooMany).toBe(0);
-    expect((await rows()).every((r) => r.status === 'sent' && r.attempts === 1 && r.sentAt !== null)).toBe(true);
+    const all = await rows();
+    expect(all).toHaveLength(13);
+    expect(all.every((r) => r.status === 'sent' && r.attempts === 1 && r.sentAt !== null)).toBe(true);
   });
 
   it("waits out a 429's retry_after for that chat, then delivers the message once", async () => {
@@ -130,6 +132,20 @@ describe('delivery', () => {
     const [first] = await rows();
     // A 429 is not the message's fault: it does not count as an attempt.
     expect(first).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('waits the whole retry_after when it is longer than the 1 s fallback', async () => {
+    const api = await newFake();
+    api.failNext('sendMessage', { code: 429, retryAfter: 3, chatId: '211' });
+    await enqueue(t.db, null, [text('211', 'ringkasan')]);
+    const sender = await startSender(api);
+    await sender.drain(15_000);
+
+    const calls = api.calls.filter((c) => c.chatId === '211');
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    // A lower bound only: the pause starts when the 429 has come back, after the fake stamped the call.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(2_900);
+    expect(textsIn(api, '211')).toEqual(['ringkasan']);
   });
 
   it('retries a server error with backoff and delivers the message once', async () => {
@@ -318,7 +334,9 @@ describe('one sender at a time, never twice', () => {
     await a.drain(10_000);
     expect(api.allMessages()).toHaveLength(40);
     expect(new Set(api.allMessages().map((m) => m.text)).size).toBe(40);
-    expect((await rows()).every((r) => r.status === 'sent' && r.claimedBy === a.instanceId)).toBe(true);
+    const all = await rows();
+    expect(all).toHaveLength(40);
+    expect(all.every((r) => r.status === 'sent' && r.claimedBy === a.instanceId)).toBe(true);
 
     await a.stop();
     await enqueue(t.db, null, [text('1200', 'setelah a berhenti')]);
@@ -330,19 +348,39 @@ describe('one sender at a time, never twice', () => {
     expect(api.allMessages()).toHaveLength(41);
   });
 
+  it('a lease is free exactly when it lapses, and renewable only by its holder (explicit clocks, no waiting)', async () => {
+    const t0 = new Date('2026-11-23T02:00:00.000Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    expect(await acquireLease(t.db, 'test-lease', 'a', 1_000, t0)).toBe(true);
+    expect(await acquireLease(t.db, 'test-lease', 'b', 1_000, at(999))).toBe(false);
+    expect(await leaseHolder(t.db, 'test-lease', at(999))).toBe('a');
+    expect(await renewLease(t.db, 'test-lease', 'b', 1_000, at(999))).toBe(false);
+    // The holder may take it again (a restart with the same id) and renew it.
+    expect(await acquireLease(t.db, 'test-lease', 'a', 1_000, at(500))).toBe(true);
+    expect(await renewLease(t.db, 'test-lease', 'a', 1_000, at(900))).toBe(true); // now until 1 900
+    expect(await acquireLease(t.db, 'test-lease', 'b', 1_000, at(1_899))).toBe(false);
+    expect(await leaseHolder(t.db, 'test-lease', at(1_900))).toBeNull();
+    expect(await acquireLease(t.db, 'test-lease', 'b', 1_000, at(1_900))).toBe(true);
+    expect(await leaseHolder(t.db, 'test-lease', at(1_900))).toBe('b');
+    expect(await renewLease(t.db, 'test-lease', 'a', 1_000, at(1_950))).toBe(false);
+  });
+
   it('takes over the lease of a sender that died once it lapses, marking what it left in flight unknown', async () => {
     const api = await newFake();
     await enqueue(t.db, null, [text('1301', 'terkirim?'), text('1302', 'menunggu')]);
     // A dead instance holds the lease for one more second and had claimed the first row.
-    expect(await acquireLease(t.db, 'outbox-sender', 'dead-host:1', 1_000)).toBe(true);
+    const acquiredAt = new Date();
+    expect(await acquireLease(t.db, 'outbox-sender', 'dead-host:1', 1_000, acquiredAt)).toBe(true);
     await t.db.outboxMessage.updateMany({ where: { chatId: '1301' }, data: { status: 'sending', claimedBy: 'dead-host:1', attempts: 1 } });
-    const started = Date.now();
     const sender = await startSender(api);
     expect(sender.isLeaseHolder).toBe(false);
     await sender.drain(10_000);
 
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(api.callsOf('sendMessage').map((c) => c.chatId)).toEqual(['1302']);
+    const sends = api.callsOf('sendMessage');
+    expect(sends.map((c) => c.chatId)).toEqual(['1302']);
+    // Nothing left before the dead holder's lease lapsed. Compared with the lapse itself (same
+    // clock, the fake stamps each call on arrival), not with when this test happened to resume.
+    expect(sends[0]!.at).toBeGreaterThanOrEqual(acquiredAt.getTime() + 1_000);
     expect((await rows()).map((r) => r.status)).toEqual(['unknown', 'sent']);
   });
 
@@ -357,7 +395,11 @@ describe('one sender at a time, never twice', () => {
     const sent = all.filter((r) => r.status === 'sent');
     expect(all.filter((r) => r.status === 'sending')).toHaveLength(0);
     expect(textsIn(api, '1401')).toHaveLength(sent.length);
-    expect(all.filter((r) => r.status === 'pending').every((r) => r.attempts === 0 && r.claimedBy === null)).toBe(true);
+    const pending = all.filter((r) => r.status === 'pending');
+    // Stopped after two of ten at 5/s: some were left to give back, and nothing went missing.
+    expect(pending.length).toBeGreaterThan(0);
+    expect(sent.length + pending.length).toBe(10);
+    expect(pending.every((r) => r.attempts === 0 && r.claimedBy === null)).toBe(true);
     expect(await t.db.lease.count()).toBe(0);
   });
 });

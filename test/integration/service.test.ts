@@ -114,7 +114,54 @@ describe('survey service on PostgreSQL', () => {
     expect(after.u1).toBe(2); // the anonymous score stays in the aggregates
     expect(await t.db.conversation.count({ where: { chatKey: key } })).toBe(0);
     const consents = await t.db.consent.findMany({ where: { chatKey: key } });
+    expect(consents).toHaveLength(1);
     expect(consents.every((c) => c.withdrawnAt !== null)).toBe(true);
+  });
+
+  it("/hapusdata clears that chat's profile and suggestion and leaves other chats' responses untouched", async () => {
+    const { service } = createTestService(t.db, { clock });
+    /** A survey with every profile question answered (first choice each) and a suggestion. */
+    async function withProfile(chat: ServiceChat, suggestion: string) {
+      await chat.send({ kind: 'command', command: 'start', arg: 'u_SAMSAT' });
+      if (chat.last?.state.step.kind === 'consent') await chat.tap(0);
+      if (chat.last?.state.step.kind === 'service_type') await chat.tap(0);
+      expect(chat.last?.state.step.kind).toBe('profile_offer');
+      await chat.tap(0);
+      while (chat.last?.state.step.kind === 'profile') await chat.tap(0);
+      for (const a of [3, 3, 4, 3, 3, 4, 3, 3, 4]) await chat.tap(a - 1);
+      while (chat.last?.state.step.kind === 'maladmin') await chat.tap(1);
+      await chat.send({ kind: 'text', text: suggestion });
+    }
+    const leaving = new ServiceChat(service, '1016');
+    const staying = new ServiceChat(service, '1017');
+    await withProfile(leaving, 'Parkir sempit');
+    await withProfile(staying, 'Loket kurang');
+    const rows = await t.db.response.findMany({ where: { unit: { code: 'SAMSAT' }, suggestion: { in: ['Parkir sempit', 'Loket kurang'] } }, orderBy: { id: 'asc' } });
+    expect(rows).toHaveLength(2);
+    // Every personal column was filled, so that clearing each one is visible.
+    for (const row of rows) {
+      for (const column of ['respondentKey', 'gender', 'ageBand', 'education', 'occupation', 'suggestion'] as const) {
+        expect(row[column], column).not.toBeNull();
+      }
+    }
+    const [mine, theirs] = rows as [(typeof rows)[number], (typeof rows)[number]];
+    expect(mine.respondentKey).not.toBe(theirs.respondentKey);
+
+    await leaving.send({ kind: 'command', command: 'hapusdata', arg: '' });
+    await leaving.tap(0);
+
+    const erased = await t.db.response.findUniqueOrThrow({ where: { id: mine.id } });
+    expect(erased).toEqual({
+      ...mine,
+      respondentKey: null,
+      gender: null,
+      ageBand: null,
+      education: null,
+      occupation: null,
+      suggestion: null,
+    });
+    expect(await t.db.response.findUniqueOrThrow({ where: { id: theirs.id } })).toEqual(theirs);
+    expect(await t.db.consent.count({ where: { chatKey: theirs.respondentKey!, withdrawnAt: null } })).toBe(1);
   });
 
   it('a corrupted stored state starts the chat afresh instead of failing', async () => {

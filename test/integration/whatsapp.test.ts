@@ -570,6 +570,7 @@ describe('connection handling by DisconnectReason', () => {
     }
     expect(delays[0]).toBe(1_000);
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]!);
+    expect(delays).toHaveLength(reasons.length);
     expect(delays.every((d) => d >= 1_000)).toBe(true);
     // Jitter: the same attempt with another random number waits another time.
     expect(backoffDelay(5, 1_000, 300_000, 0)).not.toBe(backoffDelay(5, 1_000, 300_000, 1));

@@ -84,7 +84,8 @@ describe('messages to inbound events', () => {
   });
 
   it('knows people’s JIDs from the rest', () => {
-    expect([PN, LID].every(isPersonJid)).toBe(true);
+    expect(isPersonJid(PN)).toBe(true);
+    expect(isPersonJid(LID)).toBe(true);
     expect(['status@broadcast', '120363000000000001@g.us', '120363000000000002@newsletter', 'server@c.us'].some(isPersonJid)).toBe(false);
     expect(normaliseJid('6281234567890:12@s.whatsapp.net')).toBe(PN);
     expect(normaliseJid('6281234567890@c.us')).toBe(PN);
