@@ -28,7 +28,7 @@ async function startBot(env: Record<string, string>, started: RegExp): Promise<C
   await new Promise<void>((resolve, reject) => {
     let logs = '';
     const timer = setTimeout(() => reject(new Error(`the bot did not start within 60 s:\n${logs}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       logs += chunk.toString();
       if (started.test(logs)) {
         clearTimeout(timer);
@@ -41,7 +41,7 @@ async function startBot(env: Record<string, string>, started: RegExp): Promise<C
     });
   });
   // Keep draining its log so that a full pipe never blocks it.
-  child.stderr!.resume();
+  child.stderr.resume();
   return child;
 }
 

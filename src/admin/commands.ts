@@ -580,7 +580,7 @@ export class StaffCommands {
     } else if (date) {
       const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
       const end = zonedTimeUtc(y, m, d, 23, 59, tz);
-      const valid = m >= 1 && m <= 12 && d >= 1 && d <= 31 && localDateString(end, tz) === date[0]!.trim().slice(0, 10);
+      const valid = m >= 1 && m <= 12 && d >= 1 && d <= 31 && localDateString(end, tz) === date[0].trim().slice(0, 10);
       if (!valid || end <= c.now || end.getTime() - c.now.getTime() > 366 * 86_400_000) throw new Reply(c.t('staff.tindaklanjut.badDue'));
       dueAt = end;
       rest = rest.slice(date[0].length);

@@ -89,7 +89,8 @@ const STAND_INS: Record<string, string> = {
   'ŋ': 'n',
 };
 
-const DROPPED = /^[\p{Extended_Pictographic}\p{M}\u200B-\u200D\u2060\uFE00-\uFE0F]$/u;
+// \p{M} covers the variation selectors (U+FE00-FE0F) too.
+const DROPPED = /^[\p{Extended_Pictographic}\p{M}\u200B-\u200D\u2060]$/u;
 
 /**
  * Makes `text` drawable with `font`: characters it can encode stay, others become their letter
@@ -139,7 +140,6 @@ function wrap(text: string, font: PDFFont, size: number, maxWidth: number): stri
       continue;
     }
     if (line !== '') lines.push(line);
-    line = '';
     let rest = word;
     while (rest.length > 1 && !fits(rest)) {
       let cut = rest.length - 1;

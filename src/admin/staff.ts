@@ -98,7 +98,7 @@ export interface InvitationTarget {
 }
 
 export async function audit(db: Pick<Db, 'auditLog'>, actor: string, action: string, target: string | null, details?: object): Promise<void> {
-  await db.auditLog.create({ data: { actor, action, target, ...(details ? { details: details as object } : {}) } });
+  await db.auditLog.create({ data: { actor, action, target, ...(details ? { details: details } : {}) } });
 }
 
 /** Creates an invitation; the plain code is returned once and only its hash is stored. */

@@ -262,7 +262,7 @@ function readCsv(bytes: Buffer): RawTable {
       relax_quotes: true,
       // Blank lines are kept as records so that record n is line n + 1, as a spreadsheet shows it.
       skip_empty_lines: false,
-    }) as string[][];
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       const line = typeof (error as { lines?: unknown }).lines === 'number' ? (error as unknown as { lines: number }).lines : 0;
@@ -294,7 +294,7 @@ function cellText(value: ExcelJS.CellValue): { text: string } | { error: string 
     const result = (value as { result?: unknown }).result;
     if (result === undefined || result === null) return { text: '' };
     if (typeof result === 'object' && !(result instanceof Date)) {
-      if ('error' in result) return { error: String((result as { error: unknown }).error) };
+      if ('error' in result) return { error: String(result.error) };
     }
     return cellText(result as ExcelJS.CellValue);
   }

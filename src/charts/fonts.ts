@@ -145,7 +145,8 @@ interface TextItem {
 
 /** vega's typings do not declare `textMetrics`; this is the one place that reaches for it. */
 interface VegaTextMetrics {
-  width: (item: TextItem, text: unknown) => number;
+  // vega hands over one line of the mark's text: a string, or a number for numeric labels.
+  width: (item: TextItem, text: string | number | null | undefined) => number;
 }
 
 function isBold(weight: unknown): boolean {

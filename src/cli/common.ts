@@ -6,7 +6,7 @@ import { createLogger } from '../log.js';
 
 export function parseOptions<T extends Record<string, { type: 'string' }>>(args: string[], options: T): { [K in keyof T]?: string | undefined } {
   try {
-    return parseArgs({ args, options, allowPositionals: false }).values as { [K in keyof T]?: string | undefined };
+    return parseArgs({ args, options, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -121,7 +121,15 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     'follow-up-warn-days': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
-  const data: Record<string, unknown> = {};
+  const data: {
+    summaryCron?: string;
+    checkCron?: string;
+    timeZone?: string;
+    reportPeriod?: string;
+    reminders?: string[];
+    followUpDays?: number;
+    followUpWarnDays?: number;
+  } = {};
   for (const [option, field] of [['summary-cron', 'summaryCron'], ['check-cron', 'checkCron']] as const) {
     const value = values[option];
     if (value === undefined) continue;
@@ -152,7 +160,7 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     const agency = await findAgency(db, positionals[0]!);
     const updated = await db.$transaction(async (tx) => {
       const row = await tx.agency.update({ where: { id: agency.id }, data });
-      await tx.auditLog.create({ data: { actor: 'cli', action: 'agency.set', target: agency.code, details: data as object } });
+      await tx.auditLog.create({ data: { actor: 'cli', action: 'agency.set', target: agency.code, details: data } });
       return row;
     });
     return describeAgency(updated);

@@ -152,7 +152,7 @@ export async function createBackup(databaseUrl: string, out: string): Promise<Ba
   try {
     await client.connect();
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const hasMigrations = await client.query('SELECT to_regclass($1) AS t', [quoteIdent(MIGRATIONS_TABLE)]);
+    const hasMigrations = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [quoteIdent(MIGRATIONS_TABLE)]);
     if (hasMigrations.rows[0]?.t === null) {
       throw new BackupError('This database has no skm-bot tables yet (no migration was applied): there is nothing to back up.');
     }

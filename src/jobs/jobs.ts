@@ -10,7 +10,7 @@ import type { Agency, ServiceUnit } from '../generated/prisma/client.js';
 import type { Logger } from '../log.js';
 import type { OutgoingMessage } from '../outbox/store.js';
 import { localDateString, periodOf, previousPeriod } from '../scoring/index.js';
-import type { Locale, Translate } from '../survey/types.js';
+import type { Translate } from '../survey/types.js';
 import { nextFire, previousFire } from './cron.js';
 import { planDailyReminders, planMaladminAlerts } from './reminders.js';
 import { recipientsOf } from './recipients.js';
@@ -78,7 +78,7 @@ async function planWeeklySummary(env: JobEnv, agency: AgencyWithUnits, fireAt: D
       const to = { channel: r.channel as OutgoingMessage['channel'], chatId: r.chatId, staffUserId: r.staffUserId };
       for (const text of composeSummary(data, units, r.locale, t)) messages.push({ ...to, text });
       const chartKey = `${r.locale}:${units === 'all' ? 'all' : [...units].sort((a, b) => a - b).join(',')}`;
-      if (!charts.has(chartKey)) charts.set(chartKey, summaryChart(data, units, r.locale as Locale, t));
+      if (!charts.has(chartKey)) charts.set(chartKey, summaryChart(data, units, r.locale, t));
       const chart = await charts.get(chartKey)!;
       if (chart) messages.push({ ...to, text: chart.caption, photo: { filename: `ikm-${week.label}.png`, content: chart.png, contentType: 'image/png' } });
     }

@@ -13,7 +13,6 @@ import {
   type Period,
   type Score,
   type ScoreConfig,
-  type Zona,
   describePeriod,
   emptySums,
   formatDateId,

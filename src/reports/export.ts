@@ -445,6 +445,7 @@ function wallTimeDate(localTime: string): Date {
 
 // Characters XML 1.0 cannot carry (control characters, lone surrogates) may come in a citizen's
 // suggestion; exceljs 4.4 drops some itself, but the file must stay readable whatever it does.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern.
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Excel's limit for the text of one cell. */
 const MAX_CELL_TEXT = 32_767;

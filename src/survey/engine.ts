@@ -491,6 +491,7 @@ function handleText(turn: Turn, raw: string): void {
     return ask(turn);
   }
   if (step.kind === 'suggestion') {
+    // eslint-disable-next-line no-control-regex -- control characters (not tab or newline) are what this strips.
     const value = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
     const p = prompt(turn, step);
     if (p && matchChoice(p, value)?.value === SKIP) return answer(turn, SKIP);

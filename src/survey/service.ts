@@ -108,7 +108,7 @@ export class SurveyService {
                 (SELECT p.reply FROM "ProcessedUpdate" p WHERE p.channel = ${envelope.channel} AND p."updateId" = ${envelope.updateId}) AS reply
               FROM conversation`;
       if (!rows[0]?.first) return { duplicate: true, reply: parseReply(rows[0]?.reply) } as const;
-      const row = rows[0]!;
+      const row = rows[0];
       const state = parseState(row.state) ?? fresh;
       const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now);
       const output = step(state, envelope.event, ctx);

@@ -43,7 +43,7 @@ function sameUserAsServer(): { uid?: number; gid?: number } {
 /** A long-lived process that does not reap its child: `sleep 0` stays a zombie under it. */
 function zombieParent(): { parent: ChildProcess; zombie: () => Promise<number> } {
   const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'], cwd: '/', ...sameUserAsServer() });
-  const zombie = new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+  const zombie = new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
   return { parent, zombie: () => zombie };
 }
 

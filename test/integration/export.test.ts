@@ -173,9 +173,14 @@ function rowValues(ws: ExcelJS.Worksheet, row: number, width: number): ExcelJS.C
   return Array.from({ length: width }, (_, i) => r.getCell(i + 1).value ?? null);
 }
 
+/** A cell's whole value as text: rich text, formulas and links spelled out, so a scan misses nothing. */
+function cellString(value: ExcelJS.CellValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function headerOf(ws: ExcelJS.Worksheet, row: number): string[] {
   const headers: string[] = [];
-  ws.getRow(row).eachCell({ includeEmpty: false }, (cell) => headers.push(String(cell.value)));
+  ws.getRow(row).eachCell({ includeEmpty: false }, (cell) => headers.push(cell.text));
   return headers;
 }
 
@@ -188,8 +193,8 @@ describe('spreadsheet and CSV export', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Ringkasan', ...ELEMENT_CODES, 'Demografi', 'Responden']);
     const ws = sheet(wb, 'Ringkasan');
     const h = HEADER_ROWS.summary;
-    expect(String(ws.getCell(1, 1).value)).toContain('2026-11');
-    expect(String(ws.getCell(1, 1).value)).toContain('2026-11-01 s.d. 2026-11-30');
+    expect(ws.getCell(1, 1).text).toContain('2026-11');
+    expect(ws.getCell(1, 1).text).toContain('2026-11-01 s.d. 2026-11-30');
     expect(headerOf(ws, h)).toEqual(SUMMARY_HEADERS);
     expect(ws.getRow(h).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: h });
@@ -220,7 +225,7 @@ describe('spreadsheet and CSV export', () => {
 
     // No responses: the row is there with 0, and no score is shown (never 0 as a score).
     const b = rowValues(ws, h + 2, SUMMARY_HEADERS.length);
-    expect(b).toEqual([2, 'LOKET-B', 'Samsat', 'Mal Pelayanan Publik Kota Uji', 0, ...Array(13).fill(null), 'Ya', null]);
+    expect(b).toEqual([2, 'LOKET-B', 'Samsat', 'Mal Pelayanan Publik Kota Uji', 0, ...Array<null>(13).fill(null), 'Ya', null]);
     // Only the units asked for.
     expect(ws.getCell(h + 3, 2).value).toBeNull();
     expect(ws.actualRowCount).toBe(h + 2); // title, note, header, two units
@@ -335,7 +340,7 @@ describe('spreadsheet and CSV export', () => {
     // Nothing in the whole workbook identifies a respondent or a session.
     const everything: string[] = [];
     for (const w of wb.worksheets) {
-      w.eachRow({ includeEmpty: false }, (row) => row.eachCell({ includeEmpty: false }, (cell) => everything.push(String(cell.value))));
+      w.eachRow({ includeEmpty: false }, (row) => row.eachCell({ includeEmpty: false }, (cell) => everything.push(cellString(cell.value))));
     }
     expect(everything.length).toBeGreaterThan(100);
     for (const text of everything) {
@@ -359,7 +364,7 @@ describe('spreadsheet and CSV export', () => {
     );
     expect(lines[2]).toBe('2,LOKET-B,Samsat,Mal Pelayanan Publik Kota Uji,0,,,,,,,,,,,,,,Ya,');
 
-    const records = parse(csv, { bom: true }) as string[][];
+    const records = parse(csv, { bom: true });
     expect(records).toHaveLength(3);
     expect(records[0]).toEqual(SUMMARY_HEADERS);
     const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
@@ -379,7 +384,7 @@ describe('spreadsheet and CSV export', () => {
 
   it("the agency's own thresholds and minimum decide zone and provisional flag", async () => {
     const data = await loadExportData(t.db, { unitIds: [unitD], period: NOVEMBER, timeZone: TZ });
-    const csv = parse(exportCsv(data), { bom: true }) as string[][];
+    const csv = parse(exportCsv(data), { bom: true });
     const row = csv[1]!;
     expect(Number(row[14])).toBe(82.41);
     expect(row.slice(15, 19)).toEqual(['B', 'Baik', 'kuning', 'Tidak']); // hijau from 85, minimum 5 responses

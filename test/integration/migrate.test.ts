@@ -43,7 +43,7 @@ describe('migrations', () => {
       await expect(migrate(database.url, upgraded)).rejects.toThrow(/29990101000000_broken failed: division by zero/);
 
       expect(await record()).toEqual(before);
-      const half = await client.query(`SELECT to_regclass('"Half"') AS t`);
+      const half = await client.query<{ t: string | null }>(`SELECT to_regclass('"Half"') AS t`);
       expect(half.rows[0]?.t).toBeNull();
       const agency = await client.query<{ name: string }>(`SELECT name FROM "Agency" WHERE code = 'KEEP'`);
       expect(agency.rows).toEqual([{ name: 'Sebelum' }]);

@@ -9,7 +9,7 @@ import { acquireLease, leaseHolder, renewLease } from '../../src/db/lease.js';
 import { OutboxSender, type OutboxSenderOptions } from '../../src/outbox/sender.js';
 import { type OutgoingMessage, enqueue, formatOutboxList, listOutbox, retryOutbox } from '../../src/outbox/store.js';
 import { TelegramTransport, classifyForOutbox as classifyTelegramError, photoFileId } from '../../src/channels/telegram/transport.js';
-import type { OutboxTransport, PhotoSource } from '../../src/outbox/transport.js';
+import type { OutboxTransport } from '../../src/outbox/transport.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeBotApiOptions } from '../support/fake-bot-api.js';
 
@@ -250,7 +250,9 @@ describe('delivery', () => {
     for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']) expect(classifyTelegramError(network(code)).kind).toBe('transient');
     expect(classifyTelegramError(new Error('socket hang up')).kind).toBe('transient');
     const abort = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', type: 'aborted' });
-    expect(classifyTelegramError(abort)).toMatchObject({ kind: 'transient', description: expect.stringContaining('AbortError') });
+    const aborted = classifyTelegramError(abort);
+    expect(aborted.kind).toBe('transient');
+    expect(aborted.description).toContain('AbortError');
     // Tokens never reach lastError or the log.
     const leaky = new Error('request to https://api.telegram.org/bot123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sendMessage failed, reason: socket hang up');
     expect(classifyTelegramError(leaky).description).not.toContain('AAAA');

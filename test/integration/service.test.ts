@@ -9,7 +9,7 @@ import { ServiceChat, createTestService } from '../support/service.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
 let t: TestDatabase;
-let now = new Date('2026-11-23T02:00:00Z');
+const now = new Date('2026-11-23T02:00:00Z');
 const clock = () => now;
 
 beforeAll(async () => {

@@ -402,7 +402,7 @@ export class FakeBotApi {
     } catch {
       return reply(400, { ok: false, error_code: 400, description: 'Bad Request: invalid request body' });
     }
-    const chatId = params.chat_id !== undefined ? String(params.chat_id) : this.openQueries.get(String(params.callback_query_id));
+    const chatId = params.chat_id !== undefined ? paramText(params.chat_id) : this.openQueries.get(paramText(params.callback_query_id) ?? '');
     const call: FakeCall = { method, params, chatId, at: Date.now(), status: 200 };
     this.calls.push(call);
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
@@ -523,12 +523,12 @@ export class FakeBotApi {
       case 'getUpdates':
         return await this.getUpdates(params);
       case 'setWebhook': {
-        const url = String(params.url ?? '');
+        const url = paramText(params.url) ?? '';
         if (url === '') {
           this.webhook = undefined;
           return true;
         }
-        const secret = params.secret_token === undefined ? undefined : String(params.secret_token);
+        const secret = paramText(params.secret_token);
         if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
           throw new ApiError(400, 'Bad Request: secret token contains unallowed characters');
         }
@@ -549,7 +549,7 @@ export class FakeBotApi {
       case 'getMyCommands':
         return [];
       case 'answerCallbackQuery': {
-        const id = String(params.callback_query_id ?? '');
+        const id = paramText(params.callback_query_id) ?? '';
         if (!this.openQueries.has(id)) throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
         if (typeof params.text === 'string' && params.text.length > 200) throw new ApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
         this.openQueries.delete(id);
@@ -666,6 +666,14 @@ function isUpload(value: unknown): value is { filename: string; contentType: str
   return typeof value === 'object' && value !== null && Buffer.isBuffer((value as { bytes?: unknown }).bytes);
 }
 
+/** A parameter as the Bot API reads it: strings as they are, numbers and booleans spelled out, objects as JSON. */
+function paramText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
 function validateMarkup(markup: unknown): void {
   if (markup === undefined) return;
   const rows = (markup as { inline_keyboard?: unknown }).inline_keyboard;
@@ -676,7 +684,7 @@ function validateMarkup(markup: unknown): void {
     for (const button of row as { text?: unknown; callback_data?: unknown; url?: unknown }[]) {
       if (typeof button.text !== 'string' || button.text === '') throw new ApiError(400, 'Bad Request: text buttons are unallowed in the inline keyboard');
       if (button.callback_data !== undefined) {
-        const data = String(button.callback_data);
+        const data = paramText(button.callback_data) ?? '';
         if (data === '' || Buffer.byteLength(data) > 64) throw new ApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
       } else if (button.url === undefined) {
         throw new ApiError(400, 'Bad Request: can\'t parse inline keyboard button: InlineKeyboardButton must have exactly one of the optional fields');

@@ -15,9 +15,9 @@ export class Forwarder {
   }
 
   static async start(targets: number[]): Promise<Forwarder> {
-    let self!: Forwarder;
+    // The handler runs only once a request comes in, after `self` is set.
     const server = http.createServer((req, res) => self.forward(req, res));
-    self = new Forwarder(server, targets);
+    const self = new Forwarder(server, targets);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }

@@ -1,5 +1,5 @@
 // Runs the project's own entry points as child processes, as a user would.
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +40,7 @@ export function runTs(
 
 /** `npm start`'s entry point (bin/start.js) running as its own process, as an operator runs it. */
 export interface RunningBot {
-  child: import('node:child_process').ChildProcessWithoutNullStreams;
+  child: ChildProcessWithoutNullStreams;
   /** Everything it wrote to stderr (its JSON log lines) so far. */
   logs(): string;
   /** Its log lines parsed (lines that are not JSON are skipped). */

@@ -1,6 +1,6 @@
 // Telegram updates in, channel-neutral events out; engine output in, Bot API payloads out.
 // Nothing else in the project knows what a Telegram update looks like.
-import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { InboundEvent, Locale, OutMessage } from '../../survey/types.js';
 import { textEvent } from '../text.js';
 
@@ -55,7 +55,7 @@ export function updateIdOf(update: unknown): number | undefined {
  * anything malformed. Reads the raw JSON defensively: a webhook body is whatever was POSTed, and a
  * field that Telegram always sends may still be missing or of another type. Never throws.
  */
-export function fromUpdate(update: Update | unknown): TelegramInbound | null {
+export function fromUpdate(update: unknown): TelegramInbound | null {
   const updateId = updateIdOf(update);
   if (updateId === undefined || !isObj(update)) return null;
   if ('callback_query' in update) {

@@ -42,7 +42,7 @@ export class IdentityResolver {
   }
 
   /** Resolves a sender (and its alternative identity, if known) to one canonical key. */
-  async resolve(rawJid: string, rawAlt?: string | undefined): Promise<WhatsAppIdentity> {
+  async resolve(rawJid: string, rawAlt?: string): Promise<WhatsAppIdentity> {
     const jid = normaliseJid(rawJid);
     const alt = rawAlt ? normaliseJid(rawAlt) : undefined;
     const altJid = alt && alt !== jid ? alt : undefined;
