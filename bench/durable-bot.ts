@@ -155,7 +155,7 @@ async function handle(update: TgUpdate): Promise<void> {
   const [seq, value] = (update.callback_query?.data ?? '').split(':').map(Number);
   const event = text?.startsWith('/start') ? { start: text.slice(7) } : seq !== undefined && value !== undefined ? { tap: { seq, value } } : {};
   const client = await pool.connect();
-  let reply: Reply | null = null;
+  let reply: Reply | null;
   try {
     await client.query('BEGIN');
     const rows = await client.query<{ id: number; state: State; first: boolean; reply: Reply[] | null }>(CLAIM_AND_LOCK, [
@@ -243,7 +243,7 @@ async function poll(): Promise<void> {
         'getUpdates',
         { timeout: 50, offset, allowed_updates: ['message', 'callback_query'] },
         { signal: abort.signal as unknown as TelegrafSignal },
-      )) as TgUpdate[];
+      ));
     } catch (error) {
       if (abort.signal.aborted) return;
       throw error;

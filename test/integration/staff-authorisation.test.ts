@@ -67,13 +67,16 @@ let agencyB = 0;
 const unitId: Record<string, number> = {};
 let victims = 0;
 
-function ask(caller: Caller | string, command: string, arg = '', locale: Locale = 'id'): Promise<StaffResult | null> {
+// A Caller, or a raw user id for someone outside the fixture.
+type Who = Caller | (string & {});
+
+function ask(caller: Who, command: string, arg = '', locale: Locale = 'id'): Promise<StaffResult | null> {
   const userId = caller in USER_OF ? USER_OF[caller as Caller] : caller;
   return staff.handle({ channel: 'telegram', userId, command, arg, locale, updateId: null });
 }
 
 /** The reply's texts; fails the test when the request was not answered as a staff matter. */
-async function answer(caller: Caller | string, command: string, arg = '', locale: Locale = 'id'): Promise<string[]> {
+async function answer(caller: Who, command: string, arg = '', locale: Locale = 'id'): Promise<string[]> {
   const result = await ask(caller, command, arg, locale);
   expect(result, `/${command} ${arg} by ${caller}`).not.toBeNull();
   if (!result || result.duplicate) throw new Error('no reply');

@@ -28,9 +28,9 @@ export const property: ChaosProperty = {
     let bot: BotProcess | undefined;
     let sent = 0;
     let peakRssMb = 0;
-    let completed = 0;
-    let answered = 0;
-    let notes = 0;
+    let completed: number;
+    let answered: number;
+    let notes: number;
     const started = Date.now();
     try {
       const outcome = await BotProcess.launch(fake, env);

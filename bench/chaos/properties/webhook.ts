@@ -97,7 +97,7 @@ export const property: ChaosProperty = {
     let peakRssMb = 0;
     const byAttack = new Map<string, number>();
     let completed = false;
-    let claimedRefused = 0;
+    let claimedRefused: number;
     try {
       const outcome = await BotProcess.launch(fake, env);
       if (!outcome.bot) throw new Error(`the bot did not start: exit ${outcome.exit?.code}\n${outcome.exit?.stderrTail}`);

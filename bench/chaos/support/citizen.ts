@@ -29,7 +29,7 @@ export interface CitizenWorld {
   fake: FakeBotApi;
   /** False while the bot is down (killed, restarting): patience does not run out then. */
   botUp(): boolean;
-  random(): number;
+  random: () => number;
 }
 
 export interface CitizenLimits {
@@ -85,7 +85,7 @@ export class Citizen {
     for (;;) {
       const all = this.world.fake.messages(this.chatId);
       if (all.length > this.seen) {
-        let count = all.length;
+        let count: number;
         do {
           count = this.world.fake.messages(this.chatId).length;
           await sleep(40);

@@ -16,7 +16,6 @@ import { InboundPipeline, type Failure, type Intake, type Outlet } from '../pipe
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
 import { backoffMs } from '../../backoff.js';
 import {
-  isNetworkError,
   isTransient,
   TelegramBlockedError,
   TelegramUnauthorizedError,
