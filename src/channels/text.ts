@@ -1,5 +1,8 @@
 // Typed text to events, shared by every channel: `/start@bot u_X` is a command, anything else text.
 import type { InboundEvent } from '../survey/types.js';
+import { cleanText } from '../text/index.js';
+
+export { cleanText };
 
 /** Splits `/start@skm_bot u_DUKCAPIL` into command 'start' and arg 'u_DUKCAPIL'. */
 export function parseCommand(text: string): { command: string; arg: string } | null {
@@ -8,7 +11,8 @@ export function parseCommand(text: string): { command: string; arg: string } | n
   return { command: match[1]!.toLowerCase(), arg: (match[2] ?? '').trim() };
 }
 
-export function textEvent(text: string): InboundEvent {
+export function textEvent(raw: string): InboundEvent {
+  const text = cleanText(raw);
   if (text.trimStart().startsWith('/')) {
     const command = parseCommand(text);
     if (command) return { kind: 'command', ...command };

@@ -1,6 +1,7 @@
 // The conversation engine: a pure function from (stored state, event, context) to the next
 // state, the messages to send and the effects to apply. No I/O here: the caller loads the
 // context beforehand and applies the effects in the same transaction as the new state.
+import { clip } from '../text/index.js';
 import { formatDateTimeId, localDateString, zonedMidnightUtc } from '../scoring/index.js';
 import type { Questionnaire } from './questionnaire.js';
 import {
@@ -202,7 +203,7 @@ function handleCommand(turn: Turn, command: string, arg: string): void {
       state.step = { kind: 'confirm_erase', resume: baseStep(state.step) };
       return ask(turn);
     default:
-      turn.say(turn.t('input.unknownCommand', { command: `/${command}`.slice(0, 40) }));
+      turn.say(turn.t('input.unknownCommand', { command: clip(`/${command}`, 40) }));
       return reask(turn, true);
   }
 }
@@ -219,7 +220,7 @@ function selectUnit(turn: Turn, typed: string): void {
   const code = unitCodeFrom(typed);
   const unit = ctx.eventUnit;
   if (!code || !unit || unit.code !== code) {
-    turn.say(turn.t('unit.notFound', { code: (code ?? typed.trim()).slice(0, 24) }));
+    turn.say(turn.t('unit.notFound', { code: clip(code ?? typed.trim(), 24) }));
     if (state.survey && inSurvey(state.step)) return reask(turn);
     return askUnit(turn);
   }
@@ -487,7 +488,7 @@ function handleText(turn: Turn, raw: string): void {
       turn.say(turn.t('idle.hint'));
       return;
     }
-    turn.say(turn.t('unit.notFound', { code: text.slice(0, 24) }));
+    turn.say(turn.t('unit.notFound', { code: clip(text, 24) }));
     return ask(turn);
   }
   if (step.kind === 'suggestion') {

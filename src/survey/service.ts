@@ -1,6 +1,7 @@
 // Runs one inbound event through the engine inside one database transaction: the update is
 // recorded as processed, the chat's state row is locked, the context is resolved, the engine
 // decides, its effects and the new state are written, and only then do channels send replies.
+import { pgJson } from '../text/index.js';
 import crypto from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import type { Logger } from '../log.js';
@@ -85,7 +86,7 @@ export class SurveyService {
       const fresh = initialState(envelope.localeHint ?? this.options.defaultLocale);
       // One round trip: record the update as processed (unless it was already: a re-delivery) and
       // upsert and lock the chat's row; concurrent updates of one chat queue on that lock.
-      const freshState = JSON.stringify(fresh);
+      const freshState = pgJson(fresh);
       const rows =
         envelope.updateId === null
           ? await tx.$queryRaw<{ id: number; state: unknown; first: boolean; reply: unknown }[]>`
@@ -179,16 +180,16 @@ export class SurveyService {
       state.survey && inSurvey(state.step) ? new Date(now.getTime() + this.options.engine.expiryMinutes * 60_000) : null;
     if (envelope.updateId === null) {
       await tx.$executeRaw`
-        UPDATE "Conversation" SET state = ${JSON.stringify(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
+        UPDATE "Conversation" SET state = ${pgJson(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
         WHERE id = ${id}`;
       return;
     }
     await tx.$executeRaw`
       WITH saved AS (
-        UPDATE "Conversation" SET state = ${JSON.stringify(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
+        UPDATE "Conversation" SET state = ${pgJson(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
         WHERE id = ${id}
       )
-      UPDATE "ProcessedUpdate" SET reply = ${JSON.stringify(messages)}::jsonb
+      UPDATE "ProcessedUpdate" SET reply = ${pgJson(messages)}::jsonb
       WHERE channel = ${envelope.channel} AND "updateId" = ${envelope.updateId}`;
   }
 
@@ -210,7 +211,7 @@ export class SurveyService {
         gender, "ageBand", education, occupation, suggestion, locale, flags)
       VALUES (${r.sessionId}, ${r.unitId}, ${r.serviceTypeId}, ${r.questionnaireId}, ${channel}, ${chatKey},
         ${now}, ${r.startedAt}, ${u1}, ${u2}, ${u3}, ${u4}, ${u5}, ${u6}, ${u7}, ${u8}, ${u9},
-        ${JSON.stringify(r.maladmin)}::jsonb, ${maladminCount},
+        ${pgJson(r.maladmin)}::jsonb, ${maladminCount},
         ${r.profile.gender ?? null}, ${r.profile.ageBand ?? null}, ${r.profile.education ?? null},
         ${r.profile.occupation ?? null}, ${r.suggestion}, ${r.locale}, ${flags}::text[])
       ON CONFLICT ("sessionId") DO NOTHING`;

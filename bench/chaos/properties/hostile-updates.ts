@@ -104,7 +104,7 @@ export const property: ChaosProperty = {
 function errorMessage(raw: string): string {
   try {
     const parsed = JSON.parse(raw) as { err?: { type?: string; message?: string } };
-    return `${parsed.err?.type ?? 'no err'}: ${(parsed.err?.message ?? '').slice(0, 100)}`;
+    return `${parsed.err?.type ?? 'no err'}: ${(parsed.err?.message ?? '').slice(0, 700)}`;
   } catch {
     return 'unparsed';
   }

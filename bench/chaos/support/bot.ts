@@ -125,6 +125,8 @@ export class BotProcess {
         LOG_LEVEL: 'info',
         // Officials' schedule and catch-up runs are not under test here and only add noise.
         SCHEDULER_ENABLED: 'false',
+        // Health checks on any free port: several runs (or a test run beside) may share the machine.
+        PORT: '0',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

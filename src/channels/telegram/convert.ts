@@ -2,7 +2,9 @@
 // Nothing else in the project knows what a Telegram update looks like.
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { InboundEvent, Locale, OutMessage } from '../../survey/types.js';
-import { textEvent } from '../text.js';
+import { cleanText, textEvent } from '../text.js';
+
+const optionalClean = (value: string | undefined): string | undefined => (value === undefined ? undefined : cleanText(value));
 
 export interface TelegramInbound {
   updateId: number;
@@ -72,7 +74,7 @@ export function fromUpdate(update: unknown): TelegramInbound | null {
     return {
       updateId,
       chatId,
-      event: { kind: 'choice', token: str(query.data) ?? '' },
+      event: { kind: 'choice', token: cleanText(str(query.data) ?? '') },
       localeHint: localeOf(str(from?.language_code)),
       callback: { id: queryId, messageId },
     };
@@ -83,7 +85,7 @@ export function fromUpdate(update: unknown): TelegramInbound | null {
     const chatId = id(message.chat.id);
     if (chatId === undefined) return null;
     const from = isObj(message.from) ? message.from : undefined;
-    const base = { updateId, chatId, localeHint: localeOf(str(from?.language_code)), fromName: str(from?.first_name) };
+    const base = { updateId, chatId, localeHint: localeOf(str(from?.language_code)), fromName: optionalClean(str(from?.first_name)) };
     const text = str(message.text);
     if (text !== undefined) return { ...base, event: textEvent(text) };
     const what = UNSUPPORTED_KINDS.find((kind) => kind in message) ?? 'other';

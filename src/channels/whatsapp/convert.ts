@@ -20,7 +20,7 @@ import {
   type WAMessage,
 } from '@whiskeysockets/baileys';
 import type { InboundEvent, Locale, OutMessage, Translate } from '../../survey/types.js';
-import { parseCommand } from '../text.js';
+import { cleanText, parseCommand } from '../text.js';
 
 export interface WhatsAppInbound {
   /** Where the message came from, as received: replies go here. */
@@ -89,7 +89,8 @@ export function isPersonJid(jid: string): boolean {
 }
 
 /** Typed text to an event: slash commands, the bare command words, or plain text. */
-export function textToEvent(text: string): InboundEvent {
+export function textToEvent(raw: string): InboundEvent {
+  const text = cleanText(raw);
   const trimmed = text.trim();
   const command = trimmed.startsWith('/') ? parseCommand(trimmed) : bareWord(trimmed);
   if (!command) return { kind: 'text', text };
@@ -131,9 +132,9 @@ export function fromMessage(message: WAMessage): WhatsAppInbound | null {
   const type = getContentType(content);
   if (!type || SILENT.has(type)) return null;
   const alt = key.remoteJidAlt && isPersonJid(key.remoteJidAlt) ? key.remoteJidAlt : undefined;
-  const base = { remoteJid, altJid: alt, messageId: key.id, pushName: message.pushName ?? undefined };
+  const base = { remoteJid, altJid: alt, messageId: key.id, pushName: message.pushName ? cleanText(message.pushName) : undefined };
   const text = textOf(content);
-  if (text !== undefined) return { ...base, event: textToEvent(text), word: firstWord(text) };
+  if (text !== undefined) return { ...base, event: textToEvent(text), word: firstWord(cleanText(text)) };
   return { ...base, event: { kind: 'unsupported', what: UNSUPPORTED[type] ?? 'other' }, word: undefined };
 }
 
