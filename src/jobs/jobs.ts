@@ -7,6 +7,7 @@
 // Runs are keyed `<job>:<AGENCY>:<period>`; see runner.ts for the exactly-once commit.
 import type { Db } from '../db/client.js';
 import type { Agency, ServiceUnit } from '../generated/prisma/client.js';
+import { tolerantTranslate } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { OutgoingMessage } from '../outbox/store.js';
 import { localDateString, periodOf, previousPeriod } from '../scoring/index.js';
@@ -110,6 +111,15 @@ function outcome(key: string, result: CommitResult): RunOutcome {
   };
 }
 
+/**
+ * Jobs build some keys from stored data (`staff.maladminItems.<code>` from a response, a role from
+ * the database): a code the locale files do not know gives its own text and a warning, never a
+ * failed run that would leave every other official without the summary or alert.
+ */
+function tolerant(env: JobEnv): JobEnv {
+  return { ...env, t: tolerantTranslate(env.t, env.log) };
+}
+
 function commit(env: JobEnv, plan: JobPlan, dueAt: Date, trigger: Trigger): Promise<CommitResult> {
   return commitPlan(env.db, plan, {
     dueAt,
@@ -134,7 +144,7 @@ export async function runAgencyJob(
   const key = `${job.name}:${agency.code}:${period}`;
   const force = trigger === 'cli-force';
   if (!force && (await takenKeys(env.db, [key])).size > 0) return { status: 'already-ran', key, messages: 0, reminders: 0 };
-  let plan = await job.plan(env, agency, fireAt, key, period);
+  let plan = await job.plan(tolerant(env), agency, fireAt, key, period);
   if (force) plan = forcePlan(plan, now);
   const result = await commit(env, plan, fireAt, trigger);
   logCommit(env.log, job.name, key, result);
@@ -144,7 +154,7 @@ export async function runAgencyJob(
 
 /** The maladministration alerts due at `at` (each report once; `force` is meaningless here). */
 export async function runMaladminAlerts(env: JobEnv, at: Date, trigger: Trigger): Promise<RunOutcome> {
-  const items = await planMaladminAlerts(env.db, env.t, at);
+  const items = await planMaladminAlerts(env.db, tolerant(env).t, at);
   if (items.length === 0) return { status: 'ran', key: 'maladmin-alerts', messages: 0, reminders: 0 };
   const result = await commit(env, { run: null, items }, at, trigger);
   logCommit(env.log, 'maladmin-alerts', 'maladmin-alerts', result);

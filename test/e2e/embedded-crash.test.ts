@@ -154,7 +154,15 @@ describe('embedded PostgreSQL after crashes', () => {
     const fake = await FakeBotApi.start({ maxPollMs: 100 });
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'start.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...env(), TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SEED_DEMO: 'true', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        ...env(),
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        SEED_DEMO: 'true',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let logs = '';
