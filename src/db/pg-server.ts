@@ -103,7 +103,9 @@ async function exists(file: string): Promise<boolean> {
 async function removeAbandonedInits(parent: string): Promise<void> {
   for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
     const pid = Number(/^\.skm-init-(\d+)-/.exec(name)?.[1]);
-    if (pid > 0 && !isAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+    // Its initdb may still be writing (a child outlives a killed parent): retry, and if it still is,
+    // leave the folder for the next start rather than fail this one.
+    if (pid > 0 && !isAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   }
 }
 

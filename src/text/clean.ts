@@ -6,6 +6,8 @@
  * first; anything stored or echoed back passes through it.
  */
 export function cleanText(text: string): string {
+  // Matching the NUL character is the point here.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 

@@ -8,7 +8,7 @@ import { translate } from '../../src/i18n/index.js';
 import { type JobEnv, runMaladminAlerts } from '../../src/jobs/jobs.js';
 import { createLogger } from '../../src/log.js';
 import { OutboxSender } from '../../src/outbox/sender.js';
-import { TelegramTransport } from '../../src/outbox/telegram.js';
+import { TelegramTransport } from '../../src/channels/telegram/transport.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
