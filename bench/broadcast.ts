@@ -60,7 +60,6 @@ function summaryText(index: number): string {
   return lines.join('\n');
 }
 
-
 const MB = 1024 * 1024;
 
 function peakRssMb(): number {

@@ -180,7 +180,15 @@ async function handle(update: TgUpdate): Promise<void> {
         state.survey = null;
       }
       const expiresAt = state.survey ? new Date(now.getTime() + 30 * 60_000) : null;
-      await client.query(SAVE_STATE_AND_REPLY, [JSON.stringify(state), expiresAt, now, row.id, JSON.stringify(reply ? [reply] : []), 'telegram', updateId]);
+      await client.query(SAVE_STATE_AND_REPLY, [
+        JSON.stringify(state),
+        expiresAt,
+        now,
+        row.id,
+        JSON.stringify(reply ? [reply] : []),
+        'telegram',
+        updateId,
+      ]);
       await client.query('COMMIT');
     }
   } catch (error) {
@@ -239,11 +247,11 @@ async function poll(): Promise<void> {
   while (!abort.signal.aborted) {
     let updates: TgUpdate[];
     try {
-      updates = (await telegram.callApi(
+      updates = await telegram.callApi(
         'getUpdates',
         { timeout: 50, offset, allowed_updates: ['message', 'callback_query'] },
         { signal: abort.signal as unknown as TelegrafSignal },
-      ));
+      );
     } catch (error) {
       if (abort.signal.aborted) return;
       throw error;

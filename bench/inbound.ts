@@ -119,13 +119,7 @@ async function startBotProcess(fake: FakeBotApi, script: string, env: Record<str
   return child;
 }
 
-async function runCrowd(
-  script: string,
-  env: Record<string, string>,
-  citizens: number,
-  thinkMs: number,
-  firstChat: number,
-): Promise<CrowdResult> {
+async function runCrowd(script: string, env: Record<string, string>, citizens: number, thinkMs: number, firstChat: number): Promise<CrowdResult> {
   const fake = await FakeBotApi.start({ maxPollMs: 500 });
   const child = await startBotProcess(fake, script, env);
   try {

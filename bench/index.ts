@@ -112,8 +112,7 @@ async function inbound(): Promise<void> {
   );
   console.log(`skm-bot / bare bot: updates/s ${fmt(ours.updatesPerSecond / bare.updatesPerSecond, 2)}`);
   console.log(
-    `aims (paced): p95 < 50 ms (${fmt(ours.p95)}), peak RSS < 150 MB with 500 live conversations ` +
-      `(${fmt(ours.peakRssMb)} with ${citizens})`,
+    `aims (paced): p95 < 50 ms (${fmt(ours.p95)}), peak RSS < 150 MB with 500 live conversations ` + `(${fmt(ours.peakRssMb)} with ${citizens})`,
   );
 
   if (!values['skip-capacity']) {
@@ -125,7 +124,9 @@ async function inbound(): Promise<void> {
     print('minimal durable bot', durableMax);
     const bareMax = await benchBare(citizens, 0);
     print('bare telegraf bot', bareMax);
-    console.log(`ratio of updates/s to the durable baseline at capacity: ${fmt(oursMax.updatesPerSecond / durableMax.updatesPerSecond, 2)} (aim ≥ 0.60)`);
+    console.log(
+      `ratio of updates/s to the durable baseline at capacity: ${fmt(oursMax.updatesPerSecond / durableMax.updatesPerSecond, 2)} (aim ≥ 0.60)`,
+    );
     console.log(`ratio of updates/s to the bare bot at capacity: ${fmt(oursMax.updatesPerSecond / bareMax.updatesPerSecond, 2)}`);
   }
 }
@@ -139,22 +140,41 @@ async function production(): Promise<void> {
   print('long polling (one instance)', polling);
   const webhook = await benchWebhook(pg.url, { ...options, instances: 1 });
   print('webhook (one instance; the fake POSTs each update)', webhook);
-  console.log(`webhook / polling: updates/s ${fmt(webhook.updatesPerSecond / polling.updatesPerSecond, 2)}, p95 ${fmt(webhook.p95 / polling.p95, 2)}`);
+  console.log(
+    `webhook / polling: updates/s ${fmt(webhook.updatesPerSecond / polling.updatesPerSecond, 2)}, p95 ${fmt(webhook.p95 / polling.p95, 2)}`,
+  );
   const two = await benchWebhook(pg.url, { ...options, instances: 2 });
   print('webhook, two instances behind a round-robin balancer (peak RSS: the larger one)', two);
   console.log(`two / one instance: updates/s ${fmt(two.updatesPerSecond / webhook.updatesPerSecond, 2)}, p95 ${fmt(two.p95 / webhook.p95, 2)}`);
   console.log('');
   const chaosCitizens = 200;
-  console.log(`# Two instances with chaos: ${chaosCitizens} citizens, 15 % of updates delivered twice, 10 % of taps doubled, one instance SIGKILLed after 3 s`);
+  console.log(
+    `# Two instances with chaos: ${chaosCitizens} citizens, 15 % of updates delivered twice, 10 % of taps doubled, one instance SIGKILLed after 3 s`,
+  );
   const { prepareTwoInstances, runTwoInstances } = await import('../test/support/two-instances.js');
   const official = await prepareTwoInstances(pg.url);
-  const chaos = await runTwoInstances({ databaseUrl: pg.url, citizens: chaosCitizens, firstChat: 880_000_000, officialChat: official, thinkMs: 200, killAfterMs: 3000 });
+  const chaos = await runTwoInstances({
+    databaseUrl: pg.url,
+    citizens: chaosCitizens,
+    firstChat: 880_000_000,
+    officialChat: official,
+    thinkMs: 200,
+    killAfterMs: 3000,
+  });
   const ok = (b: boolean) => (b ? 'ok' : 'FAILED');
   console.log(`  completed surveys      ${chaos.completed}/${chaosCitizens} in ${fmt(chaos.seconds)} s (${ok(chaos.completed === chaosCitizens)})`);
-  console.log(`  stored responses       ${chaos.responses} from ${chaos.respondents} respondents (${ok(chaos.responses === chaosCitizens && chaos.respondents === chaosCitizens)})`);
-  console.log(`  requests per instance  ${chaos.perInstance.join(' / ')}; webhook posts ${chaos.posts}, not answered 200 and delivered again ${chaos.refused}`);
-  console.log(`  weekly summary         ${chaos.summaryRuns} run, ${chaos.summaryMessages} message (${ok(chaos.summaryRuns === 1 && chaos.summaryMessages === 1)}); outbox leases ${chaos.outboxLeases}`);
-  console.log(`  killed instance exit   ${String(chaos.killedExit)}; survivor still running: ${chaos.survivorRunning}, error lines: ${chaos.survivorErrors}`);
+  console.log(
+    `  stored responses       ${chaos.responses} from ${chaos.respondents} respondents (${ok(chaos.responses === chaosCitizens && chaos.respondents === chaosCitizens)})`,
+  );
+  console.log(
+    `  requests per instance  ${chaos.perInstance.join(' / ')}; webhook posts ${chaos.posts}, not answered 200 and delivered again ${chaos.refused}`,
+  );
+  console.log(
+    `  weekly summary         ${chaos.summaryRuns} run, ${chaos.summaryMessages} message (${ok(chaos.summaryRuns === 1 && chaos.summaryMessages === 1)}); outbox leases ${chaos.outboxLeases}`,
+  );
+  console.log(
+    `  killed instance exit   ${String(chaos.killedExit)}; survivor still running: ${chaos.survivorRunning}, error lines: ${chaos.survivorErrors}`,
+  );
   console.log('');
   console.log('# Flood: long polling; one chat sends 5,000 messages at about 1,000/s while the crowd answers');
   const quiet = await benchFlood(pg.url, { ...options, flood: 0 });

@@ -62,10 +62,9 @@ async function onServer<T>(url: string, run: (client: pg.Client) => Promise<T>):
 
 /** One agency, its units, and `rows` responses at PER_DAY a day up to NEWEST, in time order. */
 async function fill(client: pg.Client, rows: number): Promise<void> {
-  const q = await client.query<{ id: number }>(
-    `INSERT INTO "Questionnaire" (key, version, definition) VALUES ('default', 1, $1) RETURNING id`,
-    [JSON.stringify(DEFAULT_QUESTIONNAIRE)],
-  );
+  const q = await client.query<{ id: number }>(`INSERT INTO "Questionnaire" (key, version, definition) VALUES ('default', 1, $1) RETURNING id`, [
+    JSON.stringify(DEFAULT_QUESTIONNAIRE),
+  ]);
   const agency = await client.query<{ id: number }>(
     `INSERT INTO "Agency" (code, name, "timeZone", "updatedAt") VALUES ('BENCH', 'Instansi Uji Beban', $1, now()) RETURNING id`,
     [TIME_ZONE],
@@ -128,10 +127,10 @@ async function measure(url: string): Promise<Figures> {
       );
     const hand = handOn(client);
     const handSerial = handOn(serial);
-    const counted = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM "Response" WHERE "submittedAt" >= $1 AND "submittedAt" < $2',
-      [start.toISOString(), end.toISOString()],
-    );
+    const counted = await client.query<{ n: string }>('SELECT count(*) AS n FROM "Response" WHERE "submittedAt" >= $1 AND "submittedAt" < $2', [
+      start.toISOString(),
+      end.toISOString(),
+    ]);
     await hand();
     await handSerial();
     const oursRuns: number[] = [];
@@ -163,7 +162,9 @@ function report(label: string, rows: number, f: Figures): void {
 /** Fresh databases on the server of `pgUrl` (dropped afterwards); prints the figures and the aims. */
 export async function runSummaryQueryBench(pgUrl: string, options: SummaryBenchOptions = {}): Promise<void> {
   const sizes = options.sizes ?? [100_000, 1_000_000];
-  console.log(`# Weekly summary numbers: ${UNITS} units, ${PER_DAY} responses/day, week ${WEEK.label} (${TIME_ZONE}); median of ${RUNS} after a warm-up`);
+  console.log(
+    `# Weekly summary numbers: ${UNITS} units, ${PER_DAY} responses/day, week ${WEEK.label} (${TIME_ZONE}); median of ${RUNS} after a warm-up`,
+  );
   const results: { rows: number; plain: Figures; covering?: Figures }[] = [];
   for (const rows of sizes) {
     const name = `skm_bench_summary_${crypto.randomBytes(4).toString('hex')}`;
@@ -193,7 +194,8 @@ export async function runSummaryQueryBench(pgUrl: string, options: SummaryBenchO
   if (first && last) {
     for (const r of results) console.log(`ours/hand-written at ${r.rows} rows: ${(r.plain.oursMs / r.plain.handMs).toFixed(2)} (aim ≤ 1.5)`);
     console.log(`ours at ${last.rows} rows: ${ms(last.plain.oursMs)} (aim < 2000 ms)`);
-    if (first !== last) console.log(`growth of ours ${first.rows} → ${last.rows} rows: ${(last.plain.oursMs / first.plain.oursMs).toFixed(2)}× (aim ≤ 2)`);
+    if (first !== last)
+      console.log(`growth of ours ${first.rows} → ${last.rows} rows: ${(last.plain.oursMs / first.plain.oursMs).toFixed(2)}× (aim ≤ 2)`);
     if (options.coveringIndex) console.log(`covering index (not in the migrations): ${COVERING_INDEX_SQL}`);
   }
 }

@@ -93,7 +93,6 @@ class Crowd {
   }
 }
 
-
 /** Samples the resident memory every 100 ms until stopped; returns the highest, in MB. */
 function sampleRss(): () => number {
   let highest = process.memoryUsage().rss;
@@ -105,10 +104,7 @@ function sampleRss(): () => number {
 }
 
 /** Runs the crowd once against a fresh database on the server at `pgUrl`. */
-export async function runWhatsAppInboundBench(
-  pgUrl: string,
-  options: { citizens?: number; thinkMs?: number } = {},
-): Promise<WhatsAppInboundResult> {
+export async function runWhatsAppInboundBench(pgUrl: string, options: { citizens?: number; thinkMs?: number } = {}): Promise<WhatsAppInboundResult> {
   const citizens = options.citizens ?? 500;
   const thinkMs = options.thinkMs ?? 2_000;
   const database = await createBenchDatabase(pgUrl, 'skm_bench_wa');
@@ -147,7 +143,10 @@ export async function runWhatsAppInboundBench(
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 /** Runs the bench and prints it the way bench/index.ts prints the Telegram one. */
-export async function printWhatsAppInboundBench(pgUrl: string, options: { citizens?: number; thinkMs?: number } = {}): Promise<WhatsAppInboundResult> {
+export async function printWhatsAppInboundBench(
+  pgUrl: string,
+  options: { citizens?: number; thinkMs?: number } = {},
+): Promise<WhatsAppInboundResult> {
   const citizens = options.citizens ?? 500;
   const thinkMs = options.thinkMs ?? 2_000;
   console.log(

@@ -29,7 +29,11 @@ export interface App {
 export function consentTextVersion(retentionDays: number): string {
   const i18n = getI18n();
   const texts = ['id', 'en'].map((lng) => String(i18n.getResource(lng, 'translation', 'privacy.notice')));
-  return crypto.createHash('sha256').update(`${retentionDays}\n${texts.join('\n')}`).digest('hex').slice(0, 10);
+  return crypto
+    .createHash('sha256')
+    .update(`${retentionDays}\n${texts.join('\n')}`)
+    .digest('hex')
+    .slice(0, 10);
 }
 
 export function engineConfig(config: Config): EngineConfig {
@@ -64,11 +68,7 @@ export async function createApp(
   try {
     const { db } = database;
     const catalog = new Catalog(db);
-    const [key] = await Promise.all([
-      resolvePseudonymKey(db, config.pseudonymKey),
-      catalog.currentQuestionnaire(),
-      options.prepare?.(db),
-    ]);
+    const [key] = await Promise.all([resolvePseudonymKey(db, config.pseudonymKey), catalog.currentQuestionnaire(), options.prepare?.(db)]);
     const pseudonymizer = createPseudonymizer(key);
     const service = new SurveyService({
       db,

@@ -43,7 +43,13 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   if ((await db.serviceUnit.count({ where: { active: true } })) === 0) {
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
-  const stopMaintenance = scheduleMaintenance(db, { days: config.retentionDays, outboxDays: config.outbox.retentionDays }, log, undefined, app.pseudonymizer);
+  const stopMaintenance = scheduleMaintenance(
+    db,
+    { days: config.retentionDays, outboxDays: config.outbox.retentionDays },
+    log,
+    undefined,
+    app.pseudonymizer,
+  );
   let botUsername: string | undefined = config.telegramBotUsername;
   const staff = new StaffCommands({
     db,

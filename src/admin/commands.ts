@@ -333,15 +333,9 @@ export class StaffCommands {
     const { unit, period } = await this.unitAndPeriod(c, c.req.arg, '/skor DUKCAPIL bulan ini');
     const r = await reportForUnit(this.options.db, unit, period);
     const head = c.t('staff.skor.head', { unit: r.unitName, code: r.unit, period: describePeriod(period, c.req.locale) });
-    const count = r.target
-      ? c.t('staff.skor.countTarget', { n: r.responses, target: r.target.sample })
-      : c.t('staff.skor.count', { n: r.responses });
+    const count = r.target ? c.t('staff.skor.countTarget', { n: r.responses, target: r.target.sample }) : c.t('staff.skor.count', { n: r.responses });
     if (r.ikm === null) return { messages: [[head, count, c.t('staff.noResponses')].join('\n')] };
-    const lines = [
-      head,
-      c.t('staff.skor.ikm', { ikm: r.ikm.toFixed(2), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }),
-      count,
-    ];
+    const lines = [head, c.t('staff.skor.ikm', { ikm: r.ikm.toFixed(2), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }), count];
     if (r.provisional) lines.push(c.t('staff.provisional', { min: r.minResponses }));
     return { messages: [lines.join('\n')] };
   }
@@ -379,16 +373,27 @@ export class StaffCommands {
     const rows: { code: string; name: string; ikm: number | null; zona: string | null; n: number; provisional: boolean }[] = [];
     for (const [zone, list] of byZone) {
       const { start, end } = periodRange(period, zone);
-      const sums = await sumsByUnit(this.options.db, list.map((u) => u.id), start, end);
+      const sums = await sumsByUnit(
+        this.options.db,
+        list.map((u) => u.id),
+        start,
+        end,
+      );
       for (const u of list) {
         const s = sums.get(u.id);
         const result = s ? score(s, scoreConfigOf(u.agency)) : null;
-        rows.push({ code: u.code, name: u.name, ikm: result?.ikm ?? null, zona: result?.zona ?? null, n: s?.count ?? 0, provisional: result?.provisional ?? true });
+        rows.push({
+          code: u.code,
+          name: u.name,
+          ikm: result?.ikm ?? null,
+          zona: result?.zona ?? null,
+          n: s?.count ?? 0,
+          provisional: result?.provisional ?? true,
+        });
       }
     }
     const scored = rows.filter((r) => r.ikm !== null).sort((a, b) => b.ikm! - a.ikm! || a.code.localeCompare(b.code));
-    const line = (r: (typeof rows)[number]) =>
-      `${r.code} ${r.ikm!.toFixed(2)} (${r.n})${r.provisional ? '*' : ''} – ${r.name}`;
+    const line = (r: (typeof rows)[number]) => `${r.code} ${r.ikm!.toFixed(2)} (${r.n})${r.provisional ? '*' : ''} – ${r.name}`;
     const lines = [c.t('staff.zona.head', { period: describePeriod(period, c.req.locale), units: rows.length })];
     for (const zone of ['hijau', 'kuning', 'merah'] as const) {
       const inZone = scored.filter((r) => r.zona === zone);
@@ -399,7 +404,13 @@ export class StaffCommands {
     if (empty.length > 0) lines.push('', c.t('staff.zona.empty', { n: empty.length }), `  ${empty.map((r) => r.code).join(', ')}`);
     if (scored.length > 3) {
       lines.push('', c.t('staff.zona.best'), ...scored.slice(0, 3).map((r) => `  ${line(r)}`));
-      lines.push(c.t('staff.zona.worst'), ...scored.slice(-3).reverse().map((r) => `  ${line(r)}`));
+      lines.push(
+        c.t('staff.zona.worst'),
+        ...scored
+          .slice(-3)
+          .reverse()
+          .map((r) => `  ${line(r)}`),
+      );
     }
     if (scored.some((r) => r.provisional)) lines.push('', c.t('staff.zona.provisionalMark'));
     return { messages: [lines.join('\n')] };
@@ -472,7 +483,9 @@ export class StaffCommands {
       SELECT key AS item, count(*) AS n FROM "Response", jsonb_each(maladmin)
       WHERE "unitId" = ${unit.id} AND "submittedAt" >= ${start} AND "submittedAt" < ${end} AND value = 'true'::jsonb
       GROUP BY key`;
-    const total = await this.options.db.response.count({ where: { unitId: unit.id, submittedAt: { gte: start, lt: end }, maladminCount: { gt: 0 } } });
+    const total = await this.options.db.response.count({
+      where: { unitId: unit.id, submittedAt: { gte: start, lt: end }, maladminCount: { gt: 0 } },
+    });
     const counts = new Map(rows.map((r) => [r.item, Number(r.n)]));
     const lines = [c.t('staff.maladmin.head', { unit: unit.name, period: describePeriod(period, c.req.locale), total })];
     for (const item of DEFAULT_QUESTIONNAIRE.maladmin) lines.push(`• ${c.t(`staff.maladminItems.${item.code}`)}: ${counts.get(item.code) ?? 0}`);
@@ -537,7 +550,8 @@ export class StaffCommands {
   private async pause(c: Context, paused: boolean): Promise<StaffReply> {
     const { db } = c;
     const changed = await db.staffRole.updateMany({ where: { userId: c.staff.userId, revokedAt: null, paused: !paused }, data: { paused } });
-    if (changed.count > 0) await audit(db, `staff:${c.staff.userId}`, paused ? 'subscription.pause' : 'subscription.resume', `user#${c.staff.userId}`);
+    if (changed.count > 0)
+      await audit(db, `staff:${c.staff.userId}`, paused ? 'subscription.pause' : 'subscription.resume', `user#${c.staff.userId}`);
     const key = paused ? (changed.count > 0 ? 'pausedNow' : 'alreadyPaused') : changed.count > 0 ? 'resumed' : 'alreadyActive';
     return { messages: [c.t(`staff.langganan.${key}`)] };
   }
@@ -589,7 +603,9 @@ export class StaffCommands {
     if (plan.length < 5) throw new Reply(c.t('staff.tindaklanjut.usage'));
     if (plan.length > 1000) throw new Reply(c.t('staff.tindaklanjut.tooLong', { max: 1000 }));
     const period = periodOf(reportPeriodKind(unit.agency), c.now, tz);
-    const created = await db.followUp.create({ data: { unitId: unit.id, period: period.label, plan, dueAt, createdById: c.staff.userId, createdAt: c.now } });
+    const created = await db.followUp.create({
+      data: { unitId: unit.id, period: period.label, plan, dueAt, createdById: c.staff.userId, createdAt: c.now },
+    });
     await audit(db, `staff:${c.staff.userId}`, 'followup.create', `unit ${unit.code}`, { followUp: created.id, dueAt: dueAt.toISOString() });
     return { messages: [c.t('staff.tindaklanjut.saved', { unit: unit.name, due: formatDateId(dueAt, tz, c.req.locale), code: unit.code })] };
   }
@@ -663,7 +679,11 @@ export class StaffCommands {
     const id = Number(match[1]);
     const role = await c.db.staffRole.findUnique({ where: { id }, include: { unit: true } });
     const agencyId = role?.agencyId ?? role?.unit?.agencyId ?? null;
-    const allowed = role && role.revokedAt === null && role.role !== 'super_admin' && (c.scope.superAdmin || (agencyId !== null && c.scope.adminAgencyIds.has(agencyId)));
+    const allowed =
+      role &&
+      role.revokedAt === null &&
+      role.role !== 'super_admin' &&
+      (c.scope.superAdmin || (agencyId !== null && c.scope.adminAgencyIds.has(agencyId)));
     if (!allowed) throw new Reply(c.t('staff.cabut.notFound', { id }));
     // An admin who revoked their own last admin role would lock themselves out of /undang and /cabut
     // with no way back from the chat: that takes another admin or the operator.

@@ -80,13 +80,13 @@ const STAND_INS: Record<string, string> = {
   '―': '—',
   '′': "'",
   '″': '"',
-  'ı': 'i',
-  'ł': 'l',
-  'Ł': 'L',
-  'đ': 'd',
-  'Đ': 'D',
-  'ħ': 'h',
-  'ŋ': 'n',
+  ı: 'i',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  ħ: 'h',
+  ŋ: 'n',
 };
 
 // \p{M} covers the variation selectors (U+FE00-FE0F) too.
@@ -271,10 +271,7 @@ function drawPoster(doc: PDFDocument, unit: PosterUnit, regular: PDFFont, bold: 
   }
 
   const agency = block(unit.agencyName, regular, 13, GREY, 2);
-  const below: Block[] = [
-    block(`${TEXT.link} ${unit.telegramLink}`, regular, 11, GREY, 3),
-    block(`${TEXT.code} ${unit.code}`, bold, 20, INK, 1),
-  ];
+  const below: Block[] = [block(`${TEXT.link} ${unit.telegramLink}`, regular, 11, GREY, 3), block(`${TEXT.code} ${unit.code}`, bold, 20, INK, 1)];
   if (unit.whatsappLink !== undefined && unit.whatsappLink !== '') below.push(block(`${TEXT.whatsapp} ${unit.whatsappLink}`, regular, 11, GREY, 3));
   const footer = block(TEXT.footer, regular, 9, GREY, 2);
 

@@ -140,7 +140,12 @@ export type RedeemResult = { ok: true; role: InvitableRole; agencyId: number | n
  * ({ ok: false }), so nobody learns whether a code ever existed. Single use, even when two
  * people race with the same code (the update is conditional on usedAt being null).
  */
-export async function redeemInvitation(db: DbOrTx, who: StaffIdentity & { displayName?: string | null; locale?: string }, code: string, now = new Date()): Promise<RedeemResult> {
+export async function redeemInvitation(
+  db: DbOrTx,
+  who: StaffIdentity & { displayName?: string | null; locale?: string },
+  code: string,
+  now = new Date(),
+): Promise<RedeemResult> {
   if (!/^[A-Za-z0-9]{6,32}$/.test(code.trim())) return { ok: false };
   return await atomically(db, async (tx) => {
     const invitation = await tx.invitation.findUnique({ where: { codeHash: hashCode(code) } });
@@ -156,7 +161,14 @@ export async function redeemInvitation(db: DbOrTx, who: StaffIdentity & { displa
     });
     if (claimed.count !== 1) return { ok: false } as const;
     await tx.staffRole.create({
-      data: { userId: user.id, role: invitation.role, agencyId: invitation.agencyId, unitId: invitation.unitId, grantedBy: invitation.createdById, grantedAt: now },
+      data: {
+        userId: user.id,
+        role: invitation.role,
+        agencyId: invitation.agencyId,
+        unitId: invitation.unitId,
+        grantedBy: invitation.createdById,
+        grantedAt: now,
+      },
     });
     await audit(tx, `staff:${user.id}`, 'invite.redeem', describeTarget(invitation), { invitation: invitation.id });
     return { ok: true, role: invitation.role as InvitableRole, agencyId: invitation.agencyId, unitId: invitation.unitId } as const;

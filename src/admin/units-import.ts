@@ -91,15 +91,7 @@ export interface UnitsImportSummary {
   unchanged: number;
 }
 
-export const UNIT_COLUMNS = [
-  'agency_code',
-  'agency_name',
-  'time_zone',
-  'unit_code',
-  'unit_name',
-  'monthly_service_users',
-  'service_types',
-] as const;
+export const UNIT_COLUMNS = ['agency_code', 'agency_name', 'time_zone', 'unit_code', 'unit_name', 'monthly_service_users', 'service_types'] as const;
 export type UnitColumn = (typeof UNIT_COLUMNS)[number];
 const OPTIONAL_COLUMNS: ReadonlySet<UnitColumn> = new Set(['monthly_service_users', 'service_types']);
 
@@ -172,7 +164,10 @@ const usersField = z.string().transform((raw, ctx) => {
 });
 
 const serviceTypesField = z.string().transform((raw, ctx) => {
-  const names = raw.split(';').map(collapse).filter((name) => name !== '');
+  const names = raw
+    .split(';')
+    .map(collapse)
+    .filter((name) => name !== '');
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const name of names) {
@@ -331,7 +326,11 @@ async function readXlsx(file: string): Promise<RawTable> {
 
 // --- Validation -----------------------------------------------------------------------------
 
-const normalHeader = (name: string) => name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const normalHeader = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 const isBlank = (row: RawRow) => row.cells.every((cell) => cell.trim() === '');
 
 function summaryMessage(issues: ImportIssue[], file?: string): string {
@@ -502,7 +501,8 @@ export async function readUnitsFile(file: string): Promise<UnitRow[]> {
     bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(error);
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(error);
     throw fileIssue(`cannot read ${file}: ${reason}`);
   }
   const table = ext === '.csv' ? readCsv(bytes) : await readXlsx(file);

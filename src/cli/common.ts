@@ -36,4 +36,3 @@ export async function withDatabase<T>(run: (database: Database) => Promise<T>): 
     await database.close();
   }
 }
-

@@ -101,9 +101,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const bot = values.bot ?? config.telegramBotUsername;
       const waNumber = values.whatsapp?.replace(/[\s+-]/g, '') ?? config.whatsapp.number;
       if (!bot && !waNumber) {
-        throw new UsageError('Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.');
+        throw new UsageError(
+          'Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.',
+        );
       }
-      if (waNumber !== undefined && !/^[1-9]\d{7,14}$/.test(waNumber)) throw new UsageError(`"${values.whatsapp}" is not a WhatsApp number in international form (e.g. 6281234567890).`);
+      if (waNumber !== undefined && !/^[1-9]\d{7,14}$/.test(waNumber))
+        throw new UsageError(`"${values.whatsapp}" is not a WhatsApp number in international form (e.g. 6281234567890).`);
       const { telegramDeepLink, whatsappLink, writePosters } = await import('../admin/qr.js');
       if (bot) {
         try {
@@ -156,7 +159,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           { role: role as 'agency_admin' | 'agency_official' | 'super_admin', agencyId: role === 'super_admin' ? null : agency!.id, unitId: null },
         );
       });
-      io.out(result.created ? `Granted ${role}${agencyCode ? ` of ${agencyCode}` : ''} to Telegram user ${telegramId}.` : 'That role was already granted.');
+      io.out(
+        result.created ? `Granted ${role}${agencyCode ? ` of ${agencyCode}` : ''} to Telegram user ${telegramId}.` : 'That role was already granted.',
+      );
       return 0;
     }
     if (command === 'report') {
@@ -178,7 +183,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`Unknown period "${values.period}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2 or 2026.`);
       }
       const code = (values.unit ?? values.agency)!;
-      if (!UNIT_CODE_PATTERN.test(code)) throw new UsageError(`"${code}" is not a ${values.unit ? 'unit' : 'agency'} code (A-Z, 0-9, -; at most 20).`);
+      if (!UNIT_CODE_PATTERN.test(code))
+        throw new UsageError(`"${code}" is not a ${values.unit ? 'unit' : 'agency'} code (A-Z, 0-9, -; at most 20).`);
       const period = values.period;
       const out = values.out;
       if (values.unit && (format === 'text' || format === 'json')) {

@@ -63,7 +63,11 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
       if (!agency) throw new ReportError(`Agency "${values.agency!.toUpperCase()}" does not exist.`);
       target = { agencyId: agency.id, unitId: null, name: `${agency.name} (${agency.code})` };
     }
-    const invitation = await createInvitation(db, { role, agencyId: target.agencyId, unitId: target.unitId }, { createdById: null, ...(days ? { days } : {}) });
+    const invitation = await createInvitation(
+      db,
+      { role, agencyId: target.agencyId, unitId: target.unitId },
+      { createdById: null, ...(days ? { days } : {}) },
+    );
     return { ...invitation, name: target.name };
   });
   io.out(`Invitation for ${role} of ${result.name}, valid until ${utc(result.expiresAt)} (single use):`);
@@ -130,7 +134,10 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     followUpDays?: number;
     followUpWarnDays?: number;
   } = {};
-  for (const [option, field] of [['summary-cron', 'summaryCron'], ['check-cron', 'checkCron']] as const) {
+  for (const [option, field] of [
+    ['summary-cron', 'summaryCron'],
+    ['check-cron', 'checkCron'],
+  ] as const) {
     const value = values[option];
     if (value === undefined) continue;
     const problem = cronProblem(value);
@@ -138,15 +145,23 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     data[field] = value.trim().replace(/\s+/g, ' ');
   }
   if (values['time-zone'] !== undefined) {
-    if (!isValidTimeZone(values['time-zone'])) throw new UsageError(`--time-zone "${values['time-zone']}" is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura).`);
+    if (!isValidTimeZone(values['time-zone']))
+      throw new UsageError(`--time-zone "${values['time-zone']}" is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura).`);
     data.timeZone = values['time-zone'];
   }
   if (values['report-period'] !== undefined) {
-    if (!(REPORT_PERIODS as readonly string[]).includes(values['report-period'])) throw new UsageError(`--report-period must be one of ${REPORT_PERIODS.join(', ')}.`);
+    if (!(REPORT_PERIODS as readonly string[]).includes(values['report-period']))
+      throw new UsageError(`--report-period must be one of ${REPORT_PERIODS.join(', ')}.`);
     data.reportPeriod = values['report-period'];
   }
   if (values.reminders !== undefined) {
-    const list = values.reminders.toLowerCase() === 'none' ? [] : values.reminders.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
+    const list =
+      values.reminders.toLowerCase() === 'none'
+        ? []
+        : values.reminders
+            .split(',')
+            .map((k) => k.trim().toLowerCase())
+            .filter(Boolean);
     const unknown = list.find((k) => !(REMINDER_KINDS as readonly string[]).includes(k));
     if (unknown) throw new UsageError(`Unknown reminder "${unknown}": use ${REMINDER_KINDS.join(', ')} or none.`);
     data.reminders = [...new Set(list)];
@@ -243,7 +258,10 @@ async function outbox(args: string[], io: Io): Promise<number> {
   }
   const { values, positionals } = parseWithPositionals(args, { status: { type: 'string' }, limit: { type: 'string' } });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
-  const status = values.status?.split(',').map((s) => s.trim()).filter(Boolean);
+  const status = values.status
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const limit = intOption('limit', values.limit, 1, 10_000) ?? 50;
   const text = await withDatabase(async ({ db }) => formatOutboxList(await listOutbox(db, { ...(status ? { status } : {}), limit })));
   io.out(text);

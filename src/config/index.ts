@@ -3,8 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const emptyToUndefined = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
@@ -38,10 +37,7 @@ const responseWindow = z.preprocess(
 const schema = z
   .object({
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-    ),
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
     LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['auto', 'json', 'pretty']).default('auto')),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
@@ -111,7 +107,11 @@ const schema = z
       });
     }
     if (env.TELEGRAM_WEBHOOK_URL && !env.HTTP_ENABLED) {
-      ctx.addIssue({ code: 'custom', path: ['HTTP_ENABLED'], message: 'must be true when TELEGRAM_WEBHOOK_URL is set (the webhook is served over HTTP)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_ENABLED'],
+        message: 'must be true when TELEGRAM_WEBHOOK_URL is set (the webhook is served over HTTP)',
+      });
     }
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
       ctx.addIssue({

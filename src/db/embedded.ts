@@ -132,7 +132,8 @@ async function useRunning(
 ): Promise<{ port: number; db: (url: string) => EmbeddedDb } | undefined> {
   const owner = liveOwner(dataDir);
   const port = running.port;
-  const answer: Answer = port === undefined ? { ok: false, reason: 'it has no port' } : await waitForAnswer(port, password, dataDir, { pid: running.pid });
+  const answer: Answer =
+    port === undefined ? { ok: false, reason: 'it has no port' } : await waitForAnswer(port, password, dataDir, { pid: running.pid });
   if (answer.ok) {
     if (port === undefined) return undefined;
     if (owner && owner.pid !== process.pid) return { port, db: (url) => ({ url, stop: async () => {} }) };
@@ -141,7 +142,9 @@ async function useRunning(
   }
   if (!isAlive(running.pid)) return undefined;
   if (owner && owner.pid !== process.pid) {
-    throw new Error(`embedded PostgreSQL in ${dataDir} runs (pid ${running.pid}, started by skm-bot pid ${owner.pid}) but does not answer: ${answer.reason}`);
+    throw new Error(
+      `embedded PostgreSQL in ${dataDir} runs (pid ${running.pid}, started by skm-bot pid ${owner.pid}) but does not answer: ${answer.reason}`,
+    );
   }
   await stopPostmaster(running.pid, undefined, 10_000);
   return undefined;

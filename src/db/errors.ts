@@ -25,7 +25,13 @@ const CODES = new Set([
   'P2024',
 ]);
 const KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
-const MESSAGES = [/Connection terminated/i, /connection (?:is )?closed/i, /Can't reach database server/i, /terminating connection/i, /the database system is (?:starting up|shutting down)/i];
+const MESSAGES = [
+  /Connection terminated/i,
+  /connection (?:is )?closed/i,
+  /Can't reach database server/i,
+  /terminating connection/i,
+  /the database system is (?:starting up|shutting down)/i,
+];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;

@@ -52,11 +52,7 @@ export async function knownMigrations(dir = MIGRATIONS_DIR): Promise<string[]> {
  * Applies the pending migrations; with `only`, just those of them named there (a restore first
  * recreates the schema a backup was made on, then applies the rest).
  */
-export async function migrate(
-  databaseUrl: string,
-  dir = MIGRATIONS_DIR,
-  options: { only?: ReadonlySet<string> } = {},
-): Promise<MigrationResult> {
+export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR, options: { only?: ReadonlySet<string> } = {}): Promise<MigrationResult> {
   const all = await readMigrations(dir);
   const only = options.only;
   const migrations = only ? all.filter((m) => only.has(m.name)) : all;
@@ -69,9 +65,7 @@ export async function migrate(
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const done = await client.query<{ name: string; checksum: string }>(
-      'SELECT name, checksum FROM "_skm_migrations"',
-    );
+    const done = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_skm_migrations"');
     const applied = new Map(done.rows.map((row) => [row.name, row.checksum]));
     const known = new Set(all.map((m) => m.name));
     for (const name of applied.keys()) {
@@ -96,10 +90,7 @@ export async function migrate(
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
-        await client.query('INSERT INTO "_skm_migrations" (name, checksum) VALUES ($1, $2)', [
-          migration.name,
-          migration.checksum,
-        ]);
+        await client.query('INSERT INTO "_skm_migrations" (name, checksum) VALUES ($1, $2)', [migration.name, migration.checksum]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

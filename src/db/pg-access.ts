@@ -48,7 +48,8 @@ function postgresUser(): RunAs {
     // reported below
   }
   const created = lookupUser('postgres');
-  if (!created) throw new EmbeddedSetupError(`skm-bot runs as root and could not create the user "postgres" that runs PostgreSQL: create it, or ${FIXES}.`);
+  if (!created)
+    throw new EmbeddedSetupError(`skm-bot runs as root and could not create the user "postgres" that runs PostgreSQL: create it, or ${FIXES}.`);
   return created;
 }
 
@@ -107,7 +108,8 @@ export async function prepareAccess(dataDir: string, binDir: string): Promise<Ru
   const parent = path.dirname(dataDir);
   await fs.mkdir(parent, { recursive: true });
   const above = blockedFolder(path.dirname(parent), who);
-  if (above) throw new EmbeddedSetupError(`PostgreSQL runs as the user "postgres", who cannot enter ${above} (above the data folder ${parent}): ${FIXES}.`);
+  if (above)
+    throw new EmbeddedSetupError(`PostgreSQL runs as the user "postgres", who cannot enter ${above} (above the data folder ${parent}): ${FIXES}.`);
   const parentStats = statSync(parent);
   if (!canTraverse(parentStats, who)) {
     // Group traverse only (no listing): the least that lets PostgreSQL reach its own folder. Only on
@@ -121,7 +123,9 @@ export async function prepareAccess(dataDir: string, binDir: string): Promise<Ru
   const dataStats = statSync(dataDir, { throwIfNoEntry: false });
   if (dataStats && dataStats.uid !== who.uid) {
     if (dataStats.uid !== 0) {
-      throw new EmbeddedSetupError(`the data directory ${dataDir} belongs to uid ${dataStats.uid}, not to the user "postgres" that runs PostgreSQL as root: run skm-bot as that user, or give the folder to postgres (chown -R postgres:postgres ${dataDir}).`);
+      throw new EmbeddedSetupError(
+        `the data directory ${dataDir} belongs to uid ${dataStats.uid}, not to the user "postgres" that runs PostgreSQL as root: run skm-bot as that user, or give the folder to postgres (chown -R postgres:postgres ${dataDir}).`,
+      );
     }
     // Made by root (mkdir, mktemp -d, a restored copy): PostgreSQL only runs on a data directory it owns.
     chownTree(dataDir, who);

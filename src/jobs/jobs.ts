@@ -81,10 +81,18 @@ async function planWeeklySummary(env: JobEnv, agency: AgencyWithUnits, fireAt: D
       const chartKey = `${r.locale}:${units === 'all' ? 'all' : [...units].sort((a, b) => a - b).join(',')}`;
       if (!charts.has(chartKey)) charts.set(chartKey, summaryChart(data, units, r.locale, t));
       const chart = await charts.get(chartKey)!;
-      if (chart) messages.push({ ...to, text: chart.caption, photo: { filename: `ikm-${week.label}.png`, content: chart.png, contentType: 'image/png' } });
+      if (chart)
+        messages.push({ ...to, text: chart.caption, photo: { filename: `ikm-${week.label}.png`, content: chart.png, contentType: 'image/png' } });
     }
   }
-  const run: RunRecord = { key, name: 'weekly-summary', agencyId: agency.id, period, messages, details: { recipients: recipients.length, week: week.label } };
+  const run: RunRecord = {
+    key,
+    name: 'weekly-summary',
+    agencyId: agency.id,
+    period,
+    messages,
+    details: { recipients: recipients.length, week: week.label },
+  };
   return { run, items: [] };
 }
 

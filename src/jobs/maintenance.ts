@@ -56,7 +56,12 @@ export async function runMaintenance(
  * again afterwards starts afresh, like anyone new. Batches of 5,000 per run.
  */
 export async function purgeWhatsAppAliases(db: Db, pseudonymizer: Pseudonymizer, before: Date): Promise<number> {
-  const old = await db.whatsAppAlias.findMany({ where: { createdAt: { lt: before } }, select: { canonicalKey: true }, distinct: ['canonicalKey'], take: 5000 });
+  const old = await db.whatsAppAlias.findMany({
+    where: { createdAt: { lt: before } },
+    select: { canonicalKey: true },
+    distinct: ['canonicalKey'],
+    take: 5000,
+  });
   if (old.length === 0) return 0;
   const byChatKey = new Map(old.map((a) => [pseudonymizer.chatKey('whatsapp', a.canonicalKey), a.canonicalKey]));
   const alive = await db.conversation.findMany({ where: { channel: 'whatsapp', chatKey: { in: [...byChatKey.keys()] } }, select: { chatKey: true } });

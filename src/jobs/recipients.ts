@@ -23,7 +23,10 @@ export async function recipientsOf(db: Db, agencyId: number): Promise<Recipient[
       revokedAt: null,
       paused: false,
       user: { blockedAt: null },
-      OR: [{ agencyId, role: { in: ['agency_admin', 'agency_official'] } }, { role: 'unit_official', unit: { agencyId } }],
+      OR: [
+        { agencyId, role: { in: ['agency_admin', 'agency_official'] } },
+        { role: 'unit_official', unit: { agencyId } },
+      ],
     },
     include: { user: true },
     orderBy: { id: 'asc' },

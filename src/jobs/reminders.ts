@@ -43,7 +43,12 @@ export const MALADMIN_LOOKBACK_MS = 3 * DAY_MS;
 type AgencyWithUnits = Agency & { units: ServiceUnit[] };
 
 function messagesFor(recipients: Recipient[], text: (locale: Locale) => string): OutgoingMessage[] {
-  return recipients.map((r) => ({ channel: r.channel as OutgoingMessage['channel'], chatId: r.chatId, staffUserId: r.staffUserId, text: text(r.locale) }));
+  return recipients.map((r) => ({
+    channel: r.channel as OutgoingMessage['channel'],
+    chatId: r.chatId,
+    staffUserId: r.staffUserId,
+    text: text(r.locale),
+  }));
 }
 
 function elementNames(codes: { code: string; nrr: number }[], locale: Locale): string {
@@ -72,14 +77,32 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
   const config = scoreConfigOf(agency);
   const items: RunRecord[] = [];
   const record = (key: string, to: Recipient[], text: (l: Locale) => string, details?: Record<string, unknown>) => {
-    if (to.length > 0) items.push({ key, name: key.split(':')[0]!, agencyId: agency.id, period: period.label, messages: messagesFor(to, text), ...(details ? { details } : {}) });
+    if (to.length > 0)
+      items.push({
+        key,
+        name: key.split(':')[0]!,
+        agencyId: agency.id,
+        period: period.label,
+        messages: messagesFor(to, text),
+        ...(details ? { details } : {}),
+      });
   };
   const describe = (l: Locale) => describePeriod(period, l);
 
-  const sums = await sumsByUnit(db, units.map((u) => u.id), start, at);
-  const taken = await takenKeys(db, units.map((u) => `zone-merah:${u.code}:${period.label}`));
+  const sums = await sumsByUnit(
+    db,
+    units.map((u) => u.id),
+    start,
+    at,
+  );
+  const taken = await takenKeys(
+    db,
+    units.map((u) => `zone-merah:${u.code}:${period.label}`),
+  );
   const planned = new Set(
-    (await db.followUp.findMany({ where: { unitId: { in: units.map((u) => u.id) }, createdAt: { gte: start } }, select: { unitId: true } })).map((p) => p.unitId),
+    (await db.followUp.findMany({ where: { unitId: { in: units.map((u) => u.id) }, createdAt: { gte: start } }, select: { unitId: true } })).map(
+      (p) => p.unitId,
+    ),
   );
   for (const unit of units) {
     const result = score(sums.get(unit.id) ?? { count: 0, sums: [] }, config);
@@ -98,23 +121,33 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
       record(`zone-${result.zona}:${unit.code}:${period.label}`, to, (l) => t(l, `reminders.zone.${result.zona}`, params(l)), { ikm: result.ikm });
     }
     if (enabled.has('followup') && result.zona === 'merah' && !planned.has(unit.id)) {
-      record(`followup-missing:${unit.code}:${period.label}`, to, (l) => t(l, 'reminders.followup.missing', { ...params(l), days: agency.followUpDays }));
+      record(`followup-missing:${unit.code}:${period.label}`, to, (l) =>
+        t(l, 'reminders.followup.missing', { ...params(l), days: agency.followUpDays }),
+      );
     }
   }
 
   if (enabled.has('target')) {
     const mid = new Date(start.getTime() + (end.getTime() - start.getTime()) / 2);
     if (at >= mid) {
-      const atMid = await sumsByUnit(db, units.map((u) => u.id), start, mid);
+      const atMid = await sumsByUnit(
+        db,
+        units.map((u) => u.id),
+        start,
+        mid,
+      );
       for (const unit of units) {
         const users = periodServiceUsers(unit.monthlyServiceUsers, period.kind);
         if (users === null || users === 0) continue;
         const target = targetSample(users);
         const n = atMid.get(unit.id)?.count ?? 0;
         if (n * 2 >= target) continue;
-        record(`target-behind:${unit.code}:${period.label}`, coveringUnit(recipients, unit.id), (l) =>
-          t(l, 'reminders.target', { unit: unit.name, code: unit.code, period: describe(l), n, target, half: Math.ceil(target / 2) }),
-        { n, target });
+        record(
+          `target-behind:${unit.code}:${period.label}`,
+          coveringUnit(recipients, unit.id),
+          (l) => t(l, 'reminders.target', { unit: unit.name, code: unit.code, period: describe(l), n, target, half: Math.ceil(target / 2) }),
+          { n, target },
+        );
       }
     }
   }
@@ -209,4 +242,3 @@ export async function planMaladminAlerts(db: Db, t: Translate, at: Date): Promis
   }
   return items;
 }
-

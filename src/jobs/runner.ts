@@ -100,5 +100,6 @@ export function forcedKey(key: string, now: Date): string {
 
 export function logCommit(log: Logger, name: string, key: string, result: CommitResult): void {
   if (!result.ran) log.info({ job: name, key }, 'job already ran for this period: skipped');
-  else if (result.recorded.length > 0 || result.messages > 0) log.info({ job: name, key, recorded: result.recorded.length, messages: result.messages }, 'job ran');
+  else if (result.recorded.length > 0 || result.messages > 0)
+    log.info({ job: name, key, recorded: result.recorded.length, messages: result.messages }, 'job ran');
 }

@@ -46,7 +46,10 @@ export class Scheduler {
         timezone: maladmin.timeZone,
         noOverlap: true,
       }),
-      cron.schedule(this.options.sweepCron ?? '*/10 * * * *', () => this.once('sweep', () => this.sweep()), { name: 'catch-up sweep', noOverlap: true }),
+      cron.schedule(this.options.sweepCron ?? '*/10 * * * *', () => this.once('sweep', () => this.sweep()), {
+        name: 'catch-up sweep',
+        noOverlap: true,
+      }),
     );
   }
 

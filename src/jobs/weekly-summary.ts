@@ -177,7 +177,10 @@ function sumsWithin(buckets: Bucket[], span: Interval): ElementSums & { maladmin
 
 /** Collapses whitespace, drops control characters and cuts at a word near `max` characters. */
 export function shortSuggestion(text: string, max = SUGGESTION_CHARS): string {
-  const clean = text.replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (clean.length <= max) return clean;
   const cut = clean.slice(0, max);
   const space = cut.lastIndexOf(' ');
@@ -328,7 +331,8 @@ function weekLine(unit: UnitSummary, data: AgencySummary, say: Say): string {
   const s = unit.week.score;
   if (!s) return say('summary.weekEmpty');
   return [
-    say('summary.weekScore', { ikm: fixed2(s.ikm), mutu: s.mutu, zone: say(`staff.zones.${s.zona}`) }) + provisionalNote(s, data, say, 'summary.provisional'),
+    say('summary.weekScore', { ikm: fixed2(s.ikm), mutu: s.mutu, zone: say(`staff.zones.${s.zona}`) }) +
+      provisionalNote(s, data, say, 'summary.provisional'),
     say('summary.responses', { n: s.responses }),
     changeWords(unit, say),
   ].join(' · ');
@@ -341,7 +345,10 @@ function toDateLine(period: Period, f: ToDateFigures, data: AgencySummary, local
     return f.target === null ? say('summary.toDateEmpty', { period: name }) : say('summary.toDateEmptyTarget', { period: name, target: f.target });
   }
   const count = f.target === null ? say('summary.responses', { n }) : say('summary.responsesTarget', { n, target: f.target });
-  return say('summary.toDate', { period: name, count, ikm: fixed2(f.score.ikm), mutu: f.score.mutu }) + provisionalNote(f.score, data, say, 'summary.provisionalShort');
+  return (
+    say('summary.toDate', { period: name, count, ikm: fixed2(f.score.ikm), mutu: f.score.mutu }) +
+    provisionalNote(f.score, data, say, 'summary.provisionalShort')
+  );
 }
 
 function weakestLine(s: Score, locale: Locale, say: Say): string {

@@ -104,8 +104,7 @@ const REFETCH_MS = 50;
 const UNTIL_DONE_FALLBACK_MS = 100;
 
 /** Resolves after `ms`, or early (without an error) when `signal` aborts. */
-export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  delay(ms, undefined, signal ? { signal } : {}).catch(() => {});
+export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal ? { signal } : {}).catch(() => {});
 
 const DEFAULT_LIMITS: Record<OutboxChannel, ChannelLimits> = { telegram: TELEGRAM_LIMITS, whatsapp: WHATSAPP_LIMITS };
 
@@ -509,7 +508,10 @@ export class OutboxSender {
       // Before the upload lock is released, so that the sends waiting for it use the file id.
       if (result.fileId && photo && !('fileId' in photo.source)) await this.rememberFileId(row, result.fileId);
     } catch (error) {
-      outcome = { ok: false, failure: error instanceof OutboxSendError ? error.failure : { kind: 'transient', description: `unexpected: ${String(error)}` } };
+      outcome = {
+        ok: false,
+        failure: error instanceof OutboxSendError ? error.failure : { kind: 'transient', description: `unexpected: ${String(error)}` },
+      };
     } finally {
       photo?.release?.();
     }
@@ -634,7 +636,10 @@ export class OutboxSender {
         ? [this.db.staffUser.updateMany({ where: { id: row.staffUserId, blockedAt: null }, data: { blockedAt: now } })]
         : []),
     ]);
-    this.log.warn({ outboxId: Number(row.id), staffUserId: row.staffUserId, cancelled: others.count }, 'outbox: recipient blocked the bot; cancelled');
+    this.log.warn(
+      { outboxId: Number(row.id), staffUserId: row.staffUserId, cancelled: others.count },
+      'outbox: recipient blocked the bot; cancelled',
+    );
   }
 
   // ---- photos --------------------------------------------------------------------------
@@ -701,7 +706,9 @@ export class OutboxSender {
     }
     await this.db.outboxFile
       .update({ where: { id: row.fileId }, data: { telegramFileId: channelFileId } })
-      .catch((error: unknown) => this.log.warn({ err: error, outboxId: Number(row.id) }, 'outbox: could not store the file id; next send uploads again'));
+      .catch((error: unknown) =>
+        this.log.warn({ err: error, outboxId: Number(row.id) }, 'outbox: could not store the file id; next send uploads again'),
+      );
   }
 
   private async forgetFileId(row: Candidate): Promise<void> {

@@ -23,9 +23,7 @@ export class OutboxSendError extends Error {
   }
 }
 
-export type PhotoSource =
-  | { fileId: string }
-  | { filename: string; content: Buffer; contentType: string };
+export type PhotoSource = { fileId: string } | { filename: string; content: Buffer; contentType: string };
 
 export interface SendResult {
   /** The channel's id for an uploaded photo, to send the same file again without uploading it. */

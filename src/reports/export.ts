@@ -262,9 +262,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
   }));
 
   const defaultCodes = DEFAULT_QUESTIONNAIRE.maladmin.map((m) => m.code);
-  const otherCodes = [...new Set(responses.flatMap((r) => Object.keys(r.maladmin)))]
-    .filter((c) => !defaultCodes.includes(c))
-    .sort();
+  const otherCodes = [...new Set(responses.flatMap((r) => Object.keys(r.maladmin)))].filter((c) => !defaultCodes.includes(c)).sort();
 
   const demographicValues = Object.fromEntries(
     DEMOGRAPHIC_DIMENSIONS.map((dim) => [dim, [...knownValues[dim], ...[...extraValues[dim]].sort()]]),

@@ -155,7 +155,7 @@ export function roundHalfUp(value: number, decimals: number): number {
   // Shift by decimal-string exponent arithmetic, not by multiplying in binary.
   const shifted = Number(`${digits}e${Number(exponent) + decimals}`);
   const rounded = Math.floor(shifted + 0.5);
-  return (sign * Number(`${rounded}e-${decimals}`)) || 0;
+  return sign * Number(`${rounded}e-${decimals}`) || 0;
 }
 
 /**

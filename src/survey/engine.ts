@@ -394,11 +394,13 @@ function prompt(turn: Turn, step: Step): Prompt | null {
       if (!item) return null;
       const intro = step.index === 0 ? turn.t('maladmin.intro') + '\n\n' : '';
       return {
-        text: intro + turn.t('maladmin.question', {
-          n: step.index + 1,
-          total: turn.questionnaire.definition.maladmin.length,
-          question: item.question[locale],
-        }),
+        text:
+          intro +
+          turn.t('maladmin.question', {
+            n: step.index + 1,
+            total: turn.questionnaire.definition.maladmin.length,
+            question: item.question[locale],
+          }),
         choices: yesNo,
         columns: 2,
       };
@@ -473,7 +475,12 @@ function handleChoice(turn: Turn, token: string): void {
 }
 
 function normalise(text: string): string {
-  return text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
+  return text
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!]+$/, '');
 }
 
 function handleText(turn: Turn, raw: string): void {
@@ -617,8 +624,7 @@ function answer(turn: Turn, value: string): void {
       draft.answers[step.index] = Number(value);
       draft.answers.length = step.index + 1;
       const items = turn.questionnaire.definition.maladmin.length;
-      state.step =
-        step.index < 8 ? { kind: 'question', index: step.index + 1 } : items > 0 ? { kind: 'maladmin', index: 0 } : { kind: 'suggestion' };
+      state.step = step.index < 8 ? { kind: 'question', index: step.index + 1 } : items > 0 ? { kind: 'maladmin', index: 0 } : { kind: 'suggestion' };
       break;
     }
     case 'maladmin': {
@@ -645,9 +651,7 @@ function finish(turn: Turn, suggestion: string | null): void {
   state.survey = null;
   state.step = { kind: 'idle' };
   if (next) {
-    turn.say(
-      turn.t('unit.alreadyRated', { unit: draft.unit.name, when: formatDateTimeId(next, draft.unit.timeZone, state.locale) }),
-    );
+    turn.say(turn.t('unit.alreadyRated', { unit: draft.unit.name, when: formatDateTimeId(next, draft.unit.timeZone, state.locale) }));
     return;
   }
   turn.effects.push({
@@ -677,11 +681,7 @@ function privacyText(turn: Turn): string {
  * The unit code this event refers to, for the caller to resolve before calling `step`: a
  * deep-link payload, a typed code, a unit picked from the list, or the unit waiting for consent.
  */
-export function unitCodeWanted(
-  state: ConvState,
-  event: InboundEvent,
-  unitChoices: readonly { code: string }[],
-): string | null {
+export function unitCodeWanted(state: ConvState, event: InboundEvent, unitChoices: readonly { code: string }[]): string | null {
   const step = state.step;
   if (event.kind === 'text' && step.kind === 'await_unit') {
     const listed = listedUnit(unitChoices, event.text);

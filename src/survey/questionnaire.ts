@@ -20,9 +20,7 @@ export const questionnaireSchema = z.object({
     )
     .length(9)
     .refine((els) => els.every((el, i) => el.code === `U${i + 1}`), 'elements must be U1..U9 in order'),
-  maladmin: z
-    .array(z.object({ code: z.string().regex(/^[a-z_]{2,30}$/), question: text }))
-    .max(10),
+  maladmin: z.array(z.object({ code: z.string().regex(/^[a-z_]{2,30}$/), question: text })).max(10),
 });
 
 export type QuestionnaireDefinition = z.infer<typeof questionnaireSchema>;
@@ -44,7 +42,12 @@ export const DEFAULT_QUESTIONNAIRE: QuestionnaireDefinition = {
         'Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?',
         'How well did the service requirements match the type of service?',
       ),
-      labels: [t('Tidak sesuai', 'Not appropriate'), t('Kurang sesuai', 'Somewhat inappropriate'), t('Sesuai', 'Appropriate'), t('Sangat sesuai', 'Very appropriate')],
+      labels: [
+        t('Tidak sesuai', 'Not appropriate'),
+        t('Kurang sesuai', 'Somewhat inappropriate'),
+        t('Sesuai', 'Appropriate'),
+        t('Sangat sesuai', 'Very appropriate'),
+      ],
     },
     {
       code: 'U2',
@@ -58,19 +61,13 @@ export const DEFAULT_QUESTIONNAIRE: QuestionnaireDefinition = {
     {
       code: 'U3',
       name: t('Waktu penyelesaian', 'Completion time'),
-      question: t(
-        'Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?',
-        'How fast was the service delivered?',
-      ),
+      question: t('Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?', 'How fast was the service delivered?'),
       labels: [t('Tidak cepat', 'Not fast'), t('Kurang cepat', 'Somewhat slow'), t('Cepat', 'Fast'), t('Sangat cepat', 'Very fast')],
     },
     {
       code: 'U4',
       name: t('Biaya/tarif', 'Cost/tariff'),
-      question: t(
-        'Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?',
-        'How fair was the cost/tariff of the service?',
-      ),
+      question: t('Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?', 'How fair was the cost/tariff of the service?'),
       labels: [t('Sangat mahal', 'Very expensive'), t('Cukup mahal', 'Fairly expensive'), t('Murah', 'Cheap'), t('Gratis', 'Free')],
     },
     {
@@ -80,16 +77,23 @@ export const DEFAULT_QUESTIONNAIRE: QuestionnaireDefinition = {
         'Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil yang diberikan?',
         'How well did the result match the product stated in the service standard?',
       ),
-      labels: [t('Tidak sesuai', 'Not appropriate'), t('Kurang sesuai', 'Somewhat inappropriate'), t('Sesuai', 'Appropriate'), t('Sangat sesuai', 'Very appropriate')],
+      labels: [
+        t('Tidak sesuai', 'Not appropriate'),
+        t('Kurang sesuai', 'Somewhat inappropriate'),
+        t('Sesuai', 'Appropriate'),
+        t('Sangat sesuai', 'Very appropriate'),
+      ],
     },
     {
       code: 'U6',
       name: t('Kompetensi pelaksana', 'Staff competence'),
-      question: t(
-        'Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?',
-        'How competent were the staff who served you?',
-      ),
-      labels: [t('Tidak kompeten', 'Not competent'), t('Kurang kompeten', 'Somewhat incompetent'), t('Kompeten', 'Competent'), t('Sangat kompeten', 'Very competent')],
+      question: t('Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?', 'How competent were the staff who served you?'),
+      labels: [
+        t('Tidak kompeten', 'Not competent'),
+        t('Kurang kompeten', 'Somewhat incompetent'),
+        t('Kompeten', 'Competent'),
+        t('Sangat kompeten', 'Very competent'),
+      ],
     },
     {
       code: 'U7',
@@ -108,19 +112,13 @@ export const DEFAULT_QUESTIONNAIRE: QuestionnaireDefinition = {
     {
       code: 'U8',
       name: t('Sarana dan prasarana', 'Facilities and infrastructure'),
-      question: t(
-        'Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?',
-        'How good were the facilities and infrastructure?',
-      ),
+      question: t('Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?', 'How good were the facilities and infrastructure?'),
       labels: [t('Buruk', 'Poor'), t('Cukup', 'Fair'), t('Baik', 'Good'), t('Sangat baik', 'Very good')],
     },
     {
       code: 'U9',
       name: t('Penanganan pengaduan, saran dan masukan', 'Handling of complaints, suggestions and feedback'),
-      question: t(
-        'Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?',
-        'How are complaints from service users handled?',
-      ),
+      question: t('Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?', 'How are complaints from service users handled?'),
       labels: [
         t('Tidak ada', 'Not available'),
         t('Ada tetapi tidak berfungsi', 'Available but not working'),

@@ -39,9 +39,7 @@ export interface InboundEnvelope {
  * (a channel sends them again when the update came back unconfirmed, i.e. they may never have
  * arrived), null when unknown.
  */
-export type HandleResult =
-  | { duplicate: true; reply: OutMessage[] | null }
-  | { duplicate: false; output: EngineOutput; locale: Locale };
+export type HandleResult = { duplicate: true; reply: OutMessage[] | null } | { duplicate: false; output: EngineOutput; locale: Locale };
 
 export interface SurveyServiceOptions {
   db: Db;
@@ -176,8 +174,7 @@ export class SurveyService {
 
   /** Saves the new state and, in the same round trip, the reply with the update's claim. */
   private async saveState(tx: Tx, id: number, state: ConvState, now: Date, envelope: InboundEnvelope, messages: OutMessage[]): Promise<void> {
-    const expiresAt =
-      state.survey && inSurvey(state.step) ? new Date(now.getTime() + this.options.engine.expiryMinutes * 60_000) : null;
+    const expiresAt = state.survey && inSurvey(state.step) ? new Date(now.getTime() + this.options.engine.expiryMinutes * 60_000) : null;
     if (envelope.updateId === null) {
       await tx.$executeRaw`
         UPDATE "Conversation" SET state = ${pgJson(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}

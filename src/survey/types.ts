@@ -98,9 +98,7 @@ export interface CompletedResponse {
 
 /** Things the engine wants done in the same transaction as the state change. */
 export type Effect =
-  | { kind: 'saveResponse'; response: CompletedResponse }
-  | { kind: 'recordConsent'; textVersion: string; locale: Locale }
-  | { kind: 'eraseData' };
+  { kind: 'saveResponse'; response: CompletedResponse } | { kind: 'recordConsent'; textVersion: string; locale: Locale } | { kind: 'eraseData' };
 
 export interface EngineOutput {
   state: ConvState;

@@ -81,7 +81,15 @@ describe('skm command line', () => {
           channel: 'telegram',
           submittedAt: at,
           startedAt: at,
-          u1: r[0]!, u2: r[1]!, u3: r[2]!, u4: r[3]!, u5: r[4]!, u6: r[5]!, u7: r[6]!, u8: r[7]!, u9: r[8]!,
+          u1: r[0]!,
+          u2: r[1]!,
+          u3: r[2]!,
+          u4: r[3]!,
+          u5: r[4]!,
+          u6: r[5]!,
+          u7: r[6]!,
+          u8: r[7]!,
+          u9: r[8]!,
           maladmin: {},
           locale: 'id',
         })),
@@ -188,7 +196,11 @@ describe('skm command line', () => {
       expect(outbox.stdout).toMatch(/Outbox: \d+ pending/);
       expect(outbox.stdout).not.toContain('8801');
 
-      const set = await runTs('src/cli/index.ts', ['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'Asia/Jayapura', '--reminders', 'none'], { env });
+      const set = await runTs(
+        'src/cli/index.ts',
+        ['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'Asia/Jayapura', '--reminders', 'none'],
+        { env },
+      );
       expect(set.code).toBe(0);
       expect(set.stdout).toContain('weekly summary    30 7 * * 1');
       expect(set.stdout).toContain('reminders         none');

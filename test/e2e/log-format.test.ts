@@ -27,7 +27,9 @@ describe('log format', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}summary sent unit=DUKCAPIL period=2026-11$/);
     expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}send retried token=<redacted> attempt=2 note="two words"$/);
-    expect(lines[2]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR telegram unreachable err="Error: request to https:\/\/api\.telegram\.org\/bot<token>\/getMe failed"$/);
+    expect(lines[2]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} ERROR telegram unreachable err="Error: request to https:\/\/api\.telegram\.org\/bot<token>\/getMe failed"$/,
+    );
     expect(run.stderr).not.toContain(TOKEN_PART);
     expect(run.stderr).not.toContain('{');
   });

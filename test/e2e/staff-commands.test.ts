@@ -27,7 +27,12 @@ let fake: FakeBotApi;
 let channel: TelegramChannel;
 let handled = 0;
 
-async function insertResponses(unitCode: string, rows: readonly (readonly number[])[], at: Date, extra: { suggestion?: string; maladmin?: Record<string, boolean> } = {}) {
+async function insertResponses(
+  unitCode: string,
+  rows: readonly (readonly number[])[],
+  at: Date,
+  extra: { suggestion?: string; maladmin?: Record<string, boolean> } = {},
+) {
   const unit = await t.db.serviceUnit.findUniqueOrThrow({ where: { code: unitCode } });
   const q = await t.db.questionnaire.findFirstOrThrow();
   await t.db.response.createMany({
@@ -39,7 +44,15 @@ async function insertResponses(unitCode: string, rows: readonly (readonly number
       respondentKey: `secret-key-${i}`,
       submittedAt: new Date(at.getTime() + i * 60_000),
       startedAt: at,
-      u1: r[0]!, u2: r[1]!, u3: r[2]!, u4: r[3]!, u5: r[4]!, u6: r[5]!, u7: r[6]!, u8: r[7]!, u9: r[8]!,
+      u1: r[0]!,
+      u2: r[1]!,
+      u3: r[2]!,
+      u4: r[3]!,
+      u5: r[4]!,
+      u6: r[5]!,
+      u7: r[6]!,
+      u8: r[7]!,
+      u9: r[8]!,
       maladmin: extra.maladmin ?? {},
       maladminCount: Object.values(extra.maladmin ?? {}).filter(Boolean).length,
       suggestion: extra.suggestion ? `${extra.suggestion} ${i + 1}` : null,
@@ -53,7 +66,10 @@ beforeAll(async () => {
   await seedDemo(t.db);
   const other = await t.db.agency.create({ data: { code: 'KAB-LAIN', name: 'Kabupaten Lain', timeZone: 'Asia/Makassar' } });
   await t.db.serviceUnit.create({ data: { code: 'RSUD', name: 'RSUD Lain', agencyId: other.id } });
-  await insertResponses('DUKCAPIL', WORKED_EXAMPLE, new Date('2026-11-10T03:00:00Z'), { suggestion: 'Antrean lebih tertib', maladmin: { imbalan: true, calo: false } });
+  await insertResponses('DUKCAPIL', WORKED_EXAMPLE, new Date('2026-11-10T03:00:00Z'), {
+    suggestion: 'Antrean lebih tertib',
+    maladmin: { imbalan: true, calo: false },
+  });
   await insertResponses('DUKCAPIL', [[1, 1, 1, 1, 1, 1, 1, 1, 1]], new Date('2026-10-31T16:30:00Z')); // 31 Oct 23:30 WIB: October
   await insertResponses('SAMSAT', [[2, 2, 2, 2, 2, 2, 2, 2, 2]], new Date('2026-11-12T03:00:00Z'));
   await insertResponses('RSUD', [[4, 4, 4, 4, 4, 4, 4, 4, 4]], new Date('2026-11-12T03:00:00Z'));
@@ -303,7 +319,11 @@ describe('subscriptions and follow-up plans', () => {
     expect(open).toContain('(3)');
     expect(await textOf(UNIT_OFFICIAL, '/tindaklanjut DUKCAPIL selesai')).toContain('ditandai selesai');
     expect(await t.db.followUp.count({ where: { doneAt: null } })).toBe(2);
-    for (const bad of ['/tindaklanjut DUKCAPIL 0 hari: x y z w', '/tindaklanjut DUKCAPIL 2026-02-30 rencana', '/tindaklanjut DUKCAPIL 2020-01-01 rencana lama']) {
+    for (const bad of [
+      '/tindaklanjut DUKCAPIL 0 hari: x y z w',
+      '/tindaklanjut DUKCAPIL 2026-02-30 rencana',
+      '/tindaklanjut DUKCAPIL 2020-01-01 rencana lama',
+    ]) {
       expect(await textOf(UNIT_OFFICIAL, bad)).toContain('Batas waktu tidak dapat dipakai');
     }
     expect(await textOf(UNIT_OFFICIAL, '/tindaklanjut')).toContain('Tulis: /tindaklanjut');
@@ -315,7 +335,11 @@ describe('subscriptions and follow-up plans', () => {
   it('an expired invitation gets the same answer as a wrong one', async () => {
     const { createInvitation } = await import('../../src/admin/staff.js');
     const demo = await t.db.agency.findUniqueOrThrow({ where: { code: 'MPP-DEMO' } });
-    const { code } = await createInvitation(t.db, { role: 'agency_official', agencyId: demo.id, unitId: null }, { createdById: null, now: new Date(NOW.getTime() - 8 * 86_400_000) });
+    const { code } = await createInvitation(
+      t.db,
+      { role: 'agency_official', agencyId: demo.id, unitId: null },
+      { createdById: null, now: new Date(NOW.getTime() - 8 * 86_400_000) },
+    );
     const expired = await textOf(CITIZEN, `/daftar ${code}`);
     expect(expired).toBe(await textOf(CITIZEN, '/daftar QQQQQQQQQQ'));
     expect(await t.db.staffUser.count({ where: { externalId: String(CITIZEN) } })).toBe(0);

@@ -69,11 +69,17 @@ async function deliverFourTimes(chatId: number, text: string): Promise<{ first: 
   for (let i = 0; i < 3; i++) fake.sendText(chatId, text, { updateId });
   await settled();
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const first = fake.messages(chatId).slice(before).map((m) => `${m.method}:${m.text ?? m.caption ?? ''}`);
+  const first = fake
+    .messages(chatId)
+    .slice(before)
+    .map((m) => `${m.method}:${m.text ?? m.caption ?? ''}`);
   fake.sendText(chatId, text, { updateId });
   await settled();
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const after = fake.messages(chatId).slice(before).map((m) => `${m.method}:${m.text ?? m.caption ?? ''}`);
+  const after = fake
+    .messages(chatId)
+    .slice(before)
+    .map((m) => `${m.method}:${m.text ?? m.caption ?? ''}`);
   return { first, after };
 }
 
@@ -113,7 +119,12 @@ afterAll(async () => {
 });
 
 describe('staff commands take effect exactly once', () => {
-  const commands = new StaffCommands({ db: undefined as never, t: translate, log: createLogger('silent'), botUsername: () => undefined }).commandList();
+  const commands = new StaffCommands({
+    db: undefined as never,
+    t: translate,
+    log: createLogger('silent'),
+    botUsername: () => undefined,
+  }).commandList();
 
   it('the registry lists the commands that change something', () => {
     const writers = commands.filter((c) => c.writes).map((c) => c.name);

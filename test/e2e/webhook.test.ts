@@ -148,7 +148,10 @@ describe('webhook mode through the real entry point', () => {
       expect(await rawRequest(w.port, Buffer.concat([Buffer.from(head), huge.subarray(0, 64 * 1024)]))).toMatch(/^HTTP\/1.1 413/);
 
       // A body announced as 50 MB is refused at once, without waiting for (or reading) the rest.
-      const announced = await rawRequest(w.port, `POST /telegram/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\nContent-Length: 52428800\r\n\r\n{"update_id":`);
+      const announced = await rawRequest(
+        w.port,
+        `POST /telegram/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\nContent-Length: 52428800\r\n\r\n{"update_id":`,
+      );
       expect(announced).toMatch(/^HTTP\/1.1 413/);
 
       // A request that sends its headers and part of its body, then nothing: cut off.
@@ -202,7 +205,10 @@ describe('webhook mode through the real entry point', () => {
         { update_id: 960_013, edited_message: { chat: { id: 810_208, type: 'private' }, text: 'hai' } },
         { update_id: 960_014, message: { chat: { id: 810_209, type: 'group' }, text: '/skor' } },
         { update_id: 960_015, message: { chat: { id: 1e300, type: 'private' }, text: 'hai' } },
-        { update_id: 960_016, callback_query: { id: 'q3', from: { id: 810_210 }, message: { chat: { id: 810_210, type: 'private' } }, data: 'v1|999|9' } },
+        {
+          update_id: 960_016,
+          callback_query: { id: 'q3', from: { id: 810_210 }, message: { chat: { id: 810_210, type: 'private' } }, data: 'v1|999|9' },
+        },
       ];
       for (const update of odd) expect(await post(w.base, JSON.stringify(update)), JSON.stringify(update).slice(0, 80)).toBe(200);
       // A citizen completes afterwards.

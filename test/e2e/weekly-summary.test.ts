@@ -40,7 +40,15 @@ beforeAll(async () => {
       channel: 'telegram',
       submittedAt: zonedTimeUtc(2026, 11, 18, 10, i, 'Asia/Jakarta'),
       startedAt: zonedTimeUtc(2026, 11, 18, 10, i, 'Asia/Jakarta'),
-      u1: r[0]!, u2: r[1]!, u3: r[2]!, u4: r[3]!, u5: r[4]!, u6: r[5]!, u7: r[6]!, u8: r[7]!, u9: r[8]!,
+      u1: r[0]!,
+      u2: r[1]!,
+      u3: r[2]!,
+      u4: r[3]!,
+      u5: r[4]!,
+      u6: r[5]!,
+      u7: r[6]!,
+      u8: r[7]!,
+      u9: r[8]!,
       maladmin: {},
       locale: 'id',
     })),
@@ -58,7 +66,12 @@ beforeAll(async () => {
     defaultLocale: 'id',
   });
   await channel.start();
-  sender = new OutboxSender({ db: t.db, transports: { telegram: new TelegramTransport({ token: fake.token, apiRoot: fake.apiRoot }) }, log, pollMs: 200 });
+  sender = new OutboxSender({
+    db: t.db,
+    transports: { telegram: new TelegramTransport({ token: fake.token, apiRoot: fake.apiRoot }) },
+    log,
+    pollMs: 200,
+  });
   await sender.start();
 });
 

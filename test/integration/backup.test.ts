@@ -98,7 +98,25 @@ describe('backup and restore', () => {
       const q = await db.questionnaire.findFirstOrThrow();
       const at = new Date('2026-11-02T03:00:00Z');
       const response = await db.response.create({
-        data: { sessionId: 'after-restore', unitId: unit.id, questionnaireId: q.id, channel: 'telegram', startedAt: at, submittedAt: at, u1: 4, u2: 4, u3: 4, u4: 4, u5: 4, u6: 4, u7: 4, u8: 4, u9: 4, maladmin: {}, locale: 'id' },
+        data: {
+          sessionId: 'after-restore',
+          unitId: unit.id,
+          questionnaireId: q.id,
+          channel: 'telegram',
+          startedAt: at,
+          submittedAt: at,
+          u1: 4,
+          u2: 4,
+          u3: 4,
+          u4: 4,
+          u5: 4,
+          u6: 4,
+          u7: 4,
+          u8: 4,
+          u9: 4,
+          maladmin: {},
+          locale: 'id',
+        },
       });
       expect(response.id).toBeGreaterThan(60n);
       const agency = await db.agency.create({ data: { code: 'BARU', name: 'Baru' } });

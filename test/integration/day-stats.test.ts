@@ -13,7 +13,15 @@ interface DayStat {
   unitId: number;
   day: string;
   n: number;
-  s1: number; s2: number; s3: number; s4: number; s5: number; s6: number; s7: number; s8: number; s9: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  s6: number;
+  s7: number;
+  s8: number;
+  s9: number;
   maladmin: number;
   flagged: number;
 }
@@ -59,7 +67,15 @@ function response(unitId: number, at: string, v: number, extra: Record<string, u
     locale: 'id',
     submittedAt: new Date(at),
     startedAt: new Date(at),
-    u1: v, u2: v, u3: v, u4: v, u5: v, u6: v, u7: v, u8: v, u9: 5 - v,
+    u1: v,
+    u2: v,
+    u3: v,
+    u4: v,
+    u5: v,
+    u6: v,
+    u7: v,
+    u8: v,
+    u9: 5 - v,
     maladmin: {},
     ...extra,
   };
@@ -89,7 +105,12 @@ describe('daily pre-aggregate of responses', () => {
     await db.response.create({ data: response(units[0]!, '2026-11-22T15:30:00Z', 2, { maladminCount: 1, maladmin: { imbalan: true } }) });
     await db.response.createMany({
       data: Array.from({ length: 500 }, (_, i) =>
-        response(units[i % 3]!, new Date(Date.UTC(2026, 10, 1) + i * 47 * 60_000).toISOString(), 1 + (i % 4), i % 7 === 0 ? { flags: ['burst'] } : {}),
+        response(
+          units[i % 3]!,
+          new Date(Date.UTC(2026, 10, 1) + i * 47 * 60_000).toISOString(),
+          1 + (i % 4),
+          i % 7 === 0 ? { flags: ['burst'] } : {},
+        ),
       ),
     });
     const days = (await stored()).filter((r) => r.unitId === units[0]);
@@ -129,14 +150,25 @@ describe('daily pre-aggregate of responses', () => {
       unitId: units[0],
       day: '2026-12-02',
       n: 5,
-      s1: 1 + 2 + 3 + 4 + 4, s2: 5, s3: 10, s4: 15, s5: 20, s6: 14, s7: 10, s8: 15, s9: 5,
+      s1: 1 + 2 + 3 + 4 + 4,
+      s2: 5,
+      s3: 10,
+      s4: 15,
+      s5: 20,
+      s6: 14,
+      s7: 10,
+      s8: 15,
+      s9: 5,
       maladmin: 2,
       flagged: 2,
     });
   });
 
   it('an edit of any counted column moves the stats; emptying a day removes its row', async () => {
-    const rows = await db.response.findMany({ where: { unitId: units[0]!, submittedAt: { gte: new Date('2026-12-01T15:00:00Z') } }, orderBy: { id: 'asc' } });
+    const rows = await db.response.findMany({
+      where: { unitId: units[0]!, submittedAt: { gte: new Date('2026-12-01T15:00:00Z') } },
+      orderBy: { id: 'asc' },
+    });
     expect(rows.length).toBeGreaterThanOrEqual(5);
     const target = rows[0]!;
     // One statement per column, so that a column the update trigger does not watch shows up here.
@@ -157,7 +189,9 @@ describe('daily pre-aggregate of responses', () => {
     await db.response.update({ where: { id: rows[2]!.id }, data: { submittedAt: new Date('2026-12-09T03:00:00Z') } });
     await expectInStep();
     // Deleting every response of a day leaves no row behind (no n = 0 rows).
-    await db.response.deleteMany({ where: { unitId: units[0]!, submittedAt: { gte: new Date('2026-12-01T15:00:00Z'), lt: new Date('2026-12-02T15:00:00Z') } } });
+    await db.response.deleteMany({
+      where: { unitId: units[0]!, submittedAt: { gte: new Date('2026-12-01T15:00:00Z'), lt: new Date('2026-12-02T15:00:00Z') } },
+    });
     const after = await expectInStep();
     expect(after.filter((r) => r.unitId === units[0] && r.day === '2026-12-02')).toEqual([]);
     expect(after.filter((r) => r.unitId === units[0] && r.day === '2026-12-09')).toHaveLength(1);

@@ -1,22 +1,8 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ExportData,
-  HEADER_ROWS,
-  exportCsv,
-  exportXlsx,
-  loadExportData,
-} from '../../src/reports/export.js';
-import {
-  ELEMENT_CODES,
-  parsePeriod,
-  roundHalfUp,
-  score,
-  sumsFromAnswers,
-  targetSample,
-  zonedTimeUtc,
-} from '../../src/scoring/index.js';
+import { type ExportData, HEADER_ROWS, exportCsv, exportXlsx, loadExportData } from '../../src/reports/export.js';
+import { ELEMENT_CODES, parsePeriod, roundHalfUp, score, sumsFromAnswers, targetSample, zonedTimeUtc } from '../../src/scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';

@@ -49,7 +49,15 @@ async function responses(unitId: number, answers: number[][], at: Date | Date[],
       locale: 'id',
       submittedAt: Array.isArray(at) ? at[i]! : at,
       startedAt: Array.isArray(at) ? at[i]! : at,
-      u1: a[0]!, u2: a[1]!, u3: a[2]!, u4: a[3]!, u5: a[4]!, u6: a[5]!, u7: a[6]!, u8: a[7]!, u9: a[8]!,
+      u1: a[0]!,
+      u2: a[1]!,
+      u3: a[2]!,
+      u4: a[3]!,
+      u5: a[4]!,
+      u6: a[5]!,
+      u7: a[6]!,
+      u8: a[7]!,
+      u9: a[8]!,
       maladmin: {},
       ...extra,
     })),
@@ -253,8 +261,24 @@ describe('reminders', () => {
     const official = await staff('unit_official', { unitId: u.id });
     await responses(u.id, all(6, 2), zonedTimeUtc(2026, 11, 3, 10, 0, 'Asia/Jakarta'));
     // A plan from last month does not count; this month's does.
-    await db.followUp.create({ data: { unitId: u.id, period: '2026-10', plan: 'Rencana lama', dueAt: zonedTimeUtc(2026, 11, 30, 23, 59, 'Asia/Jakarta'), createdAt: zonedTimeUtc(2026, 10, 20, 9, 0, 'Asia/Jakarta') } });
-    await db.followUp.create({ data: { unitId: u.id, period: '2026-11', plan: 'Tambah petugas', dueAt: zonedTimeUtc(2026, 12, 30, 23, 59, 'Asia/Jakarta'), createdAt: zonedTimeUtc(2026, 11, 4, 8, 0, 'Asia/Jakarta') } });
+    await db.followUp.create({
+      data: {
+        unitId: u.id,
+        period: '2026-10',
+        plan: 'Rencana lama',
+        dueAt: zonedTimeUtc(2026, 11, 30, 23, 59, 'Asia/Jakarta'),
+        createdAt: zonedTimeUtc(2026, 10, 20, 9, 0, 'Asia/Jakarta'),
+      },
+    });
+    await db.followUp.create({
+      data: {
+        unitId: u.id,
+        period: '2026-11',
+        plan: 'Tambah petugas',
+        dueAt: zonedTimeUtc(2026, 12, 30, 23, 59, 'Asia/Jakarta'),
+        createdAt: zonedTimeUtc(2026, 11, 4, 8, 0, 'Asia/Jakarta'),
+      },
+    });
     await runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, 4, 9, 0, 'Asia/Jakarta'), 'schedule');
     const texts = (await outboxOf(official.id)).map((m) => m.text);
     expect(texts).toEqual([expect.stringMatching(/zona merah/)]);
@@ -327,13 +351,17 @@ describe('reminders', () => {
     const official = await staff('unit_official', { unitId: u.id });
     const admin = await staff('agency_admin', { agencyId: a.id });
     const due = zonedTimeUtc(2026, 11, 20, 23, 59, 'Asia/Jakarta');
-    await db.followUp.create({ data: { unitId: u.id, period: '2026-11', plan: 'Tambah petugas loket', dueAt: due, createdAt: zonedTimeUtc(2026, 11, 1, 9, 0, 'Asia/Jakarta') } });
+    await db.followUp.create({
+      data: { unitId: u.id, period: '2026-11', plan: 'Tambah petugas loket', dueAt: due, createdAt: zonedTimeUtc(2026, 11, 1, 9, 0, 'Asia/Jakarta') },
+    });
     const check = (d: number) => runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, d, 9, 0, 'Asia/Jakarta'), 'schedule');
     await check(10);
     expect(await outboxOf(official.id)).toHaveLength(0);
     await check(18);
     await check(19);
-    expect((await outboxOf(official.id)).map((m) => m.text)).toEqual([expect.stringMatching(/jatuh tempo Jumat, 20 November 2026.*Tambah petugas loket/s)]);
+    expect((await outboxOf(official.id)).map((m) => m.text)).toEqual([
+      expect.stringMatching(/jatuh tempo Jumat, 20 November 2026.*Tambah petugas loket/s),
+    ]);
     await check(21);
     await check(22);
     const officialTexts = (await outboxOf(official.id)).map((m) => m.text);

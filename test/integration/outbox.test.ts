@@ -226,7 +226,11 @@ describe('delivery', () => {
   it('uploads a photo once, then sends it to the other officials by its file_id', async () => {
     const api = await newFake();
     const chart = { filename: 'ikm.png', content: PNG, contentType: 'image/png' };
-    await enqueue(t.db, null, ['801', '802', '803', '804'].map((chat) => ({ ...text(chat, `grafik ${chat}`), photo: chart })));
+    await enqueue(
+      t.db,
+      null,
+      ['801', '802', '803', '804'].map((chat) => ({ ...text(chat, `grafik ${chat}`), photo: chart })),
+    );
     const sender = await startSender(api);
     await sender.drain(10_000);
 
@@ -254,7 +258,9 @@ describe('delivery', () => {
     expect(aborted.kind).toBe('transient');
     expect(aborted.description).toContain('AbortError');
     // Tokens never reach lastError or the log.
-    const leaky = new Error('request to https://api.telegram.org/bot123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sendMessage failed, reason: socket hang up');
+    const leaky = new Error(
+      'request to https://api.telegram.org/bot123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sendMessage failed, reason: socket hang up',
+    );
     expect(classifyTelegramError(leaky).description).not.toContain('AAAA');
   });
 
@@ -330,7 +336,11 @@ describe('one sender at a time, never twice', () => {
     expect(a.isLeaseHolder).toBe(true);
     expect(b.isLeaseHolder).toBe(false);
     expect(await leaseHolder(t.db, 'outbox-sender')).toBe(a.instanceId);
-    await enqueue(t.db, null, Array.from({ length: 40 }, (_, i) => text(String(1_100 + (i % 20)), `pesan ${i}`)));
+    await enqueue(
+      t.db,
+      null,
+      Array.from({ length: 40 }, (_, i) => text(String(1_100 + (i % 20)), `pesan ${i}`)),
+    );
     a.wake();
     b.wake();
     await a.drain(10_000);
@@ -388,7 +398,11 @@ describe('one sender at a time, never twice', () => {
 
   it('a graceful stop finishes the send in flight and gives the rest back untouched', async () => {
     const api = await newFake();
-    await enqueue(t.db, null, Array.from({ length: 10 }, (_, i) => text('1401', `pesan ${i}`)));
+    await enqueue(
+      t.db,
+      null,
+      Array.from({ length: 10 }, (_, i) => text('1401', `pesan ${i}`)),
+    );
     const sender = await startSender(api, { limits: { telegram: { perChatPerSecond: 5, marginMs: 20 } } });
     await api.waitForMessages('1401', 2, 5_000);
     await sender.stop(5_000);

@@ -63,10 +63,7 @@ describe('survey service on PostgreSQL', () => {
     const chat = new ServiceChat(service, '1003');
     await chat.toFirstQuestion('SAMSAT');
     const token = chat.tokenOf(2);
-    const results = await Promise.all([
-      chat.send({ kind: 'choice', token }, 100),
-      chat.send({ kind: 'choice', token }, 101),
-    ]);
+    const results = await Promise.all([chat.send({ kind: 'choice', token }, 100), chat.send({ kind: 'choice', token }, 101)]);
     const outputs = results.flatMap((r) => (r.duplicate ? [] : [r.output]));
     expect(outputs.filter((o) => o.notice === 'Pertanyaan ini sudah dijawab.')).toHaveLength(1);
     const applied = outputs.filter((o) => o.notice === undefined);
@@ -136,7 +133,10 @@ describe('survey service on PostgreSQL', () => {
     const staying = new ServiceChat(service, '1017');
     await withProfile(leaving, 'Parkir sempit');
     await withProfile(staying, 'Loket kurang');
-    const rows = await t.db.response.findMany({ where: { unit: { code: 'SAMSAT' }, suggestion: { in: ['Parkir sempit', 'Loket kurang'] } }, orderBy: { id: 'asc' } });
+    const rows = await t.db.response.findMany({
+      where: { unit: { code: 'SAMSAT' }, suggestion: { in: ['Parkir sempit', 'Loket kurang'] } },
+      orderBy: { id: 'asc' },
+    });
     expect(rows).toHaveLength(2);
     // Every personal column was filled, so that clearing each one is visible.
     for (const row of rows) {

@@ -84,8 +84,16 @@ async function answer(caller: Who, command: string, arg = '', locale: Locale = '
 }
 
 /** A new staff member holding one role; returns the role's id. */
-async function roleFor(role: 'agency_admin' | 'agency_official' | 'unit_official', where: { agencyId?: number; unitId?: number }, externalId = `v${++victims}`) {
-  const { userId } = await grantRole(t.db, { channel: 'telegram', externalId }, { role, agencyId: where.agencyId ?? null, unitId: where.unitId ?? null });
+async function roleFor(
+  role: 'agency_admin' | 'agency_official' | 'unit_official',
+  where: { agencyId?: number; unitId?: number },
+  externalId = `v${++victims}`,
+) {
+  const { userId } = await grantRole(
+    t.db,
+    { channel: 'telegram', externalId },
+    { role, agencyId: where.agencyId ?? null, unitId: where.unitId ?? null },
+  );
   return (await t.db.staffRole.findFirstOrThrow({ where: { userId, role, revokedAt: null }, orderBy: { id: 'desc' } })).id;
 }
 
@@ -108,7 +116,11 @@ beforeAll(async () => {
   await t.db.questionnaire.create({ data: { key: 'default', version: 1, definition: DEFAULT_QUESTIONNAIRE } });
   agencyA = (await t.db.agency.create({ data: { code: 'KOTA-A', name: 'Kota A', timeZone: 'Asia/Jakarta' } })).id;
   agencyB = (await t.db.agency.create({ data: { code: 'KAB-B', name: 'Kabupaten B', timeZone: 'Asia/Makassar' } })).id;
-  for (const [code, agencyId] of [[OWN_UNIT, agencyA], [OWN_AGENCY_UNIT, agencyA], [OTHER_AGENCY_UNIT, agencyB]] as const) {
+  for (const [code, agencyId] of [
+    [OWN_UNIT, agencyA],
+    [OWN_AGENCY_UNIT, agencyA],
+    [OTHER_AGENCY_UNIT, agencyB],
+  ] as const) {
     unitId[code] = (await t.db.serviceUnit.create({ data: { code, name: `Unit ${code}`, agencyId, monthlyServiceUsers: 100 } })).id;
   }
   const who = (caller: Caller) => ({ channel: 'telegram', externalId: USER_OF[caller] });
@@ -130,7 +142,12 @@ describe('who may use which staff command', () => {
     const registry = staff.commandList();
     expect(registry.length).toBeGreaterThanOrEqual(16);
     expect(registry.map((c) => c.name).sort()).toEqual(Object.keys(TARGETS).sort());
-    expect(registry.filter((c) => c.level === 'admin').map((c) => c.name).sort()).toEqual(['cabut', 'pengguna', 'undang', 'unit']);
+    expect(
+      registry
+        .filter((c) => c.level === 'admin')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['cabut', 'pengguna', 'undang', 'unit']);
 
     const expected: Record<string, Record<Caller, string>> = {};
     const actual: Record<string, Record<Caller, string>> = {};
@@ -169,7 +186,9 @@ describe('who may use which staff command', () => {
 });
 
 describe('a unit outside the caller’s scope reads exactly like a unit that does not exist', () => {
-  const unitCommands = Object.entries(TARGETS).filter(([, target]) => target.kind === 'unit').map(([name]) => name);
+  const unitCommands = Object.entries(TARGETS)
+    .filter(([, target]) => target.kind === 'unit')
+    .map(([name]) => name);
 
   it.each(STAFF_CALLERS)('%s: own unit, own agency’s unit, another agency’s unit, no such unit', async (caller) => {
     expect(unitCommands.length).toBeGreaterThanOrEqual(6);
@@ -280,7 +299,10 @@ describe('/cabut', () => {
     const before = await snapshot();
     for (const [what, id] of Object.entries(refused)) {
       const reply = await answer('agency_admin', 'cabut', `#${id}`);
-      expect(reply.map((m) => m.replace(`#${id}`, `#${missing}`)), what).toEqual(notFound);
+      expect(
+        reply.map((m) => m.replace(`#${id}`, `#${missing}`)),
+        what,
+      ).toEqual(notFound);
     }
     expect(await snapshot()).toEqual(before);
     for (const id of [refused['another agency’s unit'], refused['another agency'], refused['another agency’s admin'], superRole]) {
@@ -289,7 +311,9 @@ describe('/cabut', () => {
   });
 
   it('an admin cannot revoke their own last admin role, and is told why in their language', async () => {
-    const own = (await t.db.staffRole.findFirstOrThrow({ where: { user: { externalId: USER_OF.agency_admin }, role: 'agency_admin', revokedAt: null } })).id;
+    const own = (
+      await t.db.staffRole.findFirstOrThrow({ where: { user: { externalId: USER_OF.agency_admin }, role: 'agency_admin', revokedAt: null } })
+    ).id;
     const before = await snapshot();
     const id = await answer('agency_admin', 'cabut', `#${own}`);
     expect(id).toEqual([translate('id', 'staff.cabut.ownLastAdmin', { id: own })]);
@@ -325,7 +349,12 @@ describe('/pengguna', () => {
     ];
     const ownRoles = [await roleFor('unit_official', { unitId: unitId[OWN_UNIT]! }), await roleFor('agency_official', { agencyId: agencyA })];
     const listed = async (caller: Caller) =>
-      (await answer(caller, 'pengguna')).join('\n').split('\n').flatMap((line) => /^#(\d+) /.exec(line)?.[1] ?? []).map(Number).sort((a, b) => a - b);
+      (await answer(caller, 'pengguna'))
+        .join('\n')
+        .split('\n')
+        .flatMap((line) => /^#(\d+) /.exec(line)?.[1] ?? [])
+        .map(Number)
+        .sort((a, b) => a - b);
 
     const active = await t.db.staffRole.findMany({ where: { revokedAt: null }, include: { unit: true }, orderBy: { id: 'asc' } });
     const ofAgencyA = active.filter((r) => (r.agencyId ?? r.unit?.agencyId) === agencyA).map((r) => r.id);

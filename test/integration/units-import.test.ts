@@ -4,14 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type UnitRow,
-  UnitsFileError,
-  formatIssues,
-  formatSummary,
-  importUnits,
-  readUnitsFile,
-} from '../../src/admin/units-import.js';
+import { type UnitRow, UnitsFileError, formatIssues, formatSummary, importUnits, readUnitsFile } from '../../src/admin/units-import.js';
 import type { Db } from '../../src/db/client.js';
 import { seedDemo } from '../../src/admin/demo-seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -22,9 +15,33 @@ const fixture = (name: string) => path.join(fixtures, name);
 // The content of valid.csv, as an operator would type it into Excel (numbers as numbers).
 const VALID_TABLE: (string | number | null)[][] = [
   ['agency_code', 'agency_name', 'time_zone', 'unit_code', 'unit_name', 'monthly_service_users', 'service_types'],
-  ['MPP-BPP', 'Mal Pelayanan Publik Kota Balikpapan', 'Asia/Makassar', 'BPP-DUKCAPIL', 'Disdukcapil Balikpapan', 1200, 'Kartu Tanda Penduduk elektronik (KTP-el);Kartu Keluarga;Akta Kelahiran'],
-  ['MPP-BPP', 'Mal Pelayanan Publik Kota Balikpapan', 'Asia/Makassar', 'BPP-SAMSAT', 'Samsat Balikpapan, Kalimantan Timur', 2000, 'Pajak kendaraan tahunan;Balik nama kendaraan'],
-  ['MPP-PTK', 'Mal Pelayanan Publik Kota Pontianak', 'Asia/Pontianak', 'PTK-DPMPTSP', 'DPMPTSP (Perizinan)', null, 'Nomor Induk Berusaha (NIB);Persetujuan Bangunan Gedung (PBG)'],
+  [
+    'MPP-BPP',
+    'Mal Pelayanan Publik Kota Balikpapan',
+    'Asia/Makassar',
+    'BPP-DUKCAPIL',
+    'Disdukcapil Balikpapan',
+    1200,
+    'Kartu Tanda Penduduk elektronik (KTP-el);Kartu Keluarga;Akta Kelahiran',
+  ],
+  [
+    'MPP-BPP',
+    'Mal Pelayanan Publik Kota Balikpapan',
+    'Asia/Makassar',
+    'BPP-SAMSAT',
+    'Samsat Balikpapan, Kalimantan Timur',
+    2000,
+    'Pajak kendaraan tahunan;Balik nama kendaraan',
+  ],
+  [
+    'MPP-PTK',
+    'Mal Pelayanan Publik Kota Pontianak',
+    'Asia/Pontianak',
+    'PTK-DPMPTSP',
+    'DPMPTSP (Perizinan)',
+    null,
+    'Nomor Induk Berusaha (NIB);Persetujuan Bangunan Gedung (PBG)',
+  ],
   ['MPP-PTK', 'Mal Pelayanan Publik Kota Pontianak', 'Asia/Pontianak', 'PTK-IMIGRASI', 'Kantor Imigrasi', 0, null],
   ['MPP-JYP', 'Mal Pelayanan Publik Kota Jayapura', 'Asia/Jayapura', 'JYP-BPJSKES', 'BPJS Kesehatan', 800, 'Pendaftaran peserta'],
 ];
@@ -229,9 +246,7 @@ describe('reading a units file', () => {
     expect(messages[7]).toBe('"X" must be 2–20 characters long (has 1)');
     expect(messages[8]).toBe('"N" must be 2–120 characters long (has 1)');
     expect(messages[9]).toBe('"1.200" must be empty or a whole number from 0 to 10000000 (no separators)');
-    expect(messages[10]).toBe(
-      'agency MPP-BPP has time_zone "Asia/Makassar" on line 2, here "Asia/Jakarta"; all rows of an agency must agree',
-    );
+    expect(messages[10]).toBe('agency MPP-BPP has time_zone "Asia/Makassar" on line 2, here "Asia/Jakarta"; all rows of an agency must agree');
     expect(error.message).toBe('11 problems in bad-rows.csv on 9 lines; nothing was imported');
     const text = formatIssues(error.issues).split('\n');
     expect(text).toHaveLength(11);
@@ -357,11 +372,11 @@ describe('importing units into PostgreSQL', () => {
 
       const second = await importUnits(db, await readUnitsFile(fixture('valid.csv')));
       expect(second).toEqual({ agenciesCreated: 0, agenciesUpdated: 0, unitsCreated: 0, unitsUpdated: 0, serviceTypesAdded: 0, unchanged: 5 });
-      expect(formatSummary(second)).toBe(
-        'agencies: 0 created, 0 updated; units: 0 created, 0 updated, 5 unchanged; service types added: 0',
-      );
+      expect(formatSummary(second)).toBe('agencies: 0 created, 0 updated; units: 0 created, 0 updated, 5 unchanged; service types added: 0');
       expect(await content(db)).toEqual(afterFirst);
-      expect((await db.serviceUnit.findMany({ orderBy: { code: 'asc' }, select: { updatedAt: true } })).map((u) => u.updatedAt.getTime())).toEqual(updatedAt);
+      expect((await db.serviceUnit.findMany({ orderBy: { code: 'asc' }, select: { updatedAt: true } })).map((u) => u.updatedAt.getTime())).toEqual(
+        updatedAt,
+      );
       // The same units saved by Indonesian Excel (';', BOM, CRLF, other column order) are no change either.
       const third = await importUnits(db, await readUnitsFile(fixture('valid-semicolon.csv')));
       expect(third).toEqual(second);

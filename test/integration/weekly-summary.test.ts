@@ -104,7 +104,14 @@ beforeAll(async () => {
   await unit(agency.id, 'LOKET-D', 'Perizinan', 500);
   await unit(agency.id, 'LOKET-X', 'Tutup', 100, false);
   await unit(other.id, 'LAIN-1', 'Unit instansi lain', 100);
-  const [A, B, C, D, X, L] = ['LOKET-A', 'LOKET-B', 'LOKET-C', 'LOKET-D', 'LOKET-X', 'LAIN-1'].map((c) => ids[c]!) as [number, number, number, number, number, number];
+  const [A, B, C, D, X, L] = ['LOKET-A', 'LOKET-B', 'LOKET-C', 'LOKET-D', 'LOKET-X', 'LAIN-1'].map((c) => ids[c]!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   await db.response.createMany({
     data: [
       ...[...A_WEEK, ...A_PREVIOUS, A_NOV_EARLY, A_OCT_END, A_OCT_START, A_SEPTEMBER, A_AFTER].map((r) => row(A, r.answers, r.at)),
@@ -117,7 +124,9 @@ beforeAll(async () => {
         }),
       ),
       // The week before (not counted as this week's maladministration), and after the week.
-      ...[at(11, 10, 9), at(11, 11, 9), at(11, 12, 9), at(11, 13, 9), at(11, 14, 9)].map((when, i) => row(D, all(3), when, { maladminCount: i === 0 ? 1 : 0 })),
+      ...[at(11, 10, 9), at(11, 11, 9), at(11, 12, 9), at(11, 13, 9), at(11, 14, 9)].map((when, i) =>
+        row(D, all(3), when, { maladminCount: i === 0 ? 1 : 0 }),
+      ),
       row(D, all(1), at(11, 23, 9), { suggestion: 'Sesudah minggu ini', maladminCount: 3 }),
       // Inactive unit and another agency's unit: never in this agency's summary.
       row(X, all(1), at(11, 18, 9)),
@@ -167,7 +176,16 @@ describe('weekly summary numbers', () => {
 
   it('give eight weeks of IKM, with gaps for weeks without responses', async () => {
     const data = await summaryOf('DINAS-UJI');
-    expect(data.trendWeeks.map((w) => w.label)).toEqual(['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47']);
+    expect(data.trendWeeks.map((w) => w.label)).toEqual([
+      '2026-W40',
+      '2026-W41',
+      '2026-W42',
+      '2026-W43',
+      '2026-W44',
+      '2026-W45',
+      '2026-W46',
+      '2026-W47',
+    ]);
     const ikm = (rows: readonly (readonly number[])[]) => score(sumsFromAnswers(rows), CONFIG)!.ikm;
     const a = data.units.find((u) => u.code === 'LOKET-A')!;
     // W40 holds both 30 September (before the quarter) and 2 October.
@@ -249,12 +267,16 @@ describe('weekly summary text', () => {
 
     // Provisional, new this week, and without a service-user figure: counts without a target.
     const b = blocks.get('LOKET-B')!;
-    expect(b).toContain('Minggu lalu: IKM 50.00 · mutu D · zona merah (sementara, kurang dari 5 tanggapan) · 3 tanggapan · baru (minggu sebelumnya kosong)');
+    expect(b).toContain(
+      'Minggu lalu: IKM 50.00 · mutu D · zona merah (sementara, kurang dari 5 tanggapan) · 3 tanggapan · baru (minggu sebelumnya kosong)',
+    );
     expect(b).toContain('November 2026: 3 tanggapan · IKM 50.00 · mutu D (sementara)');
 
     const d = blocks.get('LOKET-D')!;
     const dIkm = score(sumsFromAnswers(Array(5).fill(D_ANSWERS)), CONFIG)!.ikm;
-    expect(d).toContain(`Minggu lalu: IKM ${dIkm.toFixed(2)} · mutu C · zona kuning · 5 tanggapan · ▼ ${(75 - dIkm).toFixed(2)} dari minggu sebelumnya`);
+    expect(d).toContain(
+      `Minggu lalu: IKM ${dIkm.toFixed(2)} · mutu C · zona kuning · 5 tanggapan · ▼ ${(75 - dIkm).toFixed(2)} dari minggu sebelumnya`,
+    );
     expect(d).toContain('Laporan maladministrasi: 2');
     expect(d).toMatch(/^Saran terbaru: “Toilet kotor” · “Ruang tunggu terlalu panas dan sempit, [^”\n]{20,}…”$/mu);
     expect(d).not.toContain('Sesudah minggu ini');
@@ -307,9 +329,25 @@ describe('weekly summary text', () => {
     expect(newYear).toContain('Week 28 December 2026 – 3 January 2027 (2026-W53)');
     expect(newYear).toContain('The January 2027 and Q1 2027 figures count up to 3 January 2027.');
     // Chart labels: short within one year, with the year when the eight weeks cross one.
-    expect(weekAxisLabels((await summaryOf('SEPI', parsePeriod('2026-W53')!)).trendWeeks)).toEqual(['W46', 'W47', 'W48', 'W49', 'W50', 'W51', 'W52', 'W53']);
+    expect(weekAxisLabels((await summaryOf('SEPI', parsePeriod('2026-W53')!)).trendWeeks)).toEqual([
+      'W46',
+      'W47',
+      'W48',
+      'W49',
+      'W50',
+      'W51',
+      'W52',
+      'W53',
+    ]);
     expect(weekAxisLabels((await summaryOf('SEPI', parsePeriod('2027-W02')!)).trendWeeks)).toEqual([
-      '2026-W48', '2026-W49', '2026-W50', '2026-W51', '2026-W52', '2026-W53', '2027-W01', '2027-W02',
+      '2026-W48',
+      '2026-W49',
+      '2026-W50',
+      '2026-W51',
+      '2026-W52',
+      '2026-W53',
+      '2027-W01',
+      '2027-W02',
     ]);
   });
 });
@@ -337,10 +375,15 @@ describe('an agency with many units', () => {
         i % 5 === 4
           ? []
           : [0, 1, 2].map((k) =>
-              row(u.id, [1 + ((i + k) % 4), 2 + (i % 3), 3, 4, 1 + (k % 4), 3, 2 + (i % 2), 4, 3], new Date(monday.getTime() + (k * 24 + (i % 7)) * 3_600_000), {
-                suggestion: `Saran nomor ${k} untuk loket ${i + 1}: ${'pelayanan perlu ditingkatkan lagi, '.repeat(6)}`,
-                maladminCount: k === 0 && i % 3 === 0 ? 1 : 0,
-              }),
+              row(
+                u.id,
+                [1 + ((i + k) % 4), 2 + (i % 3), 3, 4, 1 + (k % 4), 3, 2 + (i % 2), 4, 3],
+                new Date(monday.getTime() + (k * 24 + (i % 7)) * 3_600_000),
+                {
+                  suggestion: `Saran nomor ${k} untuk loket ${i + 1}: ${'pelayanan perlu ditingkatkan lagi, '.repeat(6)}`,
+                  maladminCount: k === 0 && i % 3 === 0 ? 1 : 0,
+                },
+              ),
             ),
       ),
     });
@@ -407,7 +450,9 @@ describe('weekly summary chart', () => {
     expect(image.colours.size).toBeGreaterThan(200);
     // B, D, A and C (from October) have data: four lines in the first four series colours.
     for (const colour of SERIES_COLORS.slice(0, 4)) expect(image.colours.has(parseInt(colour.slice(1), 16)), colour).toBe(true);
-    expect(chart!.caption).toBe('Grafik IKM mingguan Dinas Uji, 8 minggu (28 September – 22 November 2026), dengan latar zona merah, kuning dan hijau.');
+    expect(chart!.caption).toBe(
+      'Grafik IKM mingguan Dinas Uji, 8 minggu (28 September – 22 November 2026), dengan latar zona merah, kuning dan hijau.',
+    );
   });
 
   it('is null when the scope had no response in the eight weeks', async () => {

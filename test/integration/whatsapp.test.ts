@@ -157,7 +157,13 @@ describe('a citizen rates on WhatsApp', () => {
     expect(row.channel).toBe('whatsapp');
     // The phone number is nowhere in what the bot stored about the conversation.
     const stored = JSON.stringify(
-      [row, await t.db.conversation.findMany(), await t.db.whatsAppAlias.findMany(), await t.db.processedUpdate.findMany(), await t.db.consent.findMany()],
+      [
+        row,
+        await t.db.conversation.findMany(),
+        await t.db.whatsAppAlias.findMany(),
+        await t.db.processedUpdate.findMany(),
+        await t.db.consent.findMany(),
+      ],
       (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
     );
     expect(stored).not.toContain('6281234500001');
@@ -461,7 +467,14 @@ describe('pairing (skm whatsapp link)', () => {
   it('shows a QR code and a pairing code, stores the session after the restart WhatsApp asks for', async () => {
     const wa = new FakeWhatsApp();
     const out: string[] = [];
-    const linking = linkWhatsApp({ db: t.db, log: silentLog, out: (text) => out.push(text), phoneNumber: '6281100000001', socketFactory: wa.factory, settleMs: 0 });
+    const linking = linkWhatsApp({
+      db: t.db,
+      log: silentLog,
+      out: (text) => out.push(text),
+      phoneNumber: '6281100000001',
+      socketFactory: wa.factory,
+      settleMs: 0,
+    });
     const first = await wa.socketCount(1);
     await waitFor(() => out.some((line) => line.includes('FAKE-2345')));
     expect(out.some((line) => line.includes('Linked devices') && /[█▀▄]/.test(line))).toBe(true);
@@ -721,7 +734,9 @@ describe('outbound pace', () => {
     for (const jid of officials) await t.db.staffUser.create({ data: { channel: 'whatsapp', externalId: jid } });
     const messages = [
       ...Array.from({ length: 12 }, (_, i) => ({ channel: 'whatsapp' as const, chatId: officials[0]!, text: `pesan ${i + 1}` })),
-      ...officials.slice(1).flatMap((chatId) => Array.from({ length: 4 }, (_, i) => ({ channel: 'whatsapp' as const, chatId, text: `pesan ${i + 1}` }))),
+      ...officials
+        .slice(1)
+        .flatMap((chatId) => Array.from({ length: 4 }, (_, i) => ({ channel: 'whatsapp' as const, chatId, text: `pesan ${i + 1}` }))),
     ];
     await enqueue(t.db, null, messages);
     const sender = new OutboxSender({
@@ -745,8 +760,19 @@ describe('outbound pace', () => {
     expect(wa.textsTo(officials[0]!)).toEqual(Array.from({ length: 12 }, (_, i) => `pesan ${i + 1}`));
     expect(maxInWindow(first, 60_000)).toBe(5);
     expect(first.at(-1)! - first[0]!).toBeGreaterThanOrEqual(120_000);
-    for (const jid of officials) expect(maxInWindow(wa.sentTo(jid).map((m) => m.at), 60_000)).toBeLessThanOrEqual(5);
-    expect(maxInWindow(wa.sent.map((m) => m.at).sort((x, y) => x - y), 60_000)).toBeLessThanOrEqual(20);
+    for (const jid of officials)
+      expect(
+        maxInWindow(
+          wa.sentTo(jid).map((m) => m.at),
+          60_000,
+        ),
+      ).toBeLessThanOrEqual(5);
+    expect(
+      maxInWindow(
+        wa.sent.map((m) => m.at).sort((x, y) => x - y),
+        60_000,
+      ),
+    ).toBeLessThanOrEqual(20);
   });
 });
 
@@ -757,9 +783,11 @@ function memoryAuth(): AuthenticationState {
   return {
     creds,
     keys: {
-      get: async (type, ids) => Object.fromEntries(ids.filter((id) => store.has(`${type}/${id}`)).map((id) => [id, store.get(`${type}/${id}`)])) as never,
+      get: async (type, ids) =>
+        Object.fromEntries(ids.filter((id) => store.has(`${type}/${id}`)).map((id) => [id, store.get(`${type}/${id}`)])) as never,
       set: async (data) => {
-        for (const [type, entries] of Object.entries(data)) for (const [id, value] of Object.entries(entries ?? {})) store.set(`${type}/${id}`, value);
+        for (const [type, entries] of Object.entries(data))
+          for (const [id, value] of Object.entries(entries ?? {})) store.set(`${type}/${id}`, value);
       },
     },
   };

@@ -74,7 +74,9 @@ export function startDemo(dataDir: string): Run {
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const outcome = new Promise<'ready' | 'exited'>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -118,7 +120,15 @@ export async function runCrashTrials(options: TrialOptions): Promise<TrialResult
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'skm-crash-')));
   // As root the postgres user must traverse it (mkdtemp makes it 700).
   if (own) await fs.chmod(dataDir, 0o755);
-  const result: TrialResult = { succeeded: 0, interrupted: 0, failures: [], kills: { node: 0, 'node+postmaster': 0, everything: 0 }, leftAfterCleanExit: 0, readyMs: [], seed };
+  const result: TrialResult = {
+    succeeded: 0,
+    interrupted: 0,
+    failures: [],
+    kills: { node: 0, 'node+postmaster': 0, everything: 0 },
+    leftAfterCleanExit: 0,
+    readyMs: [],
+    seed,
+  };
   const modes: KillMode[] = ['node', 'node+postmaster', 'everything'];
   let previous: KillMode | 'first start' = 'first start';
   let typicalMs = 3_000;

@@ -101,4 +101,3 @@ export class Crowd {
     return (thanks.text ?? '').includes('sudah kami terima');
   }
 }
-

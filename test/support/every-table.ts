@@ -11,7 +11,10 @@ const AWKWARD = 'baris 1\nbaris 2\ttab \\ backslash \\. "kutip" \'apostrof\' ✓
 export async function fillEveryTable(db: Db): Promise<void> {
   await seedDemo(db);
   const agency = await db.agency.findFirstOrThrow();
-  await db.agency.update({ where: { id: agency.id }, data: { zoneHijauMin: '80.55', zoneKuningMin: '60.00', reminders: ['zone', 'a,b "c"', 'd\\e'] } });
+  await db.agency.update({
+    where: { id: agency.id },
+    data: { zoneHijauMin: '80.55', zoneKuningMin: '60.00', reminders: ['zone', 'a,b "c"', 'd\\e'] },
+  });
   const units = await db.serviceUnit.findMany({ orderBy: { id: 'asc' }, include: { serviceTypes: true } });
   const questionnaire = await db.questionnaire.findFirstOrThrow();
   const responses = [];
@@ -22,13 +25,21 @@ export async function fillEveryTable(db: Db): Promise<void> {
     responses.push({
       sessionId: `backup-${i}`,
       unitId: unit.id,
-      serviceTypeId: i % 5 === 0 ? null : unit.serviceTypes[0]?.id ?? null,
+      serviceTypeId: i % 5 === 0 ? null : (unit.serviceTypes[0]?.id ?? null),
       questionnaireId: questionnaire.id,
       channel: i % 2 ? 'telegram' : 'whatsapp',
       respondentKey: i % 7 === 0 ? null : `rk-${i}`,
       submittedAt: new Date(at.getTime() + 1234),
       startedAt: at,
-      u1: v, u2: v, u3: v, u4: v, u5: v, u6: v, u7: v, u8: v, u9: 5 - v,
+      u1: v,
+      u2: v,
+      u3: v,
+      u4: v,
+      u5: v,
+      u6: v,
+      u7: v,
+      u8: v,
+      u9: 5 - v,
       maladmin: i % 9 === 0 ? { pungli: true, calo: false } : {},
       maladminCount: i % 9 === 0 ? 1 : 0,
       gender: i % 3 === 0 ? null : 'p',
@@ -38,8 +49,17 @@ export async function fillEveryTable(db: Db): Promise<void> {
     });
   }
   await db.response.createMany({ data: responses });
-  await db.conversation.create({ data: { channel: 'telegram', chatKey: 'ck-1', state: { step: 'u3', answers: { u1: 4 }, note: AWKWARD }, expiresAt: new Date('2026-11-30T01:02:03.456Z') } });
-  await db.consent.create({ data: { channel: 'telegram', chatKey: 'ck-1', textVersion: '2026-11', locale: 'id', withdrawnAt: new Date('2026-11-29T00:00:00Z') } });
+  await db.conversation.create({
+    data: {
+      channel: 'telegram',
+      chatKey: 'ck-1',
+      state: { step: 'u3', answers: { u1: 4 }, note: AWKWARD },
+      expiresAt: new Date('2026-11-30T01:02:03.456Z'),
+    },
+  });
+  await db.consent.create({
+    data: { channel: 'telegram', chatKey: 'ck-1', textVersion: '2026-11', locale: 'id', withdrawnAt: new Date('2026-11-29T00:00:00Z') },
+  });
   await db.processedUpdate.createMany({ data: { channel: 'telegram', updateId: '123456789' } });
   await db.appSetting.create({ data: { key: 'backup-test', value: AWKWARD } });
   const official = await db.staffUser.create({ data: { channel: 'telegram', externalId: '5550001', displayName: 'Bu Ani ✓' } });
@@ -47,19 +67,62 @@ export async function fillEveryTable(db: Db): Promise<void> {
   await db.staffRole.create({ data: { userId: official.id, role: 'unit_official', unitId: units[0]!.id, grantedBy: admin.id, paused: true } });
   await db.staffRole.create({ data: { userId: admin.id, role: 'agency_admin', agencyId: agency.id } });
   await db.invitation.create({
-    data: { codeHash: 'h-1', role: 'unit_official', unitId: units[1]!.id, createdById: admin.id, expiresAt: new Date('2026-12-01T00:00:00Z'), usedAt: new Date('2026-11-25T00:00:00Z'), usedById: official.id },
+    data: {
+      codeHash: 'h-1',
+      role: 'unit_official',
+      unitId: units[1]!.id,
+      createdById: admin.id,
+      expiresAt: new Date('2026-12-01T00:00:00Z'),
+      usedAt: new Date('2026-11-25T00:00:00Z'),
+      usedById: official.id,
+    },
   });
   await db.auditLog.create({ data: { actor: 'cli', action: 'backup.test', target: null, details: { note: AWKWARD, n: 1 } } });
   const run = await db.jobRun.create({
-    data: { key: 'weekly-summary:MPP-DEMO:2026-W47', name: 'weekly-summary', agencyId: agency.id, period: '2026-W47', dueAt: new Date('2026-11-23T01:00:00Z'), trigger: 'schedule', instance: 'test', messages: 2, details: { units: 5 } },
+    data: {
+      key: 'weekly-summary:MPP-DEMO:2026-W47',
+      name: 'weekly-summary',
+      agencyId: agency.id,
+      period: '2026-W47',
+      dueAt: new Date('2026-11-23T01:00:00Z'),
+      trigger: 'schedule',
+      instance: 'test',
+      messages: 2,
+      details: { units: 5 },
+    },
   });
   const file = await db.outboxFile.create({
     data: { sha256: 'f'.repeat(64), filename: 'chart.png', contentType: 'image/png', content: Buffer.from(Array.from({ length: 256 }, (_, i) => i)) },
   });
-  await db.outboxMessage.create({ data: { channel: 'telegram', chatId: '5550001', staffUserId: official.id, jobRunId: run.id, kind: 'photo', text: AWKWARD, fileId: file.id, status: 'sent', sentAt: new Date() } });
-  await db.outboxMessage.create({ data: { id: 9_007_199_254_740_993n, channel: 'whatsapp', chatId: 'wa-key-1', kind: 'text', text: 'gagal', status: 'failed', attempts: 8, lastError: 'HTTP 500' } });
+  await db.outboxMessage.create({
+    data: {
+      channel: 'telegram',
+      chatId: '5550001',
+      staffUserId: official.id,
+      jobRunId: run.id,
+      kind: 'photo',
+      text: AWKWARD,
+      fileId: file.id,
+      status: 'sent',
+      sentAt: new Date(),
+    },
+  });
+  await db.outboxMessage.create({
+    data: {
+      id: 9_007_199_254_740_993n,
+      channel: 'whatsapp',
+      chatId: 'wa-key-1',
+      kind: 'text',
+      text: 'gagal',
+      status: 'failed',
+      attempts: 8,
+      lastError: 'HTTP 500',
+    },
+  });
   await db.lease.create({ data: { name: 'outbox', holder: 'host:1', expiresAt: new Date('2026-11-30T00:00:00Z') } });
-  await db.followUp.create({ data: { unitId: units[2]!.id, period: '2026-11', plan: AWKWARD, dueAt: new Date('2026-12-30T00:00:00Z'), createdById: official.id } });
+  await db.followUp.create({
+    data: { unitId: units[2]!.id, period: '2026-11', plan: AWKWARD, dueAt: new Date('2026-12-30T00:00:00Z'), createdById: official.id },
+  });
   await db.whatsAppAuth.create({ data: { type: 'creds', id: '', value: { noiseKey: { private: { type: 'Buffer', data: 'AAEC/w==' } } } } });
   await db.whatsAppAlias.create({ data: { aliasKey: 'alias-1', canonicalKey: 'canon-1' } });
 }

@@ -680,14 +680,15 @@ function validateMarkup(markup: unknown): void {
   if (rows === undefined) return;
   if (!Array.isArray(rows)) throw new ApiError(400, 'Bad Request: inline keyboard must be an array');
   for (const row of rows) {
-    if (!Array.isArray(row)) throw new ApiError(400, "Bad Request: field \"inline_keyboard\" of the InlineKeyboardMarkup should be an Array of Arrays");
+    if (!Array.isArray(row)) throw new ApiError(400, 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays');
     for (const button of row as { text?: unknown; callback_data?: unknown; url?: unknown }[]) {
-      if (typeof button.text !== 'string' || button.text === '') throw new ApiError(400, 'Bad Request: text buttons are unallowed in the inline keyboard');
+      if (typeof button.text !== 'string' || button.text === '')
+        throw new ApiError(400, 'Bad Request: text buttons are unallowed in the inline keyboard');
       if (button.callback_data !== undefined) {
         const data = paramText(button.callback_data) ?? '';
         if (data === '' || Buffer.byteLength(data) > 64) throw new ApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
       } else if (button.url === undefined) {
-        throw new ApiError(400, 'Bad Request: can\'t parse inline keyboard button: InlineKeyboardButton must have exactly one of the optional fields');
+        throw new ApiError(400, "Bad Request: can't parse inline keyboard button: InlineKeyboardButton must have exactly one of the optional fields");
       }
     }
   }

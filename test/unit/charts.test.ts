@@ -2,15 +2,7 @@ import fs from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chartFontFiles, textWidth } from '../../src/charts/fonts.js';
-import {
-  BAND_OPACITY,
-  SERIES_COLORS,
-  ZONE_COLORS,
-  renderTrendPng,
-  trendSpec,
-  type TrendOptions,
-  type TrendSeries,
-} from '../../src/charts/trend.js';
+import { BAND_OPACITY, SERIES_COLORS, ZONE_COLORS, renderTrendPng, trendSpec, type TrendOptions, type TrendSeries } from '../../src/charts/trend.js';
 
 const OPTIONS: TrendOptions = {
   title: 'IKM per unit',
@@ -137,8 +129,20 @@ describe('trend spec', () => {
   it('puts periods in natural order and keeps periods where every value is null', () => {
     const spec = trendSpec(
       [
-        { label: 'A', points: [{ period: '2026-W10', ikm: 70 }, { period: '2026-W9', ikm: 71 }] },
-        { label: 'B', points: [{ period: '2026-W8', ikm: null }, { period: '2026-W11', ikm: 72 }] },
+        {
+          label: 'A',
+          points: [
+            { period: '2026-W10', ikm: 70 },
+            { period: '2026-W9', ikm: 71 },
+          ],
+        },
+        {
+          label: 'B',
+          points: [
+            { period: '2026-W8', ikm: null },
+            { period: '2026-W11', ikm: 72 },
+          ],
+        },
       ],
       OPTIONS,
     );
@@ -152,13 +156,19 @@ describe('trend spec', () => {
 
   it('draws the bands from the zone thresholds', () => {
     const json = JSON.stringify(trendSpec([], { ...OPTIONS, zones: { hijauMin: 81, kuningMin: 51 } }));
-    expect(json).toContain(
-      '"values":[{"zona":"merah","from":25,"to":51},{"zona":"kuning","from":51,"to":81},{"zona":"hijau","from":81,"to":100}]',
-    );
+    expect(json).toContain('"values":[{"zona":"merah","from":25,"to":51},{"zona":"kuning","from":51,"to":81},{"zona":"hijau","from":81,"to":100}]');
   });
 
   it('keeps two series with the same label apart', () => {
-    const json = JSON.stringify(trendSpec([{ label: 'Loket', points: weeks([70]) }, { label: 'Loket', points: weeks([80]) }], OPTIONS));
+    const json = JSON.stringify(
+      trendSpec(
+        [
+          { label: 'Loket', points: weeks([70]) },
+          { label: 'Loket', points: weeks([80]) },
+        ],
+        OPTIONS,
+      ),
+    );
     expect(json).toContain('"domain":["Loket","Loket (2)"]');
   });
 

@@ -41,7 +41,9 @@ describe('cron expressions in an agency time zone', () => {
     // Thursday: Monday's fire is older than 48 h.
     expect(previousFire('0 8 * * 1', 'Asia/Jakarta', new Date('2026-11-26T05:00:00Z'), 48 * HOUR)).toBeNull();
     // One minute before the fire: last week's.
-    expect(previousFire('0 8 * * 1', 'Asia/Jakarta', new Date('2026-11-23T00:59:00Z'), 8 * 24 * HOUR)?.toISOString()).toBe('2026-11-16T01:00:00.000Z');
+    expect(previousFire('0 8 * * 1', 'Asia/Jakarta', new Date('2026-11-23T00:59:00Z'), 8 * 24 * HOUR)?.toISOString()).toBe(
+      '2026-11-16T01:00:00.000Z',
+    );
     expect(previousFire('0 9 * * *', 'Asia/Jayapura', new Date('2026-11-23T00:30:00Z'), 24 * HOUR)?.toISOString()).toBe('2026-11-23T00:00:00.000Z');
   });
 

@@ -30,7 +30,11 @@ describe('conversation engine: the whole survey', () => {
 
     expect(d.state.step).toEqual({ kind: 'question', index: 0 });
     expect(d.lastText()).toContain('Pertanyaan 1/9 · Persyaratan');
-    const labels = d.outputs.at(-1)!.messages.at(-1)!.choices!.flat().map((c) => c.label);
+    const labels = d.outputs
+      .at(-1)!
+      .messages.at(-1)!
+      .choices!.flat()
+      .map((c) => c.label);
     expect(labels).toEqual(['Tidak sesuai', 'Kurang sesuai', 'Sesuai', 'Sangat sesuai']);
 
     const answers = [4, 3, 3, 2, 4, 4, 4, 3, 3];
@@ -137,7 +141,10 @@ describe('conversation engine: starting without a code', () => {
     const d = new EngineDriver();
     const out = d.command('start');
     expect(d.state.step).toEqual({ kind: 'await_unit' });
-    const labels = out.messages.at(-1)!.choices!.flat().map((c) => c.label);
+    const labels = out.messages
+      .at(-1)!
+      .choices!.flat()
+      .map((c) => c.label);
     expect(labels).toEqual(['Disdukcapil (DUKCAPIL)', 'Samsat (SAMSAT)']);
     d.tap(1);
     expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT' });

@@ -38,10 +38,9 @@ function partOf(file: string): string {
 /** Relative imports of a file, static and dynamic (`import('./x.js')`), as absolute paths. */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
-  const specifiers = [
-    ...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm),
-    ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g),
-  ].map((m) => m[1]!);
+  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map(
+    (m) => m[1]!,
+  );
   return specifiers.filter((s) => s.startsWith('.')).map((s) => path.resolve(path.dirname(file), s));
 }
 

@@ -145,7 +145,12 @@ describe('after a 429', () => {
     expect(limiter.delay('9')).toBe(1000);
     expect(limiter.pace).toBeLessThan(1);
     clock.now = 1500;
-    const sent = greedy(limiter, clock, Array.from({ length: 100 }, (_, i) => String(100 + i)), 2500);
+    const sent = greedy(
+      limiter,
+      clock,
+      Array.from({ length: 100 }, (_, i) => String(100 + i)),
+      2500,
+    );
     expect(sent.length).toBeLessThan(30);
     expect(sent.length).toBeGreaterThanOrEqual(Math.floor(30 * 0.8));
   });

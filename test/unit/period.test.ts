@@ -31,12 +31,24 @@ describe('periods', () => {
     expect(parsePeriod(text)).toEqual({ kind, year, index, label });
   });
 
-  it.each(['', 'abc', '2026-13', '2026-00', '2026-W00', '2026-W54', '2025-W53', '2026-Q5', '2026-TW0', '2026-S3', '26-11', '2026/11', '2026-11-01', '2026-W47x'])(
-    'rejects %j',
-    (text) => {
-      expect(parsePeriod(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'abc',
+    '2026-13',
+    '2026-00',
+    '2026-W00',
+    '2026-W54',
+    '2025-W53',
+    '2026-Q5',
+    '2026-TW0',
+    '2026-S3',
+    '26-11',
+    '2026/11',
+    '2026-11-01',
+    '2026-W47x',
+  ])('rejects %j', (text) => {
+    expect(parsePeriod(text)).toBeNull();
+  });
 
   it('knows which ISO years have 53 weeks', () => {
     expect(isoWeeksInYear(2026)).toBe(53);

@@ -106,7 +106,11 @@ describe('WinAnsi-safe text', () => {
 
 describe('poster PDF', () => {
   it('has one A4 portrait page per unit', async () => {
-    const pdf = await postersPdf([unit('DUKCAPIL', 'Dinas Kependudukan dan Pencatatan Sipil'), unit('DPMPTSP'), unit('RSUD', 'RSUD', { whatsappLink: 'https://wa.me/6281234567890?text=SKM%20RSUD' })]);
+    const pdf = await postersPdf([
+      unit('DUKCAPIL', 'Dinas Kependudukan dan Pencatatan Sipil'),
+      unit('DPMPTSP'),
+      unit('RSUD', 'RSUD', { whatsappLink: 'https://wa.me/6281234567890?text=SKM%20RSUD' }),
+    ]);
     const doc = await PDFDocument.load(pdf);
     expect(doc.getPageCount()).toBe(3);
     for (const page of doc.getPages()) {

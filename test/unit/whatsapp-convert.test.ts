@@ -17,7 +17,11 @@ describe('typed text to events', () => {
     for (const text of ['NILAI DUKCAPIL', 'nilai DUKCAPIL', ' Nilai   dukcapil ', '/nilai DUKCAPIL']) {
       const event = textToEvent(text);
       // The code's case is the citizen's; unit codes are matched without case later.
-      expect(event.kind === 'command' && { ...event, arg: event.arg.toLowerCase() }).toEqual({ kind: 'command', command: 'start', arg: 'u_dukcapil' });
+      expect(event.kind === 'command' && { ...event, arg: event.arg.toLowerCase() }).toEqual({
+        kind: 'command',
+        command: 'start',
+        arg: 'u_dukcapil',
+      });
     }
     expect(textToEvent('NILAI')).toEqual({ kind: 'command', command: 'start', arg: '' });
     expect(textToEvent('/start u_SAMSAT')).toEqual({ kind: 'command', command: 'start', arg: 'u_SAMSAT' });
@@ -98,10 +102,16 @@ describe('engine messages as WhatsApp text', () => {
   const choices = (labels: string[]) => [labels.map((label, i) => ({ label, token: `5:${i}` }))];
 
   it('numbers the choices (all rows) and says how to answer, in the chat’s language', () => {
-    const text = renderMessage({ text: 'Pertanyaan 1/9', choices: [...choices(['Tidak sesuai', 'Kurang sesuai']), ...choices(['Sesuai', 'Sangat sesuai'])] }, 'id', translate);
+    const text = renderMessage(
+      { text: 'Pertanyaan 1/9', choices: [...choices(['Tidak sesuai', 'Kurang sesuai']), ...choices(['Sesuai', 'Sangat sesuai'])] },
+      'id',
+      translate,
+    );
     expect(text).toBe('Pertanyaan 1/9\n\n1. Tidak sesuai\n2. Kurang sesuai\n3. Sesuai\n4. Sangat sesuai\n\n_Balas dengan angka 1–4._');
     expect(renderMessage({ text: 'Question', choices: choices(['Yes', 'No']) }, 'en', translate)).toMatch(/_Reply with a number 1–2\._$/);
-    expect(renderMessage({ text: 'Saran?', choices: choices(['Lewati']) }, 'id', translate)).toBe('Saran?\n\n1. Lewati\n\n_Balas dengan angka 1 untuk memilih._');
+    expect(renderMessage({ text: 'Saran?', choices: choices(['Lewati']) }, 'id', translate)).toBe(
+      'Saran?\n\n1. Lewati\n\n_Balas dengan angka 1 untuk memilih._',
+    );
     expect(renderMessage({ text: 'Terima kasih.' }, 'id', translate)).toBe('Terima kasih.');
   });
 });

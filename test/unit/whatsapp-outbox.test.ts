@@ -49,11 +49,23 @@ describe('WhatsApp limits', () => {
     const times = sent.map((s) => s.at);
     expect(maxInWindow(times, 60_000)).toBe(20);
     expect(sent).toHaveLength(80); // 20 from 0 s, 60 s, 120 s and 180 s
-    for (const chat of chats) expect(maxInWindow(sent.filter((s) => s.chatId === chat).map((s) => s.at), 60_000)).toBeLessThanOrEqual(5);
+    for (const chat of chats)
+      expect(
+        maxInWindow(
+          sent.filter((s) => s.chatId === chat).map((s) => s.at),
+          60_000,
+        ),
+      ).toBeLessThanOrEqual(5);
   });
 
   it('keeps Telegram as it was: no per-minute caps for private chats', () => {
-    const { clock, limiter } = limiterAt({ globalPerSecond: 30, perChatPerSecond: 1, globalPerMinute: undefined, perChatPerMinute: undefined, isGroup: (id) => id.startsWith('-') });
+    const { clock, limiter } = limiterAt({
+      globalPerSecond: 30,
+      perChatPerSecond: 1,
+      globalPerMinute: undefined,
+      perChatPerMinute: undefined,
+      isGroup: (id) => id.startsWith('-'),
+    });
     const sent = greedy(limiter, clock, ['42'], 10_000);
     expect(sent).toHaveLength(10);
   });

@@ -65,7 +65,10 @@ export const property: ChaosProperty = {
         const [citizen] = await crowd.rate({ patienceMs: 5000, maxRecoveries: 3, deadline: Date.now() + 120_000 });
         const stored = (await responsesPerChat(embeddedUrl(pgDir), [chatId])).get(chatId) ?? 0;
         completed = citizen!.thanked && stored === 1;
-        verdict.check(completed, `a normal citizen afterwards: ${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`);
+        verdict.check(
+          completed,
+          `a normal citizen afterwards: ${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`,
+        );
       }
       verdict.check(!bot.crashed, `the bot exited by itself (code ${bot.child.exitCode}): ${bot.otherStderr.slice(-3).join(' | ')}`);
       if (!bot.crashed) {

@@ -70,7 +70,10 @@ export const property: ChaosProperty = {
             if (attempt === 1) restarts.firstTry++;
           } else {
             restarts.failedTries++;
-            verdict.check(false, `${label}: restart attempt ${attempt} exited with code ${outcome.exit?.code}: ${lastLine(outcome.exit?.stderrTail)}`);
+            verdict.check(
+              false,
+              `${label}: restart attempt ${attempt} exited with code ${outcome.exit?.code}: ${lastLine(outcome.exit?.stderrTail)}`,
+            );
           }
         }
         if (!bot) {
@@ -123,7 +126,10 @@ export const property: ChaosProperty = {
     if (stalePidFile > 0) verdict.figure('stale postmaster.pid seen', stalePidFile);
     verdict.check(tally.citizens === ran * CITIZENS && ran === trials, `ran ${ran} of ${trials} trials`);
     verdict.failures.push(...tally.problems);
-    verdict.check(tally.lost === 0 && tally.doubled === 0 && tally.stuck === 0, `${tally.lost} lost, ${tally.doubled} stored twice, ${tally.stuck} stuck`);
+    verdict.check(
+      tally.lost === 0 && tally.doubled === 0 && tally.stuck === 0,
+      `${tally.lost} lost, ${tally.doubled} stored twice, ${tally.stuck} stuck`,
+    );
     verdict.check(restarts.firstTry === restarts.total, `${restarts.total - restarts.firstTry} of ${restarts.total} restarts needed another try`);
     return verdict.result(ran);
   },

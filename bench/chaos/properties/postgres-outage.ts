@@ -59,9 +59,14 @@ export const property: ChaosProperty = {
         const outcomes = await surveys;
         tallySurveys(tally, label, outcomes, await responsesPerChat(server.url, chatIds));
         ran++;
-        note(`${label}: outage after ${at} messages; ${bot.errorLines().length - errorsBefore} error lines during it; ${tally.completed}/${tally.citizens} completed so far`);
+        note(
+          `${label}: outage after ${at} messages; ${bot.errorLines().length - errorsBefore} error lines during it; ${tally.completed}/${tally.citizens} completed so far`,
+        );
       }
-      verdict.check(!bot.crashed && bot.pid === pid, `the bot exited during the outage (code ${bot.child.exitCode}): ${bot.otherStderr.slice(-2).join(' | ')}`);
+      verdict.check(
+        !bot.crashed && bot.pid === pid,
+        `the bot exited during the outage (code ${bot.child.exitCode}): ${bot.otherStderr.slice(-2).join(' | ')}`,
+      );
       if (!bot.crashed) {
         const code = await bot.stop();
         verdict.check(code === 0, `the bot stopped on SIGTERM with exit code ${code}`);
@@ -84,7 +89,10 @@ export const property: ChaosProperty = {
       .figure('first reply after PostgreSQL came back', backAfter.length > 0 ? `${Math.max(...backAfter)} ms (worst)` : 'n/a');
     verdict.failures.push(...tally.problems);
     verdict.check(ran === trials && tally.citizens === ran * CITIZENS, `ran ${ran} of ${trials} trials`);
-    verdict.check(tally.lost === 0 && tally.doubled === 0 && tally.stuck === 0, `${tally.lost} lost, ${tally.doubled} stored twice, ${tally.stuck} stuck`);
+    verdict.check(
+      tally.lost === 0 && tally.doubled === 0 && tally.stuck === 0,
+      `${tally.lost} lost, ${tally.doubled} stored twice, ${tally.stuck} stuck`,
+    );
     return verdict.result(ran);
   },
 };

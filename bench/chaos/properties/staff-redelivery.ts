@@ -18,7 +18,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** `skm <args>` as the operator runs it, on the bot's data folder. */
 function skm(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'skm.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'skm.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -61,7 +65,9 @@ const COMMANDS = (how: 'duplicated' | 'redelivered'): Command[] => [
     name: `/tindaklanjut ${how}`,
     text: (trial) => `/tindaklanjut SAMSAT 10 hari ${plan(trial, how)}`,
     effects: (url, trial) =>
-      withClient(url, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM "FollowUp" WHERE plan = $1', [plan(trial, how)])).rows[0]!.n)),
+      withClient(url, async (c) =>
+        Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM "FollowUp" WHERE plan = $1', [plan(trial, how)])).rows[0]!.n),
+      ),
   },
   {
     name: `/undang ${how}`,

@@ -71,7 +71,8 @@ function attacks(random: () => number): Attack[] {
 
 export const property: ChaosProperty = {
   name: 'webhook',
-  description: 'hostile webhook requests: refused with their status or ignored, no effect, no error line, memory bounded, a citizen completes by POSTs',
+  description:
+    'hostile webhook requests: refused with their status or ignored, no effect, no error line, memory bounded, a citizen completes by POSTs',
   trials: { full: 2_000, quick: 120 },
   async run({ trials, seed, note }) {
     const random = randomSource(seed + 11);
@@ -125,7 +126,9 @@ export const property: ChaosProperty = {
       }
       // Nothing refused was claimed.
       claimedRefused = await withClient(embeddedUrl(pgDir), async (client) => {
-        const rows = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "ProcessedUpdate" WHERE "updateId" = ANY($1)`, [refusedIds.map(String)]);
+        const rows = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "ProcessedUpdate" WHERE "updateId" = ANY($1)`, [
+          refusedIds.map(String),
+        ]);
         return Number(rows.rows[0]!.n);
       });
       verdict.check(claimedRefused === 0, `${claimedRefused} refused updates were claimed anyway`);
@@ -135,7 +138,10 @@ export const property: ChaosProperty = {
         const [citizen] = await crowd.rate({ patienceMs: 5000, maxRecoveries: 3, deadline: Date.now() + 120_000 });
         const stored = (await responsesPerChat(embeddedUrl(pgDir), [chatId])).get(chatId) ?? 0;
         completed = citizen!.thanked && stored === 1;
-        verdict.check(completed, `a citizen by POSTs afterwards: ${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`);
+        verdict.check(
+          completed,
+          `a citizen by POSTs afterwards: ${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`,
+        );
         const code = await bot.stop();
         verdict.check(code === 0, `the bot stopped on SIGTERM with exit code ${code}`);
       }

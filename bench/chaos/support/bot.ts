@@ -112,10 +112,12 @@ export class BotProcess {
    */
   static async launch(fake: FakeBotApi, env: Record<string, string>, timeoutMs = 60_000): Promise<LaunchOutcome> {
     // Polling starts with getUpdates; webhook mode with setWebhook (then it takes POSTs).
-    const polling = fake.waitForCall(env.TELEGRAM_WEBHOOK_URL ? 'setWebhook' : 'getUpdates', () => true, timeoutMs).then(
-      () => 'polling' as const,
-      () => 'timeout' as const,
-    );
+    const polling = fake
+      .waitForCall(env.TELEGRAM_WEBHOOK_URL ? 'setWebhook' : 'getUpdates', () => true, timeoutMs)
+      .then(
+        () => 'polling' as const,
+        () => 'timeout' as const,
+      );
     const child = spawn(process.execPath, [...npmStartNodeArgs(), path.join(ROOT, 'bin', 'start.js')], {
       cwd: ROOT,
       env: {

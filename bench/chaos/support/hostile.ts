@@ -16,7 +16,7 @@ const TEXTS = [
   '/start u_' + 'A'.repeat(300),
   '/start i_' + '💥'.repeat(40),
   '/start u_../../etc/passwd',
-  "/start u_DUKCAPIL'; DROP TABLE \"Response\"; --",
+  '/start u_DUKCAPIL\'; DROP TABLE "Response"; --',
   '/daftar ' + '\u0000'.repeat(20),
   '/skor DUKCAPIL bulan ini',
   '/tindaklanjut SAMSAT 10 hari bukan staf',
@@ -65,7 +65,13 @@ function chat(random: Random, chatId: number): Record<string, unknown> {
 function from(random: Random, chatId: number): unknown {
   const r = random();
   if (r < 0.1) return pick(random, ODD_VALUES);
-  if (r < 0.2) return { id: pick(random, HUGE_IDS), is_bot: random() < 0.5, first_name: text(random).slice(0, 300), language_code: pick(random, ['id', 'en', 'zz', '', 42]) };
+  if (r < 0.2)
+    return {
+      id: pick(random, HUGE_IDS),
+      is_bot: random() < 0.5,
+      first_name: text(random).slice(0, 300),
+      language_code: pick(random, ['id', 'en', 'zz', '', 42]),
+    };
   return { id: chatId, is_bot: false, first_name: 'Warga', language_code: 'id' };
 }
 
@@ -73,12 +79,18 @@ function message(random: Random, chatId: number): unknown {
   const r = random();
   if (r < 0.05) return null;
   if (r < 0.1) return pick(random, ODD_VALUES);
-  const base: Record<string, unknown> = { message_id: random() < 0.1 ? pick(random, HUGE_IDS) : Math.floor(random() * 1e6), date: random() < 0.1 ? 'kemarin' : Math.floor(Date.now() / 1000), chat: chat(random, chatId), from: from(random, chatId) };
+  const base: Record<string, unknown> = {
+    message_id: random() < 0.1 ? pick(random, HUGE_IDS) : Math.floor(random() * 1e6),
+    date: random() < 0.1 ? 'kemarin' : Math.floor(Date.now() / 1000),
+    chat: chat(random, chatId),
+    from: from(random, chatId),
+  };
   if (r < 0.15) delete base.chat;
   if (r < 0.18) delete base.from;
   const kind = random();
   if (kind < 0.55) base.text = random() < 0.1 ? pick(random, ODD_VALUES) : text(random);
-  else if (kind < 0.65) base.sticker = { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false };
+  else if (kind < 0.65)
+    base.sticker = { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false };
   else if (kind < 0.72) base.photo = random() < 0.5 ? [] : [{ file_id: 'p', file_unique_id: 'p', width: -1, height: 1e9 }];
   else if (kind < 0.78) base.location = { latitude: 'utara', longitude: null };
   else if (kind < 0.84) {
@@ -96,7 +108,10 @@ function callbackQuery(random: Random, chatId: number): unknown {
     from: from(random, chatId),
     chat_instance: 'ci',
     data: callbackData(random),
-    message: random() < 0.15 ? pick(random, ODD_VALUES) : { message_id: random() < 0.2 ? pick(random, HUGE_IDS) : 1, date: random() < 0.2 ? 0 : 1, chat: chat(random, chatId) },
+    message:
+      random() < 0.15
+        ? pick(random, ODD_VALUES)
+        : { message_id: random() < 0.2 ? pick(random, HUGE_IDS) : 1, date: random() < 0.2 ? 0 : 1, chat: chat(random, chatId) },
   };
   if (r < 0.15) delete query.from;
   if (r > 0.85) delete query.message;
@@ -104,7 +119,16 @@ function callbackQuery(random: Random, chatId: number): unknown {
   return query;
 }
 
-const UNKNOWN_KINDS = ['edited_message', 'channel_post', 'my_chat_member', 'chat_join_request', 'poll_answer', 'message_reaction', 'business_message', 'update_dari_masa_depan'] as const;
+const UNKNOWN_KINDS = [
+  'edited_message',
+  'channel_post',
+  'my_chat_member',
+  'chat_join_request',
+  'poll_answer',
+  'message_reaction',
+  'business_message',
+  'update_dari_masa_depan',
+] as const;
 
 /** One hostile update for a chat id (the harness spreads them over a few chats). */
 export function hostileUpdate(random: Random, chatId: number): Update {

@@ -131,7 +131,8 @@ export function runningPostmasters(dataDir: string): { pid: number; port: number
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       const d = args.indexOf('-D');
       const p = args.indexOf('-p');
-      if (d >= 0 && p >= 0 && path.resolve(args[d + 1] ?? '') === path.resolve(dataDir)) found.push({ pid: Number(entry), port: Number(args[p + 1]) });
+      if (d >= 0 && p >= 0 && path.resolve(args[d + 1] ?? '') === path.resolve(dataDir))
+        found.push({ pid: Number(entry), port: Number(args[p + 1]) });
     } catch {
       // ended meanwhile
     }

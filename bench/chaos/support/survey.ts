@@ -100,7 +100,9 @@ export function tallySurveys(tally: SurveyTally, label: string, outcomes: readon
     const done = o.thanked || o.alreadyRated;
     if (done && stored === 0) {
       tally.lost++;
-      tally.problems.push(`${label}: citizen ${o.chatId} (${o.unit}) was told "${o.thanked ? 'received' : 'already rated'}" but no response is stored`);
+      tally.problems.push(
+        `${label}: citizen ${o.chatId} (${o.unit}) was told "${o.thanked ? 'received' : 'already rated'}" but no response is stored`,
+      );
     }
     if (stored > 1) {
       tally.doubled++;

@@ -15,13 +15,7 @@ import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/t
 import { InboundPipeline, type Failure, type Intake, type Outlet } from '../pipeline.js';
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
 import { backoffMs } from '../../backoff.js';
-import {
-  isTransient,
-  TelegramBlockedError,
-  TelegramUnauthorizedError,
-  withRetry,
-  type RetryOptions,
-} from './retry.js';
+import { isTransient, TelegramBlockedError, TelegramUnauthorizedError, withRetry, type RetryOptions } from './retry.js';
 
 export interface TelegramChannelOptions {
   token: string;
@@ -202,7 +196,11 @@ export class TelegramChannel {
     let offset = 0;
     while (!this.abort.signal.aborted) {
       const updates = await this.untilAnswered(() =>
-        this.telegram.callApi('getUpdates', { timeout: 50, offset, allowed_updates: [...ALLOWED_UPDATES] }, { signal: telegrafSignal(this.abort.signal) }),
+        this.telegram.callApi(
+          'getUpdates',
+          { timeout: 50, offset, allowed_updates: [...ALLOWED_UPDATES] },
+          { signal: telegrafSignal(this.abort.signal) },
+        ),
       ).catch((error: unknown) => {
         if (error instanceof TelegramError && error.code === 409) return 'conflict' as const;
         throw error;

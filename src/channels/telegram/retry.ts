@@ -27,7 +27,9 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** Worth trying again later: the network, a 5xx or a 429. */
 export function isTransient(error: unknown): boolean {
   const failure = classifyTelegramError(error);
-  return failure.kind === 'rate-limited' || (failure.kind === 'transient' && (isNetworkError(error) || !failure.description.startsWith('unexpected')));
+  return (
+    failure.kind === 'rate-limited' || (failure.kind === 'transient' && (isNetworkError(error) || !failure.description.startsWith('unexpected')))
+  );
 }
 
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {

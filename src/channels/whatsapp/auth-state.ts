@@ -69,9 +69,7 @@ function keyStore(db: Db): SignalKeyStore {
       for (const row of rows) {
         const value = fromStored<SignalDataTypeMap[T]>(row.value);
         result[row.id] =
-          type === 'app-state-sync-key'
-            ? (proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T])
-            : value;
+          type === 'app-state-sync-key' ? (proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T]) : value;
       }
       return result;
     },

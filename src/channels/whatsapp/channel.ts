@@ -144,7 +144,6 @@ const REPLY_WAIT_MS = 30_000;
 /** More messages in hand than this is logged once (Baileys cannot be told to slow down). */
 const MAX_IN_FLIGHT = 2_000;
 
-
 /** The status code of a close (Baileys puts a Boom error in lastDisconnect). */
 export function disconnectCode(error: unknown): number | undefined {
   const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
@@ -355,7 +354,9 @@ export class WhatsAppChannel {
     await (this.auth?.clear() ?? Promise.resolve());
     this.auth = undefined;
     await this.dropLease();
-    log.error('WhatsApp logged this bot out (the device was removed on the phone, or the number was banned). The session was deleted: run `skm whatsapp link` again.');
+    log.error(
+      'WhatsApp logged this bot out (the device was removed on the phone, or the number was banned). The session was deleted: run `skm whatsapp link` again.',
+    );
     try {
       await this.options.onLoggedOut?.();
     } catch (error) {
@@ -511,9 +512,7 @@ export class WhatsAppChannel {
     if (!inbound) return;
     const arrived = performance.now();
     // First in order per JID (resolving the identity), then in order per person.
-    const identity = this.chain(this.resolving, normaliseJid(inbound.remoteJid), () =>
-      this.identities.resolve(inbound.remoteJid, inbound.altJid),
-    );
+    const identity = this.chain(this.resolving, normaliseJid(inbound.remoteJid), () => this.identities.resolve(inbound.remoteJid, inbound.altJid));
     const work = identity
       .then(
         (who) => this.process(inbound, who),
@@ -570,7 +569,10 @@ export class WhatsAppChannel {
     if (!request) return null;
     // Known staff are answered in the language stored with them (WhatsApp gives no language hint).
     const stored = staffJid
-      ? await this.options.db.staffUser.findUnique({ where: { channel_externalId: { channel: 'whatsapp', externalId: staffJid } }, select: { locale: true } })
+      ? await this.options.db.staffUser.findUnique({
+          where: { channel_externalId: { channel: 'whatsapp', externalId: staffJid } },
+          select: { locale: true },
+        })
       : null;
     const locale: Locale = stored?.locale === 'en' ? 'en' : stored?.locale === 'id' ? 'id' : this.options.defaultLocale;
     return {
@@ -672,11 +674,17 @@ class WhatsAppOutlet implements Outlet {
     const texts = output.messages.map((m) => renderMessage(m, locale, this.t));
     const event = this.inbound.event;
     if (event.kind === 'command' && ['bantuan', 'help'].includes(event.command)) texts.push(this.t(locale, 'whatsapp.help'));
-    await this.channel.reply(this.inbound.remoteJid, texts.map((text) => ({ text })));
+    await this.channel.reply(
+      this.inbound.remoteJid,
+      texts.map((text) => ({ text })),
+    );
   }
 
   async repeat(messages: OutMessage[], locale: Locale): Promise<void> {
-    await this.channel.reply(this.inbound.remoteJid, messages.map((m) => ({ text: renderMessage(m, locale, this.t) })));
+    await this.channel.reply(
+      this.inbound.remoteJid,
+      messages.map((m) => ({ text: renderMessage(m, locale, this.t) })),
+    );
   }
 
   async staffReply(reply: StaffReply, request: StaffRequestOf): Promise<void> {

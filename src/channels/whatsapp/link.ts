@@ -69,11 +69,16 @@ export async function linkWhatsApp(options: LinkOptions): Promise<LinkResult> {
   const holder = `link:${os.hostname()}:${process.pid}`;
   if (!(await acquireLease(db, leaseName, holder, ttlMs))) {
     const current = await leaseHolder(db, leaseName);
-    throw new LinkError(`A running bot holds the WhatsApp connection (${current ?? 'another process'}). Stop it (or set WHATSAPP_ENABLED=false) and run the link again.`);
+    throw new LinkError(
+      `A running bot holds the WhatsApp connection (${current ?? 'another process'}). Stop it (or set WHATSAPP_ENABLED=false) and run the link again.`,
+    );
   }
-  const renew = setInterval(() => {
-    void renewLease(db, leaseName, holder, ttlMs).catch((error: unknown) => options.log.warn({ err: error }, 'link: could not renew the lease'));
-  }, Math.max(1_000, Math.round(ttlMs / 3)));
+  const renew = setInterval(
+    () => {
+      void renewLease(db, leaseName, holder, ttlMs).catch((error: unknown) => options.log.warn({ err: error }, 'link: could not renew the lease'));
+    },
+    Math.max(1_000, Math.round(ttlMs / 3)),
+  );
   try {
     if (options.relink) await clearAuthState(db);
     const auth = await usePostgresAuthState(db);
@@ -119,12 +124,16 @@ async function pair(options: LinkOptions, auth: PostgresAuthState): Promise<Link
         socket.end(undefined);
         await saved;
         const account = maskNumber(auth.state.creds.me?.id);
-        options.out(`WhatsApp linked${account ? ` (${account})` : ''}. The session is stored in the database; start the bot with WHATSAPP_ENABLED=true.`);
+        options.out(
+          `WhatsApp linked${account ? ` (${account})` : ''}. The session is stored in the database; start the bot with WHATSAPP_ENABLED=true.`,
+        );
         return { status: 'linked', account };
       }
       if (outcome.kind === 'aborted') {
         socket.end(undefined);
-        throw new LinkError(options.signal?.aborted ? 'Linking cancelled.' : 'Not linked in time: run `skm whatsapp link` again and scan the code within a minute.');
+        throw new LinkError(
+          options.signal?.aborted ? 'Linking cancelled.' : 'Not linked in time: run `skm whatsapp link` again and scan the code within a minute.',
+        );
       }
       if (outcome.code === DisconnectReason.restartRequired && restarts < MAX_RESTARTS) continue;
       throw new LinkError(closeMessage(outcome.code, qrShown));
