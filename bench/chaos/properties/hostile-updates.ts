@@ -10,7 +10,7 @@ import { type ChaosProperty, randomSource, Verdict } from '../property.js';
 import { BotProcess } from '../support/bot.js';
 import { hostileUpdate } from '../support/hostile.js';
 import { embeddedUrl, stopPostgres, tempDir } from '../support/postgres.js';
-import { Crowd, PSEUDONYM_KEY, responsesPerChat } from '../support/survey.js';
+import { aCitizenCompletes, PSEUDONYM_KEY } from '../support/survey.js';
 
 const CHATS = 25;
 /** Updates waiting for the bot at most: the flood is fast, but not a memory test. */
@@ -61,14 +61,9 @@ export const property: ChaosProperty = {
 
       if (!bot.crashed) {
         const chatId = 961_000_000 + (seed % 1000);
-        const crowd = new Crowd(fake, [chatId], random);
-        const [citizen] = await crowd.rate({ patienceMs: 5000, maxRecoveries: 3, deadline: Date.now() + 120_000 });
-        const stored = (await responsesPerChat(embeddedUrl(pgDir), [chatId])).get(chatId) ?? 0;
-        completed = citizen!.thanked && stored === 1;
-        verdict.check(
-          completed,
-          `a normal citizen afterwards: ${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`,
-        );
+        const citizen = await aCitizenCompletes(fake, embeddedUrl(pgDir), chatId, random);
+        completed = citizen.completed;
+        verdict.check(completed, `a normal citizen afterwards: ${citizen.why}`);
       }
       verdict.check(!bot.crashed, `the bot exited by itself (code ${bot.child.exitCode}): ${bot.otherStderr.slice(-3).join(' | ')}`);
       if (!bot.crashed) {

@@ -13,7 +13,7 @@ import { type ChaosProperty, randomSource, Verdict } from '../property.js';
 import { BotProcess } from '../support/bot.js';
 import { hostileUpdate } from '../support/hostile.js';
 import { embeddedUrl, stopPostgres, tempDir, withClient } from '../support/postgres.js';
-import { Crowd, PSEUDONYM_KEY, responsesPerChat } from '../support/survey.js';
+import { aCitizenCompletes, PSEUDONYM_KEY } from '../support/survey.js';
 
 const SECRET = 'chaos-webhook-secret-0123456789';
 /** Requests in flight at once. */
@@ -134,14 +134,9 @@ export const property: ChaosProperty = {
       verdict.check(claimedRefused === 0, `${claimedRefused} refused updates were claimed anyway`);
       if (!bot.crashed) {
         const chatId = 963_000_000 + (seed % 1000);
-        const crowd = new Crowd(fake, [chatId], random);
-        const [citizen] = await crowd.rate({ patienceMs: 5000, maxRecoveries: 3, deadline: Date.now() + 120_000 });
-        const stored = (await responsesPerChat(embeddedUrl(pgDir), [chatId])).get(chatId) ?? 0;
-        completed = citizen!.thanked && stored === 1;
-        verdict.check(
-          completed,
-          `a citizen by POSTs afterwards: ${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`,
-        );
+        const citizen = await aCitizenCompletes(fake, embeddedUrl(pgDir), chatId, random);
+        completed = citizen.completed;
+        verdict.check(completed, `a citizen by POSTs afterwards: ${citizen.why}`);
         const code = await bot.stop();
         verdict.check(code === 0, `the bot stopped on SIGTERM with exit code ${code}`);
       }

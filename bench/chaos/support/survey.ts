@@ -56,6 +56,25 @@ export class Crowd {
   }
 }
 
+/**
+ * One ordinary citizen rates a unit after a property's fault: true when thanked with exactly one
+ * response stored; otherwise `why` says what happened instead.
+ */
+export async function aCitizenCompletes(
+  fake: FakeBotApi,
+  databaseUrl: string,
+  chatId: number,
+  random: () => number,
+): Promise<{ completed: boolean; why: string }> {
+  const crowd = new Crowd(fake, [chatId], random);
+  const [citizen] = await crowd.rate({ patienceMs: 5000, maxRecoveries: 3, deadline: Date.now() + 120_000 });
+  const stored = (await responsesPerChat(databaseUrl, [chatId])).get(chatId) ?? 0;
+  return {
+    completed: citizen!.thanked && stored === 1,
+    why: `${citizen!.thanked ? 'thanked' : (citizen!.stuck ?? 'not thanked')}, ${stored} responses stored`,
+  };
+}
+
 /** How many Response rows each chat has. */
 export async function responsesPerChat(url: string, chatIds: readonly number[]): Promise<Map<number, number>> {
   const pseudonym = createPseudonymizer(PSEUDONYM_KEY);

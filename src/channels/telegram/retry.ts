@@ -1,6 +1,7 @@
 // Outgoing Bot API calls for interactive replies: telegraf does not retry, so a 429 is waited
 // out (its retry_after), network errors and 5xx are retried with backoff, a few times only. The
 // reading of an error is the one the outbox uses too (errors.ts).
+import { TelegramError } from 'telegraf';
 import { backoffMs } from '../../backoff.js';
 import { classifyTelegramError, isNetworkError } from './errors.js';
 
@@ -24,12 +25,10 @@ export class TelegramUnauthorizedError extends Error {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Worth trying again later: the network, a 5xx or a 429. */
+/** Worth trying again later: a 429, a 5xx, or the network (not an unexpected error of ours). */
 export function isTransient(error: unknown): boolean {
   const failure = classifyTelegramError(error);
-  return (
-    failure.kind === 'rate-limited' || (failure.kind === 'transient' && (isNetworkError(error) || !failure.description.startsWith('unexpected')))
-  );
+  return failure.kind === 'rate-limited' || (failure.kind === 'transient' && (error instanceof TelegramError || isNetworkError(error)));
 }
 
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
