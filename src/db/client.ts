@@ -1,12 +1,34 @@
 // The Prisma client over node-postgres: Prisma 6.19.3 with the JS engine and a driver adapter, the
 // combination that works offline (Prisma 7's CLI downloads a native engine; see README, Database).
+// The pool is ours, so that the citizen's hot path can use it without Prisma (see sql.ts).
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { Sql } from './sql.js';
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
+const sqlOfDb = new WeakMap<Db, Sql>();
+
+/** How long a statement waits for a pooled connection before it fails (the database counts as unavailable). */
+const ACQUIRE_TIMEOUT_MS = 10_000;
+
 export function createDb(databaseUrl: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
-  return new PrismaClient({ adapter });
+  // allowExitOnIdle: idle connections never keep a finished program (a CLI command) running.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, allowExitOnIdle: true });
+  // An idle connection dropped by the server (a PostgreSQL restart) must not end the process: the
+  // next statement gets a fresh connection, or an error that says the database is unavailable.
+  pool.on('error', () => {});
+  // `$disconnect()` ends the pool: it is this client's alone.
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  sqlOfDb.set(db, new Sql(pool));
+  return db;
+}
+
+/** Plain SQL on the same pool as `db` (created by createDb). */
+export function sqlOf(db: Db): Sql {
+  const sql = sqlOfDb.get(db);
+  if (!sql) throw new Error('sqlOf: this client was not created by createDb');
+  return sql;
 }

@@ -31,6 +31,8 @@ const MESSAGES = [
   /Can't reach database server/i,
   /terminating connection/i,
   /the database system is (?:starting up|shutting down)/i,
+  // node-postgres: no pooled connection came free in time
+  /timeout exceeded when trying to connect/i,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

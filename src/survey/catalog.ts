@@ -1,19 +1,36 @@
 // Reference data the conversation needs on every update (units, service types, questionnaire
 // versions), read through short-lived in-memory caches so that a busy counter does not cost a
-// query per tap. Questionnaire versions never change, so they are cached for good.
-import type { Db, Tx } from '../db/client.js';
+// query per tap. Questionnaire versions never change, so they are cached for good. Read with plain
+// SQL: the citizen's update runs on it (see src/db/sql.ts).
+import { type Db, sqlOf } from '../db/client.js';
+import type { SqlRunner } from '../db/sql.js';
+import { type Questionnaire, questionnaireSchema, DEFAULT_QUESTIONNAIRE } from './questionnaire.js';
+import type { UnitInfo } from './types.js';
 
 /**
  * Where a cache miss reads from. Code inside a transaction passes its transaction: asking the pool
  * for a second connection while holding one deadlocks once every connection is held that way.
  */
-export type Reader = Db | Tx;
-import { type Questionnaire, questionnaireSchema, DEFAULT_QUESTIONNAIRE } from './questionnaire.js';
-import type { UnitInfo } from './types.js';
+export type Reader = SqlRunner;
 
 interface Entry<T> {
   value: T;
   expires: number;
+}
+
+interface UnitRow {
+  id: number;
+  code: string;
+  name: string;
+  agencyName: string;
+  timeZone: string;
+  questionnaireKey: string;
+}
+
+interface QuestionnaireRow {
+  id: number;
+  version: number;
+  definition: unknown;
 }
 
 export class Catalog {
@@ -22,11 +39,15 @@ export class Catalog {
   private readonly questionnaires = new Map<number, Questionnaire>();
   private readonly current = new Map<string, Entry<Questionnaire>>();
 
+  private readonly sql: SqlRunner;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly ttlMs = 30_000,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** Forget cached units (after an import or an edit in the same process). */
   invalidate(): void {
@@ -35,52 +56,44 @@ export class Catalog {
     this.current.clear();
   }
 
-  async unitByCode(code: string, reader: Reader = this.db): Promise<UnitInfo | null> {
+  async unitByCode(code: string, reader: Reader = this.sql): Promise<UnitInfo | null> {
     const key = code.toUpperCase();
     const hit = this.units.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
-    const unit = await reader.serviceUnit.findFirst({
-      where: { code: key, active: true },
-      include: {
-        agency: true,
-        serviceTypes: { where: { active: true }, orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }] },
-      },
-    });
-    const value: UnitInfo | null = unit
-      ? {
-          id: unit.id,
-          code: unit.code,
-          name: unit.name,
-          agencyName: unit.agency.name,
-          timeZone: unit.agency.timeZone,
-          questionnaireKey: unit.agency.questionnaireKey,
-          serviceTypes: unit.serviceTypes.map((s) => ({ id: s.id, name: s.name })),
-        }
-      : null;
+    const [unit] = await reader.query<UnitRow>(
+      `SELECT u.id, u.code, u.name, a.name AS "agencyName", a."timeZone", a."questionnaireKey"
+       FROM "ServiceUnit" u JOIN "Agency" a ON a.id = u."agencyId"
+       WHERE u.code = $1 AND u.active LIMIT 1`,
+      [key],
+    );
+    const serviceTypes = unit
+      ? await reader.query<{ id: number; name: string }>(
+          `SELECT id, name FROM "ServiceType" WHERE "unitId" = $1 AND active ORDER BY "sortOrder", name`,
+          [unit.id],
+        )
+      : [];
+    const value: UnitInfo | null = unit ? { ...unit, serviceTypes } : null;
     if (this.units.size > 10_000) this.units.clear();
     this.units.set(key, { value, expires: this.clock() + this.ttlMs });
     return value;
   }
 
   /** Active units to list for a citizen without a code; empty when there are more than `max`. */
-  async unitChoices(max: number, reader: Reader = this.db): Promise<{ code: string; name: string }[]> {
+  async unitChoices(max: number, reader: Reader = this.sql): Promise<{ code: string; name: string }[]> {
     if (max <= 0) return [];
     if (this.choices && this.choices.expires > this.clock()) return this.choices.value;
-    const rows = await reader.serviceUnit.findMany({
-      where: { active: true },
-      orderBy: { name: 'asc' },
-      select: { code: true, name: true },
-      take: max + 1,
-    });
+    const rows = await reader.query<{ code: string; name: string }>(`SELECT code, name FROM "ServiceUnit" WHERE active ORDER BY name LIMIT $1`, [
+      max + 1,
+    ]);
     const value = rows.length > max ? [] : rows;
     this.choices = { value, expires: this.clock() + this.ttlMs };
     return value;
   }
 
-  async questionnaire(id: number, reader: Reader = this.db): Promise<Questionnaire | null> {
+  async questionnaire(id: number, reader: Reader = this.sql): Promise<Questionnaire | null> {
     const hit = this.questionnaires.get(id);
     if (hit) return hit;
-    const row = await reader.questionnaire.findUnique({ where: { id } });
+    const [row] = await reader.query<QuestionnaireRow>(`SELECT id, version, definition FROM "Questionnaire" WHERE id = $1`, [id]);
     if (!row) return null;
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(id, value);
@@ -88,16 +101,18 @@ export class Catalog {
   }
 
   /** The newest version of a questionnaire; the built-in default is stored as version 1 if none exists. */
-  async currentQuestionnaire(key = 'default', reader: Reader = this.db): Promise<Questionnaire> {
+  async currentQuestionnaire(key = 'default', reader: Reader = this.sql): Promise<Questionnaire> {
     const hit = this.current.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
-    let row = await reader.questionnaire.findFirst({ where: { key }, orderBy: { version: 'desc' } });
+    const newest = `SELECT id, version, definition FROM "Questionnaire" WHERE key = $1 ORDER BY version DESC LIMIT 1`;
+    let [row] = await reader.query<QuestionnaireRow>(newest, [key]);
     if (!row) {
-      await reader.questionnaire.createMany({
-        data: [{ key, version: 1, definition: DEFAULT_QUESTIONNAIRE }],
-        skipDuplicates: true,
-      });
-      row = await reader.questionnaire.findFirstOrThrow({ where: { key }, orderBy: { version: 'desc' } });
+      await reader.execute(`INSERT INTO "Questionnaire" (key, version, definition) VALUES ($1, 1, $2::jsonb) ON CONFLICT (key, version) DO NOTHING`, [
+        key,
+        JSON.stringify(DEFAULT_QUESTIONNAIRE),
+      ]);
+      [row] = await reader.query<QuestionnaireRow>(newest, [key]);
+      if (!row) throw new Error(`questionnaire "${key}" could not be stored`);
     }
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(value.id, value);

@@ -1,9 +1,11 @@
 // Runs one inbound event through the engine inside one database transaction: the update is
 // recorded as processed, the chat's state row is locked, the context is resolved, the engine
 // decides, its effects and the new state are written, and only then do channels send replies.
+// Plain SQL (src/db/sql.ts), not Prisma: this runs on every tap of every citizen.
 import { pgJson } from '../text/index.js';
 import crypto from 'node:crypto';
-import type { Db, Tx } from '../db/client.js';
+import { type Db, sqlOf } from '../db/client.js';
+import type { Sql, SqlRunner } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import { initialState, inSurvey, step, unitCodeWanted } from './engine.js';
 import { parseState } from './state.js';
@@ -57,8 +59,36 @@ const TOO_FAST_MS = 15_000;
 /** So many perfect responses for one unit within ten minutes are flagged as a burst. */
 const PERFECT_BURST = 5;
 
-// Under load an update may wait for a pooled connection; it must not fail for that alone.
-const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+// A statement stuck (on a lock another process holds) fails the update, which is then offered again.
+const TX_OPTIONS = { statementMs: 15_000 };
+
+interface ClaimRow {
+  id: number;
+  state: unknown;
+  first: boolean;
+  reply: unknown;
+}
+
+const LOCK_CHAT = `
+  INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
+  VALUES ($1, $2, $3::jsonb, $4)
+  ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
+  RETURNING id, state, true AS first, NULL::jsonb AS reply`;
+
+const CLAIM_AND_LOCK_CHAT = `
+  WITH processed AS (
+    INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt")
+    VALUES ($1, $5, $4)
+    ON CONFLICT DO NOTHING RETURNING 1
+  ), conversation AS (
+    INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
+    VALUES ($1, $2, $3::jsonb, $4)
+    ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
+    RETURNING id, state
+  )
+  SELECT conversation.id, conversation.state, EXISTS (SELECT 1 FROM processed) AS first,
+    (SELECT p.reply FROM "ProcessedUpdate" p WHERE p.channel = $1 AND p."updateId" = $5) AS reply
+  FROM conversation`;
 
 /** The stored reply of an update, if it reads as a list of messages. */
 function parseReply(value: unknown): OutMessage[] | null {
@@ -67,45 +97,36 @@ function parseReply(value: unknown): OutMessage[] | null {
   return messages.length === value.length ? messages : null;
 }
 
+/** The nine element answers, in column order u1–u9 (the engine completes a response only with all nine). */
+function nineAnswers(answers: readonly number[]): number[] {
+  if (answers.length !== 9) throw new Error(`a response needs 9 answers, got ${answers.length}`);
+  return [...answers];
+}
+
 export class SurveyService {
   private readonly clock: () => Date;
+  private readonly sql: Sql;
 
   constructor(private readonly options: SurveyServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.sql = sqlOf(options.db);
   }
 
   async handle(envelope: InboundEnvelope): Promise<HandleResult> {
-    const { db, pseudonymizer } = this.options;
+    const { pseudonymizer } = this.options;
     const chatKey = pseudonymizer.chatKey(envelope.channel, envelope.chatId);
     // Resolve cached reference data outside the transaction: it never depends on the row lock.
     const unitChoices = await this.options.catalog.unitChoices(this.options.engine.unitListMax);
-    return await db.$transaction(async (tx) => {
+    return await this.sql.transaction(async (tx) => {
       const now = this.clock();
       const fresh = initialState(envelope.localeHint ?? this.options.defaultLocale);
       // One round trip: record the update as processed (unless it was already: a re-delivery) and
       // upsert and lock the chat's row; concurrent updates of one chat queue on that lock.
-      const freshState = pgJson(fresh);
+      const values = [envelope.channel, chatKey, pgJson(fresh), now];
       const rows =
         envelope.updateId === null
-          ? await tx.$queryRaw<{ id: number; state: unknown; first: boolean; reply: unknown }[]>`
-              INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
-              VALUES (${envelope.channel}, ${chatKey}, ${freshState}::jsonb, ${now})
-              ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
-              RETURNING id, state, true AS first, NULL::jsonb AS reply`
-          : await tx.$queryRaw<{ id: number; state: unknown; first: boolean; reply: unknown }[]>`
-              WITH processed AS (
-                INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt")
-                VALUES (${envelope.channel}, ${envelope.updateId}, ${now})
-                ON CONFLICT DO NOTHING RETURNING 1
-              ), conversation AS (
-                INSERT INTO "Conversation" (channel, "chatKey", state, "updatedAt")
-                VALUES (${envelope.channel}, ${chatKey}, ${freshState}::jsonb, ${now})
-                ON CONFLICT (channel, "chatKey") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
-                RETURNING id, state
-              )
-              SELECT conversation.id, conversation.state, EXISTS (SELECT 1 FROM processed) AS first,
-                (SELECT p.reply FROM "ProcessedUpdate" p WHERE p.channel = ${envelope.channel} AND p."updateId" = ${envelope.updateId}) AS reply
-              FROM conversation`;
+          ? await tx.query<ClaimRow>(LOCK_CHAT, values)
+          : await tx.query<ClaimRow>(CLAIM_AND_LOCK_CHAT, [...values, envelope.updateId]);
       if (!rows[0]?.first) return { duplicate: true, reply: parseReply(rows[0]?.reply) } as const;
       const row = rows[0];
       const state = parseState(row.state) ?? fresh;
@@ -118,9 +139,13 @@ export class SurveyService {
             await this.saveResponse(tx, effect.response, envelope.channel, chatKey, now);
             break;
           case 'recordConsent':
-            await tx.consent.create({
-              data: { channel: envelope.channel, chatKey, textVersion: effect.textVersion, locale: effect.locale, givenAt: now },
-            });
+            await tx.execute(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale, "givenAt") VALUES ($1, $2, $3, $4, $5)`, [
+              envelope.channel,
+              chatKey,
+              effect.textVersion,
+              effect.locale,
+              now,
+            ]);
             break;
           case 'eraseData':
             await this.erase(tx, envelope.channel, chatKey, now);
@@ -129,7 +154,7 @@ export class SurveyService {
         }
       }
       if (erased) {
-        await tx.$executeRaw`DELETE FROM "Conversation" WHERE id = ${row.id}`;
+        await tx.execute(`DELETE FROM "Conversation" WHERE id = $1`, [row.id]);
       } else {
         await this.saveState(tx, row.id, output.state, now, envelope, output.messages);
       }
@@ -138,7 +163,7 @@ export class SurveyService {
   }
 
   private async context(
-    tx: Tx,
+    tx: SqlRunner,
     state: ConvState,
     event: InboundEvent,
     chatKey: string,
@@ -155,8 +180,10 @@ export class SurveyService {
     const unitId = eventUnit?.id ?? (state.survey && state.step.kind === 'suggestion' ? state.survey.unit.id : null);
     let lastResponseAt: Date | null = null;
     if (unitId !== null && this.options.engine.responseWindow.kind !== 'none') {
-      const last = await tx.$queryRaw<{ at: Date | null }[]>`
-        SELECT max("submittedAt") AS at FROM "Response" WHERE "respondentKey" = ${chatKey} AND "unitId" = ${unitId}`;
+      const last = await tx.query<{ at: Date | null }>(
+        `SELECT max("submittedAt") AS at FROM "Response" WHERE "respondentKey" = $1 AND "unitId" = $2`,
+        [chatKey, unitId],
+      );
       lastResponseAt = last[0]?.at ?? null;
     }
     return {
@@ -173,58 +200,81 @@ export class SurveyService {
   }
 
   /** Saves the new state and, in the same round trip, the reply with the update's claim. */
-  private async saveState(tx: Tx, id: number, state: ConvState, now: Date, envelope: InboundEnvelope, messages: OutMessage[]): Promise<void> {
+  private async saveState(tx: SqlRunner, id: number, state: ConvState, now: Date, envelope: InboundEnvelope, messages: OutMessage[]): Promise<void> {
     const expiresAt = state.survey && inSurvey(state.step) ? new Date(now.getTime() + this.options.engine.expiryMinutes * 60_000) : null;
+    const values = [pgJson(state), expiresAt, now, id];
     if (envelope.updateId === null) {
-      await tx.$executeRaw`
-        UPDATE "Conversation" SET state = ${pgJson(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
-        WHERE id = ${id}`;
+      await tx.execute(`UPDATE "Conversation" SET state = $1::jsonb, "expiresAt" = $2, "updatedAt" = $3 WHERE id = $4`, values);
       return;
     }
-    await tx.$executeRaw`
-      WITH saved AS (
-        UPDATE "Conversation" SET state = ${pgJson(state)}::jsonb, "expiresAt" = ${expiresAt}, "updatedAt" = ${now}
-        WHERE id = ${id}
-      )
-      UPDATE "ProcessedUpdate" SET reply = ${pgJson(messages)}::jsonb
-      WHERE channel = ${envelope.channel} AND "updateId" = ${envelope.updateId}`;
+    await tx.execute(
+      `WITH saved AS (
+         UPDATE "Conversation" SET state = $1::jsonb, "expiresAt" = $2, "updatedAt" = $3 WHERE id = $4
+       )
+       UPDATE "ProcessedUpdate" SET reply = $5::jsonb WHERE channel = $6 AND "updateId" = $7`,
+      [...values, pgJson(messages), envelope.channel, envelope.updateId],
+    );
   }
 
-  private async saveResponse(tx: Tx, r: CompletedResponse, channel: string, chatKey: string, now: Date): Promise<void> {
-    const [u1, u2, u3, u4, u5, u6, u7, u8, u9] = r.answers as [number, number, number, number, number, number, number, number, number];
+  private async saveResponse(tx: SqlRunner, r: CompletedResponse, channel: string, chatKey: string, now: Date): Promise<void> {
     const flags: string[] = [];
     if (now.getTime() - r.startedAt.getTime() < TOO_FAST_MS) flags.push('too_fast');
     if (r.answers.every((a) => a === 4)) {
-      const recent = await tx.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM "Response"
-        WHERE "unitId" = ${r.unitId} AND "submittedAt" > ${new Date(now.getTime() - 10 * 60_000)}
-          AND u1 = 4 AND u2 = 4 AND u3 = 4 AND u4 = 4 AND u5 = 4 AND u6 = 4 AND u7 = 4 AND u8 = 4 AND u9 = 4`;
+      const recent = await tx.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "Response"
+         WHERE "unitId" = $1 AND "submittedAt" > $2
+           AND u1 = 4 AND u2 = 4 AND u3 = 4 AND u4 = 4 AND u5 = 4 AND u6 = 4 AND u7 = 4 AND u8 = 4 AND u9 = 4`,
+        [r.unitId, new Date(now.getTime() - 10 * 60_000)],
+      );
       if (Number(recent[0]?.n ?? 0) + 1 >= PERFECT_BURST) flags.push('perfect_burst');
     }
     const maladminCount = Object.values(r.maladmin).filter(Boolean).length;
-    const inserted = await tx.$executeRaw`
-      INSERT INTO "Response" ("sessionId", "unitId", "serviceTypeId", "questionnaireId", channel, "respondentKey",
-        "submittedAt", "startedAt", u1, u2, u3, u4, u5, u6, u7, u8, u9, maladmin, "maladminCount",
-        gender, "ageBand", education, occupation, suggestion, locale, flags)
-      VALUES (${r.sessionId}, ${r.unitId}, ${r.serviceTypeId}, ${r.questionnaireId}, ${channel}, ${chatKey},
-        ${now}, ${r.startedAt}, ${u1}, ${u2}, ${u3}, ${u4}, ${u5}, ${u6}, ${u7}, ${u8}, ${u9},
-        ${pgJson(r.maladmin)}::jsonb, ${maladminCount},
-        ${r.profile.gender ?? null}, ${r.profile.ageBand ?? null}, ${r.profile.education ?? null},
-        ${r.profile.occupation ?? null}, ${r.suggestion}, ${r.locale}, ${flags}::text[])
-      ON CONFLICT ("sessionId") DO NOTHING`;
+    const inserted = await tx.execute(
+      `INSERT INTO "Response" ("sessionId", "unitId", "serviceTypeId", "questionnaireId", channel, "respondentKey",
+         "submittedAt", "startedAt", u1, u2, u3, u4, u5, u6, u7, u8, u9, maladmin, "maladminCount",
+         gender, "ageBand", education, occupation, suggestion, locale, flags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19,
+         $20, $21, $22, $23, $24, $25, $26::text[])
+       ON CONFLICT ("sessionId") DO NOTHING`,
+      [
+        r.sessionId,
+        r.unitId,
+        r.serviceTypeId,
+        r.questionnaireId,
+        channel,
+        chatKey,
+        now,
+        r.startedAt,
+        ...nineAnswers(r.answers),
+        pgJson(r.maladmin),
+        maladminCount,
+        r.profile.gender ?? null,
+        r.profile.ageBand ?? null,
+        r.profile.education ?? null,
+        r.profile.occupation ?? null,
+        r.suggestion,
+        r.locale,
+        flags,
+      ],
+    );
     if (inserted === 1) {
       this.options.log.info({ unitId: r.unitId, channel, flags, maladmin: maladminCount > 0 }, 'response stored');
     }
   }
 
   /** `/hapusdata`: withdraw consent and unlink everything personal from this chat's responses. */
-  private async erase(tx: Tx, channel: string, chatKey: string, now: Date): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE "Consent" SET "withdrawnAt" = ${now} WHERE channel = ${channel} AND "chatKey" = ${chatKey} AND "withdrawnAt" IS NULL`;
-    await tx.$executeRaw`
-      UPDATE "Response" SET "respondentKey" = NULL, suggestion = NULL, gender = NULL, "ageBand" = NULL,
-        education = NULL, occupation = NULL
-      WHERE channel = ${channel} AND "respondentKey" = ${chatKey}`;
+  private async erase(tx: SqlRunner, channel: string, chatKey: string, now: Date): Promise<void> {
+    await tx.execute(`UPDATE "Consent" SET "withdrawnAt" = $1 WHERE channel = $2 AND "chatKey" = $3 AND "withdrawnAt" IS NULL`, [
+      now,
+      channel,
+      chatKey,
+    ]);
+    await tx.execute(
+      `UPDATE "Response" SET "respondentKey" = NULL, suggestion = NULL, gender = NULL, "ageBand" = NULL,
+         education = NULL, occupation = NULL
+       WHERE channel = $1 AND "respondentKey" = $2`,
+      [channel, chatKey],
+    );
     this.options.log.info({ channel }, 'citizen data erased on request');
   }
 }

@@ -274,19 +274,31 @@ class TelegramOutlet implements Outlet {
   async answer(output: EngineOutput): Promise<void> {
     const { inbound, telegram } = this;
     const retry = this.options.retry;
+    // The tapped button's answer and the answered question's edit go out beside the reply, not
+    // before it: three round trips to the Bot API in the time of one.
+    const beside: Promise<void>[] = [];
     if (inbound.callback) {
-      await this.answerCallback(output.notice);
+      beside.push(this.answerCallback(output.notice));
       const messageId = inbound.callback.messageId;
       if (output.editSource !== undefined && messageId !== undefined) {
         const text = output.editSource;
-        await withRetry(() => telegram.editMessageText(inbound.chatId, messageId, undefined, text), retry).catch((error: unknown) => {
-          // An edit is cosmetic: a failure must not stop the next question from being sent.
-          if (error instanceof TelegramBlockedError) throw error;
-          this.options.log.debug({ reason: describe(error), updateId: inbound.updateId }, 'could not edit the answered question');
-        });
+        beside.push(
+          withRetry(() => telegram.editMessageText(inbound.chatId, messageId, undefined, text), retry).then(
+            () => {},
+            (error: unknown) => {
+              // An edit is cosmetic: a failure must not stop the next question from being sent.
+              if (error instanceof TelegramBlockedError) throw error;
+              this.options.log.debug({ reason: describe(error), updateId: inbound.updateId }, 'could not edit the answered question');
+            },
+          ),
+        );
       }
     }
-    await this.repeat(output.messages);
+    const sent = this.repeat(output.messages);
+    const [reply, ...others] = await Promise.allSettled([sent, ...beside]);
+    if (reply?.status === 'rejected') throw reply.reason;
+    const failed = others.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async repeat(messages: OutMessage[]): Promise<void> {
