@@ -31,8 +31,9 @@ const MESSAGES = [
   /Can't reach database server/i,
   /terminating connection/i,
   /the database system is (?:starting up|shutting down)/i,
-  // node-postgres: no pooled connection came free in time
+  // node-postgres: no pooled connection came free in time; a connection that broke meanwhile
   /timeout exceeded when trying to connect/i,
+  /encountered a connection error and is not queryable/i,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -71,25 +71,37 @@ export class Sql implements SqlRunner {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions): Promise<T> {
     const client = await this.pool.connect();
+    // A connection that breaks while no statement of ours is running (the server stopped) says so
+    // with an 'error' event, which would end the process if no one listened while it is checked
+    // out; the next statement then fails, and the connection is not given back.
+    let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    const release = (destroy: boolean) => {
+      client.removeListener('error', onError);
+      client.release(destroy || broken);
+    };
     try {
       // One round trip: BEGIN and the statement time-out (LOCAL: it ends with the transaction).
       await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.statementMs))}`);
     } catch (error) {
-      client.release(true);
+      release(true);
       throw error;
     }
     try {
       const result = await work(new Runner(client));
       await client.query('COMMIT');
-      client.release();
+      release(false);
       return result;
     } catch (error) {
       try {
         await client.query('ROLLBACK');
-        client.release();
+        release(false);
       } catch {
         // The connection is gone or unusable: it does not go back to the pool.
-        client.release(true);
+        release(true);
       }
       throw error;
     }

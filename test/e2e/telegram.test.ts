@@ -58,11 +58,15 @@ async function newFake(options: Parameters<typeof FakeBotApi.start>[0] = {}): Pr
   return fake;
 }
 
-/** Resolves once the bot has completely handled every update pushed so far. */
+/**
+ * Resolves once the bot has completely handled every update pushed so far, and confirmed them (an
+ * update pushed again later is then a re-delivery, as after a restart: Telegram does not offer an
+ * update again that was confirmed, and the bot skips one it offers again that is still in hand).
+ */
 async function settled(): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (handled < fake.pushed) {
-    if (Date.now() > deadline) throw new Error(`${fake.pushed - handled} updates still unhandled`);
+  while (handled < fake.pushed || (fake.webhook === undefined && fake.unconfirmed > 0)) {
+    if (Date.now() > deadline) throw new Error(`${fake.pushed - handled} updates still unhandled, ${fake.unconfirmed} unconfirmed`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }

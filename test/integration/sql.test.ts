@@ -91,4 +91,22 @@ describe('plain SQL beside Prisma', () => {
     expect(await holder).toBe(1);
     expect((await t.db.consent.findFirstOrThrow({ where: { chatKey: 'locked' } })).locale).toBe('en');
   });
+
+  it('survives its connection being cut between two statements, and the pool serves again', async () => {
+    const sql = sqlOf(t.db);
+    const cut = sql.transaction(
+      async (tx) => {
+        const [me] = await tx.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+        // Another connection ends this one, as a server restart would, while no statement runs.
+        await sql.query(`SELECT pg_terminate_backend($1)`, [me!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return tx.query(`SELECT 1 AS one`);
+      },
+      { statementMs: 5_000 },
+    );
+    const error: unknown = await cut.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    for (let i = 0; i < 3; i++) expect(await sql.query<{ one: number }>(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+  });
 });

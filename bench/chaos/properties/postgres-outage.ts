@@ -65,7 +65,7 @@ export const property: ChaosProperty = {
       }
       verdict.check(
         !bot.crashed && bot.pid === pid,
-        `the bot exited during the outage (code ${bot.child.exitCode}): ${bot.otherStderr.slice(-2).join(' | ')}`,
+        `the bot exited during the outage (code ${bot.child.exitCode}): ${bot.otherStderr.slice(-12).join(' | ')}`,
       );
       if (!bot.crashed) {
         const code = await bot.stop();

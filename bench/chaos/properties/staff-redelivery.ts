@@ -41,14 +41,15 @@ async function drained(fake: FakeBotApi, timeoutMs = 30_000): Promise<boolean> {
   return true;
 }
 
-/** Resolves true once the bot has asked for updates after `updateId` (which confirms it). */
-async function confirmationAsked(fake: FakeBotApi, updateId: number, timeoutMs = 30_000): Promise<boolean> {
+/** Resolves true once every check holds (each command's effect is committed). */
+async function handled(checks: (() => Promise<boolean>)[], timeoutMs = 30_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!fake.calls.some((c) => c.method === 'getUpdates' && Number(c.params.offset) > updateId)) {
+  for (;;) {
+    const results = await Promise.all(checks.map((check) => check()));
+    if (results.every(Boolean)) return true;
     if (Date.now() > deadline) return false;
-    await sleep(10);
+    await sleep(20);
   }
-  return true;
 }
 
 interface Command {
@@ -122,10 +123,15 @@ export const property: ChaosProperty = {
         const before = await Promise.all(redelivered.map((command) => command.effects(url, trial)));
         // Pushed together, so that the bot takes both in one batch.
         const firstId = fake.sendText(ADMIN, redelivered[0]!.text(trial));
-        const lastId = fake.sendText(ADMIN, redelivered[1]!.text(trial));
+        fake.sendText(ADMIN, redelivered[1]!.text(trial));
         fake.stallConfirmationOf(firstId);
-        // The bot asking to confirm both means both were handled (their effects committed).
-        if (!(await confirmationAsked(fake, lastId))) throw new Error('the bot did not handle the commands to be redelivered');
+        // Both effects committed means both were handled; the first one's confirmation is stalled,
+        // so the bot cannot have confirmed it (nor, with it, anything after it).
+        if (!(await handled(redelivered.map((command, i) => async () => (await command.effects(url, trial)) > before[i]!)))) {
+          throw new Error('the bot did not handle the commands to be redelivered');
+        }
+        if (fake.unconfirmed < 2)
+          throw new Error(`the bot confirmed a command before its first one's confirmation (${fake.unconfirmed} unconfirmed)`);
         await bot.kill();
         fake.releaseConfirmations();
         bot = await launch();

@@ -14,6 +14,7 @@ import type { SurveyService } from '../../survey/service.js';
 import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';
 import { InboundPipeline, type Failure, type Intake, type Outlet } from '../pipeline.js';
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
+import { Poller } from './poller.js';
 import { backoffMs } from '../../backoff.js';
 import { isTransient, TelegramBlockedError, TelegramUnauthorizedError, withRetry, type RetryOptions } from './retry.js';
 
@@ -40,8 +41,6 @@ export interface TelegramChannelOptions {
 export type { Intake };
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
-/** A polled update whose handling keeps failing is given up after this many attempts. */
-const MAX_UPDATE_ATTEMPTS = 8;
 
 export class TelegramChannel {
   readonly telegram: Telegram;
@@ -49,7 +48,6 @@ export class TelegramChannel {
   username: string | undefined;
   private readonly pipeline: InboundPipeline;
   private readonly abort = new AbortController();
-  private readonly failedAttempts = new Map<number, number>();
   private polling: Promise<void> | undefined;
   /** Undefined until the first call answers or fails. */
   private connected: boolean | undefined;
@@ -188,52 +186,30 @@ export class TelegramChannel {
     log.info({ username: this.username }, 'Telegram bot started (long polling)');
   }
 
-  /**
-   * Long polling: each batch is handled before the next getUpdates confirms it (its offset), so an
-   * update is confirmed only once it is stored. An update whose handling failed is asked for again.
-   */
-  private async poll(): Promise<void> {
-    let offset = 0;
-    while (!this.abort.signal.aborted) {
-      const updates = await this.untilAnswered(() =>
-        this.telegram.callApi(
-          'getUpdates',
-          { timeout: 50, offset, allowed_updates: [...ALLOWED_UPDATES] },
-          { signal: telegrafSignal(this.abort.signal) },
-        ),
-      ).catch((error: unknown) => {
-        if (error instanceof TelegramError && error.code === 409) return 'conflict' as const;
-        throw error;
-      });
-      if (updates === undefined) return;
-      if (updates === 'conflict') {
-        // Another process polls this bot, or a webhook was set meanwhile.
-        this.setConnected(false, new Error('409 Conflict: another instance is polling this bot, or a webhook is set'));
-        if (!(await this.pause(backoffMs(4, { baseMs: 500, maxMs: this.options.maxBackoffMs ?? 30_000 })))) return;
-        continue;
-      }
-      const intakes = await Promise.all(updates.map((u) => this.handleUpdate(u)));
-      let next = offset;
-      let retry: number | undefined;
-      updates.forEach((update, i) => {
-        const id = update.update_id;
-        if ((intakes[i] === 'failed' || intakes[i] === 'stopping') && retry === undefined) {
-          const attempts = (this.failedAttempts.get(id) ?? 0) + 1;
-          this.failedAttempts.set(id, attempts);
-          if (attempts < MAX_UPDATE_ATTEMPTS && intakes[i] === 'failed') retry = id;
-          else if (intakes[i] === 'failed') this.options.log.error({ updateId: id, attempts }, 'update given up after repeated failures');
-        }
-        if (retry === undefined) {
-          next = Math.max(next, id + 1);
-          this.failedAttempts.delete(id);
-        }
-      });
-      offset = retry ?? next;
-      if (retry !== undefined) {
-        // Offered again from the failed one on; those after it that were stored are duplicates then.
-        if (!(await this.pause(backoffMs(this.failedAttempts.get(retry) ?? 1, { baseMs: 500, maxMs: this.options.maxBackoffMs ?? 30_000 })))) return;
-      }
-    }
+  /** Long polling (poller.ts): an update is confirmed only once it is stored and answered. */
+  private poll(): Promise<void> {
+    const maxBackoffMs = this.options.maxBackoffMs ?? 30_000;
+    const poller = new Poller({
+      fetch: (offset, timeout) =>
+        this.untilAnswered(() =>
+          this.telegram.callApi(
+            'getUpdates',
+            { timeout, offset, allowed_updates: [...ALLOWED_UPDATES] },
+            { signal: telegrafSignal(this.abort.signal) },
+          ),
+        ).catch((error: unknown) => {
+          if (error instanceof TelegramError && error.code === 409) return 'conflict' as const;
+          throw error;
+        }),
+      handle: (update) => this.handleUpdate(update),
+      pause: (ms) => this.pause(ms),
+      signal: this.abort.signal,
+      log: this.options.log,
+      maxBackoffMs,
+      // Another process polls this bot, or a webhook was set meanwhile.
+      onConflict: () => this.setConnected(false, new Error('409 Conflict: another instance is polling this bot, or a webhook is set')),
+    });
+    return poller.run();
   }
 
   /** Resolves when the channel has stopped (stop()); rejects when it failed for good (a refused token). */
