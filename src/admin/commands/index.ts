@@ -47,6 +47,16 @@ export const COMMANDS: readonly StaffCommand[] = [
   ...HELP_COMMANDS,
 ];
 
+/** The commands by name; two with one name are refused (the later would silently win). */
+export function commandMap(commands: readonly StaffCommand[]): ReadonlyMap<string, StaffCommand> {
+  const map = new Map(commands.map((c) => [c.name, c]));
+  if (map.size !== commands.length) {
+    const names = commands.map((c) => c.name);
+    throw new Error(`staff commands share a name: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);
+  }
+  return map;
+}
+
 // Under load a command may wait for a pooled connection; it must not fail for that alone.
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
@@ -69,9 +79,7 @@ export class StaffCommands {
     commands: readonly StaffCommand[] = COMMANDS,
   ) {
     this.clock = options.clock ?? (() => new Date());
-    this.commands = new Map(commands.map((c) => [c.name, c]));
-    // Two entries with one name: the later would silently win, and the menu would list both.
-    if (this.commands.size !== commands.length) throw new Error('two staff commands share a name');
+    this.commands = commandMap(commands);
   }
 
   /**
