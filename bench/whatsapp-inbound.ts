@@ -13,7 +13,7 @@ import { createBenchDatabase } from './database.js';
 import { type CrowdResult, driveCrowd } from './inbound.js';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
-import { StaffCommands } from '../src/admin/commands.js';
+import { StaffCommands } from '../src/admin/commands/index.js';
 import { usePostgresAuthState } from '../src/channels/whatsapp/auth-state.js';
 import { WhatsAppChannel } from '../src/channels/whatsapp/channel.js';
 import { loadConfig } from '../src/config/index.js';

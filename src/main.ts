@@ -34,7 +34,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
     import('./admin/demo-seed.js'),
     import('./i18n/index.js'),
     import('./jobs/maintenance.js'),
-    import('./admin/commands.js'),
+    import('./admin/commands/index.js'),
     import('./jobs/scheduler.js'),
     import('./outbox/index.js'),
   ]);

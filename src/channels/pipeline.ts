@@ -8,7 +8,7 @@
 // - routing: a staff request (when the channel sees one) goes to the staff commands first; anything
 //   else, or what staff commands do not take, goes to the survey;
 // - exactly once: both claim the update in the same transaction as its effect (src/survey/service.ts,
-//   src/admin/commands.ts); a duplicate changes nothing; a duplicate whose reply may never have
+//   src/admin/commands/); a duplicate changes nothing; a duplicate whose reply may never have
 //   arrived (not answered by this process) gets the stored reply again;
 // - after commit: effect handlers the channel registered (WhatsApp forgets a person's aliases on
 //   erasure), then the answer through the outlet;
@@ -16,7 +16,7 @@
 //   leaves the update to be offered again; our own fault is logged at error level (update id and
 //   event kind only, never the chat or its text) and apologised for.
 import { performance } from 'node:perf_hooks';
-import type { StaffCommands, StaffReply } from '../admin/commands.js';
+import type { StaffCommands, StaffReply } from '../admin/commands/index.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../log.js';
 import type { ChannelName, SurveyService } from '../survey/service.js';

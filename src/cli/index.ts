@@ -73,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'units' && sub === 'import') {
       if (rest.length !== 1) throw new UsageError('Give one file: skm units import <file.csv|file.xlsx>');
-      const { readUnitsFile, importUnits, formatSummary, UnitsFileError, formatIssues } = await import('../admin/units-import.js');
+      const { readUnitsFile, importUnits, formatSummary, UnitsFileError, formatIssues } = await import('../admin/units-import/index.js');
       let rows;
       try {
         rows = await readUnitsFile(rest[0]!);

@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaffCommands } from '../../src/admin/commands.js';
+import { StaffCommands } from '../../src/admin/commands/index.js';
 import { grantRole } from '../../src/admin/staff.js';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
 import { renderTrendPng } from '../../src/charts/trend.js';

@@ -3,7 +3,7 @@
 // and gets one reply. The cases come from the command registry, so a new command is covered (a new
 // command that writes must get an example below, or this test fails).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaffCommands } from '../../src/admin/commands.js';
+import { StaffCommands } from '../../src/admin/commands/index.js';
 import { createInvitation, grantRole } from '../../src/admin/staff.js';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
 import { renderTrendPng } from '../../src/charts/trend.js';

@@ -3,7 +3,7 @@
 // queues the summary, and the outbox sender delivers text and chart to the official's chat.
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaffCommands } from '../../src/admin/commands.js';
+import { StaffCommands } from '../../src/admin/commands/index.js';
 import { TelegramChannel } from '../../src/channels/telegram/channel.js';
 import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';

@@ -3,7 +3,7 @@
 // revoked admin) × targets in the caller's own unit, own agency, another agency, a revoked role.
 // Calls StaffCommands.handle directly on a real PostgreSQL: authorisation lives there, not in a channel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaffCommands, type StaffResult } from '../../src/admin/commands.js';
+import { StaffCommands, type StaffResult } from '../../src/admin/commands/index.js';
 import { grantRole } from '../../src/admin/staff.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { translate } from '../../src/i18n/index.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type UnitRow, UnitsFileError, formatIssues, formatSummary, importUnits, readUnitsFile } from '../../src/admin/units-import.js';
+import { type UnitRow, UnitsFileError, formatIssues, formatSummary, importUnits, readUnitsFile } from '../../src/admin/units-import/index.js';
 import type { Db } from '../../src/db/client.js';
 import { seedDemo } from '../../src/admin/demo-seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';

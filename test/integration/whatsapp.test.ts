@@ -5,7 +5,7 @@
 // instances and the socket lease, staff joining and asking, and the outbound pace.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthenticationState, DisconnectReason, initAuthCreds, proto, type SignalDataSet } from '@whiskeysockets/baileys';
-import { StaffCommands } from '../../src/admin/commands.js';
+import { StaffCommands } from '../../src/admin/commands/index.js';
 import { createInvitation } from '../../src/admin/staff.js';
 import { clearAuthState, isLinked, usePostgresAuthState } from '../../src/channels/whatsapp/auth-state.js';
 import { backoffDelay, WhatsAppChannel, type WhatsAppChannelOptions, whatsAppLimits } from '../../src/channels/whatsapp/channel.js';

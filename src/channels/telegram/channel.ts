@@ -8,7 +8,7 @@
 // died in between comes back; an unreachable Bot API is retried with backoff and jitter, logged
 // once per change of state; a token Telegram refuses (401) stops the channel.
 import { Telegram, TelegramError } from 'telegraf';
-import type { StaffCommands, StaffReply } from '../../admin/commands.js';
+import type { StaffCommands, StaffReply } from '../../admin/commands/index.js';
 import type { Logger } from '../../log.js';
 import type { SurveyService } from '../../survey/service.js';
 import type { EngineOutput, Locale, OutMessage, Translate } from '../../survey/types.js';

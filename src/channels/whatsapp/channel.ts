@@ -27,7 +27,7 @@ import makeWASocket, {
   isJidNewsletter,
   type WAMessage,
 } from '@whiskeysockets/baileys';
-import type { StaffCommands, StaffReply } from '../../admin/commands.js';
+import type { StaffCommands, StaffReply } from '../../admin/commands/index.js';
 import { backoffMs } from '../../backoff.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
