@@ -29,11 +29,11 @@ earlyLaunch?.catch(() => {});
  * the outbox sender. Runs until a signal, or until a channel fails.
  */
 async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<number> {
-  const [{ createApp }, { seedDemo }, { translate }, { scheduleMaintenance }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
+  const [{ createApp }, { seedDemo }, { translate }, { JOBS }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
     import('./app.js'),
     import('./admin/demo-seed.js'),
     import('./i18n/index.js'),
-    import('./jobs/maintenance.js'),
+    import('./jobs/registry.js'),
     import('./admin/commands/index.js'),
     import('./jobs/scheduler.js'),
     import('./outbox/index.js'),
@@ -43,13 +43,6 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   if ((await db.serviceUnit.count({ where: { active: true } })) === 0) {
     log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
   }
-  const stopMaintenance = scheduleMaintenance(
-    db,
-    { days: config.retentionDays, outboxDays: config.outbox.retentionDays },
-    log,
-    undefined,
-    app.pseudonymizer,
-  );
   let botUsername: string | undefined = config.telegramBotUsername;
   const staff = new StaffCommands({
     db,
@@ -122,18 +115,19 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
       })()
     : undefined;
 
-  const scheduler = config.schedulerEnabled
-    ? new Scheduler({
-        db,
-        t: translate,
-        log,
-        catchUpMs: config.catchUpHours * 3_600_000,
-        onQueued: () => {
-          tg?.sender.wake();
-          wa?.wakeOutbox();
-        },
-      })
-    : undefined;
+  // Without SCHEDULER_ENABLED only the housekeeping jobs run here (maintenance: retention).
+  const scheduler = new Scheduler({
+    db,
+    t: translate,
+    log,
+    catchUpMs: config.catchUpHours * 3_600_000,
+    maintenance: { retentionDays: config.retentionDays, outboxRetentionDays: config.outbox.retentionDays, pseudonymizer: app.pseudonymizer },
+    jobs: config.schedulerEnabled ? JOBS : JOBS.filter((j) => j.scope === 'global' && j.housekeeping === true),
+    onQueued: () => {
+      tg?.sender.wake();
+      wa?.wakeOutbox();
+    },
+  });
 
   // Health checks in every mode, and the webhook when Telegram delivers by webhook.
   const webhookUrl = telegram?.webhookUrl;
@@ -173,11 +167,10 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
       log.info({ reason }, 'shutting down');
       // New webhook posts get 503 (Telegram delivers them again, to this or another instance).
       httpServer?.drain();
-      await scheduler?.stop();
+      await scheduler.stop();
       const ms = config.shutdownTimeoutSeconds * 1000;
       await Promise.all([tg?.channel.stop(ms), tg?.sender.stop(ms), wa?.stop(ms)]);
       await httpServer?.close();
-      await stopMaintenance();
       await app.close();
       log.info('stopped');
     })();
@@ -199,7 +192,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
       log.info(config.whatsapp.number ? 'WhatsApp channel started' : 'WhatsApp channel started (set WHATSAPP_NUMBER for wa.me links on posters)');
     }
     // The first sweep (missed runs) may render charts: the bot already answers meanwhile.
-    if (!shuttingDown) scheduler?.start().catch((error: unknown) => log.error({ err: error }, 'scheduler failed to start'));
+    if (!shuttingDown) scheduler.start().catch((error: unknown) => log.error({ err: error }, 'scheduler failed to start'));
     await Promise.race([tg?.channel.done(), wa?.done()].filter((p): p is Promise<void> => p !== undefined));
   } catch (error) {
     const { TelegramUnauthorizedError } = await import('./channels/telegram/retry.js');

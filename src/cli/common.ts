@@ -24,6 +24,13 @@ export function parseWithPositionals<T extends Record<string, { type: 'string' |
 
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** False for a mistake the message alone explains (the usage text would bury it). */
+  readonly usage: boolean;
+
+  constructor(message: string, options: { usage?: boolean } = {}) {
+    super(message);
+    this.usage = options.usage ?? true;
+  }
 }
 
 export async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {

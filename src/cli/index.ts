@@ -9,6 +9,7 @@ import { EX_CONFIG, EmbeddedSetupError } from '../db/embedded.js';
 import { runBackupCommands } from './backup.js';
 import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
+import { JOB_NAMES } from '../jobs/registry.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriod } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
@@ -29,8 +30,8 @@ const USAGE = `Usage: skm <command>
                  [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]
                  [--follow-up-days 30] [--follow-up-warn-days 3]
   skm job list                                        scheduled jobs with their last and next runs
-  skm job run weekly-summary|daily-check|maladmin-alerts [--agency <CODE>] [--at <ISO time>] [--force]
-                                                      run a job now (once per period; --force sends again)
+  skm job run ${JOB_NAMES.join('|')} [--agency <CODE>] [--at <ISO time>] [--force]
+                                                      run a job now (once per period; --force runs it again)
   skm outbox [--status pending,failed,unknown,...] [--limit 50]
                                                       messages waiting, failed or interrupted
   skm outbox retry <id>...|--failed|--unknown         send failed or interrupted messages again
@@ -222,7 +223,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || error instanceof ReportError) {
       io.err(`skm: ${error.message}`);
-      if (error instanceof UsageError) io.err(USAGE);
+      if (error instanceof UsageError && error.usage) io.err(USAGE);
       return 2;
     }
     if (error instanceof ConfigError) {

@@ -6,12 +6,13 @@ import { loadConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
 import { cronProblem } from '../jobs/cron.js';
-import { AGENCY_JOBS, JOB_NAMES, type JobEnv, listJobs, runAgencyJob, runMaladminAlerts } from '../jobs/jobs.js';
+import { JOB_NAMES, type JobEnv, type RunOutcome, cliOptionsOf, findJob, listJobs, runAgencyJob, runGlobalJob } from '../jobs/jobs.js';
 import { REMINDER_KINDS, REPORT_PERIODS } from '../jobs/reminders.js';
 import { createLogger } from '../log.js';
 import { formatOutboxList, listOutbox, retryOutbox } from '../outbox/store.js';
 import { ReportError } from '../reports/unit-report.js';
 import { formatDateTimeId, isValidTimeZone } from '../scoring/index.js';
+import { createPseudonymizer, resolvePseudonymKey } from '../survey/pseudonym.js';
 import { UsageError, parseWithPositionals, withDatabase } from './common.js';
 
 export interface Io {
@@ -205,8 +206,15 @@ async function jobList(args: string[], io: Io): Promise<number> {
 async function jobRun(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseWithPositionals(args, { agency: { type: 'string' }, at: { type: 'string' }, force: { type: 'boolean' } });
   const [name, ...extra] = positionals;
-  if (!name || !(JOB_NAMES as string[]).includes(name)) throw new UsageError(`Name a job: ${JOB_NAMES.join(', ')}.`);
+  if (!name) throw new UsageError(`Name a job: ${JOB_NAMES.join(', ')}.`);
+  const job = findJob(name);
+  // One line, no usage text: the list of jobs is what the operator needs.
+  if (!job) throw new UsageError(`Unknown job "${name}". Name a job: ${JOB_NAMES.join(', ')}.`, { usage: false });
   if (extra.length > 0) throw new UsageError(`Unexpected argument: ${extra[0]}`);
+  const accepts = cliOptionsOf(job);
+  if (values.agency !== undefined && !accepts.agency) throw new UsageError(`${job.name} runs for all agencies: drop --agency.`, { usage: false });
+  if (values.force === true && !accepts.force)
+    throw new UsageError(`${job.name} has no --force: each item it records is handled once.`, { usage: false });
   let at = new Date();
   if (values.at !== undefined) {
     // An instant with its offset (or Z): a bare local time would be ambiguous across time zones.
@@ -215,28 +223,28 @@ async function jobRun(args: string[], io: Io): Promise<number> {
     }
     at = new Date(values.at);
   }
-  const force = values.force === true;
+  const trigger = values.force === true ? 'cli-force' : 'cli';
   const config = loadConfig();
   const log = createLogger(config.logLevel ?? 'warn', undefined, config.logFormat);
   const lines = await withDatabase(async ({ db }) => {
-    const env: JobEnv = { db, t: translate, log, catchUpMs: config.catchUpHours * 3_600_000 };
-    if (name === 'maladmin-alerts') {
-      if (values.agency) throw new UsageError('maladmin-alerts runs for all agencies: drop --agency.');
-      const r = await runMaladminAlerts(env, at, 'cli');
-      return [`maladmin-alerts: ${r.reminders} new report(s) recorded, ${r.messages} message(s) queued.`];
-    }
-    const job = AGENCY_JOBS.find((j) => j.name === name)!;
+    // The same key the bot uses, so maintenance purges the same WhatsApp aliases it would.
+    const pseudonymizer = createPseudonymizer(await resolvePseudonymKey(db, config.pseudonymKey));
+    const env: JobEnv = {
+      db,
+      t: translate,
+      log,
+      catchUpMs: config.catchUpHours * 3_600_000,
+      maintenance: { retentionDays: config.retentionDays, outboxRetentionDays: config.outbox.retentionDays, pseudonymizer },
+    };
+    const line = (r: RunOutcome) =>
+      r.status === 'ran'
+        ? (job.describe?.(r) ?? `${r.key}: done, ${r.messages} message(s) queued.`)
+        : `${r.key}: already ran for this period; nothing sent (use --force to send again on purpose).`;
+    if (job.scope === 'global') return [line(await runGlobalJob(env, job, at, trigger, new Date()))];
     const agencies = values.agency ? [await findAgency(db, values.agency)] : await db.agency.findMany({ orderBy: { code: 'asc' } });
     if (agencies.length === 0) return ['There are no agencies yet.'];
     const out: string[] = [];
-    for (const agency of agencies) {
-      const r = await runAgencyJob(env, job, agency.id, at, force ? 'cli-force' : 'cli', new Date());
-      out.push(
-        r.status === 'ran'
-          ? `${r.key}: done, ${r.messages} message(s) queued${job.name === 'daily-check' ? `, ${r.reminders} reminder(s)` : ''}.`
-          : `${r.key}: already ran for this period; nothing sent (use --force to send again on purpose).`,
-      );
-    }
+    for (const agency of agencies) out.push(line(await runAgencyJob(env, job, agency.id, at, trigger, new Date())));
     return out;
   });
   for (const line of lines) io.out(line);

@@ -2,9 +2,9 @@
 // drop unfinished surveys once expired (partial answers are never kept), and after the retention
 // period unlink responses from chat identities and delete idle conversations; delete delivered
 // outbox messages (and images no message uses any more) after the outbox retention period; forget
-// the WhatsApp identity aliases of people whose conversation is gone.
+// the WhatsApp identity aliases of people whose conversation is gone. The maintenance job
+// (defs/maintenance.ts) runs this every 15 minutes through the scheduler.
 import type { Db } from '../db/client.js';
-import type { Logger } from '../log.js';
 import type { Pseudonymizer } from '../survey/pseudonym.js';
 
 export interface MaintenanceResult {
@@ -69,33 +69,4 @@ export async function purgeWhatsAppAliases(db: Db, pseudonymizer: Pseudonymizer,
   if (byChatKey.size === 0) return 0;
   const { count } = await db.whatsAppAlias.deleteMany({ where: { canonicalKey: { in: [...byChatKey.values()] } } });
   return count;
-}
-
-/** Runs maintenance now and every `intervalMs`; returns a stop function. Failures are logged and retried next time. */
-export function scheduleMaintenance(
-  db: Db,
-  retention: { days: number; outboxDays: number },
-  log: Logger,
-  intervalMs = 15 * 60_000,
-  pseudonymizer?: Pseudonymizer,
-): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (running) return;
-    running = runMaintenance(db, new Date(), retention.days, retention.outboxDays, pseudonymizer)
-      .then((result) => {
-        if (Object.values(result).some((n) => n > 0)) log.info(result, 'maintenance done');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'maintenance failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
 }

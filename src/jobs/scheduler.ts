@@ -1,19 +1,24 @@
 // The live schedule. node-cron fires each agency's jobs at their cron times in the agency's time
-// zone (a WIT agency's Monday 08:00 comes two hours before a WIB agency's), and maladministration
-// alerts every minute. A sweep at start-up and every few minutes makes up runs missed while the
+// zone (a WIT agency's Monday 08:00 comes two hours before a WIB agency's), and the global jobs at
+// their fixed cron (maladministration alerts every minute, maintenance every 15 minutes); all of
+// them come from registry.ts. A sweep at start-up and every few minutes makes up runs missed while the
 // bot was down (within the catch-up window, and only while their period is current), and picks up
 // agencies added or re-scheduled since. Every run goes through runner.ts, so a fire, a sweep and
 // another instance can all try the same run: it happens once.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Agency } from '../generated/prisma/client.js';
 import { cronProblem } from './cron.js';
-import { AGENCY_JOBS, type AgencyJob, GLOBAL_JOBS, type JobEnv, dueFire, runAgencyJob, runMaladminAlerts } from './jobs.js';
+import type { AgencyJob, GlobalJob, Job, JobEnv } from './job.js';
+import { dueFire, globalDueAt, runAgencyJob, runGlobalJob } from './jobs.js';
+import { JOBS } from './registry.js';
 import type { Trigger } from './runner.js';
 
 export interface SchedulerOptions extends JobEnv {
   /** Cron expression (UTC) of the catch-up sweep; default every 10 minutes. */
   sweepCron?: string;
   clock?: () => Date;
+  /** The jobs this scheduler runs (default: every job of the registry whose `ready` allows it). */
+  jobs?: readonly Job[];
 }
 
 interface Armed {
@@ -29,23 +34,35 @@ export class Scheduler {
   private readonly global: ScheduledTask[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private readonly clock: () => Date;
+  private readonly agencyJobs: AgencyJob[];
+  private readonly globalJobs: GlobalJob[];
   private stopped = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? (() => new Date());
+    const jobs = (options.jobs ?? JOBS).filter((j) => j.ready?.(options) !== false);
+    this.agencyJobs = jobs.filter((j): j is AgencyJob => j.scope === 'agency');
+    this.globalJobs = jobs.filter((j): j is GlobalJob => j.scope === 'global');
   }
 
   /** Makes up missed runs, then arms the cron tasks. */
   async start(): Promise<void> {
     await this.sweep();
     if (this.stopped) return;
-    const maladmin = GLOBAL_JOBS[0];
+    for (const job of this.globalJobs) {
+      this.global.push(
+        cron.schedule(
+          job.cron,
+          (ctx) => {
+            // A job with a period runs for the minute it was due for (its key); one without, for now.
+            const at = job.periodOf ? new Date(Math.floor(ctx.date.getTime() / MINUTE_MS) * MINUTE_MS) : this.clock();
+            return this.once(job.name, () => this.runGlobal(job, at, 'schedule'));
+          },
+          { name: job.name, timezone: job.timeZone, noOverlap: true },
+        ),
+      );
+    }
     this.global.push(
-      cron.schedule(maladmin.cron, () => this.once('maladmin-alerts', () => this.maladmin(this.clock(), 'schedule')), {
-        name: maladmin.name,
-        timezone: maladmin.timeZone,
-        noOverlap: true,
-      }),
       cron.schedule(this.options.sweepCron ?? '*/10 * * * *', () => this.once('sweep', () => this.sweep()), {
         name: 'catch-up sweep',
         noOverlap: true,
@@ -69,7 +86,7 @@ export class Scheduler {
     if (this.stopped) return;
     this.arm(agencies);
     for (const agency of agencies) {
-      for (const job of AGENCY_JOBS) {
+      for (const job of this.agencyJobs) {
         let fire: Date | null = null;
         try {
           fire = dueFire(job, agency, now, this.options.catchUpMs);
@@ -81,7 +98,12 @@ export class Scheduler {
         await this.once(`${job.name}:${agency.id}`, () => this.run(job, agency.id, fire, trigger, now));
       }
     }
-    await this.once('maladmin-alerts', () => this.maladmin(now, 'catch-up'));
+    for (const job of this.globalJobs) {
+      const at = globalDueAt(job, now, this.options.catchUpMs);
+      if (!at) continue;
+      const trigger: Trigger = job.periodOf && now.getTime() - at.getTime() < MINUTE_MS ? 'schedule' : 'catch-up';
+      await this.once(job.name, () => this.runGlobal(job, at, trigger));
+    }
   }
 
   /** Stops the tasks and waits for runs in progress (their transactions commit or roll back). */
@@ -101,7 +123,7 @@ export class Scheduler {
   private arm(agencies: Agency[]): void {
     const wanted = new Set<string>();
     for (const agency of agencies) {
-      for (const job of AGENCY_JOBS) {
+      for (const job of this.agencyJobs) {
         const key = `${job.name}:${agency.code}`;
         const expression = job.cronOf(agency).trim();
         if (cronProblem(expression)) continue;
@@ -137,11 +159,11 @@ export class Scheduler {
     }
   }
 
-  private async maladmin(at: Date, trigger: Trigger): Promise<void> {
+  private async runGlobal(job: GlobalJob, at: Date, trigger: Trigger): Promise<void> {
     try {
-      await runMaladminAlerts(this.options, at, trigger);
+      await runGlobalJob(this.options, job, at, trigger);
     } catch (error) {
-      this.options.log.error({ err: error }, 'maladministration alerts failed; retried next minute');
+      this.options.log.error({ err: error, job: job.name }, 'job failed; it is retried at its next fire or sweep');
     }
   }
 

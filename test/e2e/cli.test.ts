@@ -43,6 +43,9 @@ describe('skm command line', () => {
       [['job', 'run', 'weekly-summary', '--at', '2026-11-23'], /ISO time with its offset/],
       [['job', 'run', 'weekly-summary', '--at', 'yesterday'], /ISO time with its offset/],
       [['job', 'list', 'now'], /Unexpected argument/],
+      [['job', 'run', 'maladmin-alerts', '--agency', 'X'], /maladmin-alerts runs for all agencies: drop --agency/],
+      [['job', 'run', 'maladmin-alerts', '--force'], /maladmin-alerts has no --force/],
+      [['job', 'run', 'maintenance', '--agency', 'X'], /maintenance runs for all agencies/],
       [['agency', 'set', 'X', '--summary-cron', '0 8 * *'], /five fields/],
       [['agency', 'set', 'X', '--check-cron', '0 25 * * *'], /25/],
       [['agency', 'set', 'X', '--time-zone', 'Asia/Bandung'], /not an IANA time zone/],
@@ -58,6 +61,15 @@ describe('skm command line', () => {
       expect(await runCli(argv, c.io), argv.join(' ')).toBe(2);
       expect(c.err.join('\n'), argv.join(' ')).toMatch(message);
     }
+  });
+
+  it('an unknown job name is one line naming every job of the registry; the usage text lists them too', async () => {
+    const c = capture();
+    expect(await runCli(['job', 'run', 'laundry'], c.io)).toBe(2);
+    expect(c.err).toEqual(['skm: Unknown job "laundry". Name a job: weekly-summary, daily-check, maladmin-alerts, maintenance.']);
+    const help = capture();
+    expect(await runCli(['help'], help.io)).toBe(0);
+    expect(help.out.join('\n')).toContain('skm job run weekly-summary|daily-check|maladmin-alerts|maintenance [--agency <CODE>]');
   });
 
   it('migrates, seeds the demo and reports a unit as JSON and text through the real entry point', async () => {
@@ -189,7 +201,15 @@ describe('skm command line', () => {
       const forced = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', ...at, '--force'], { env });
       expect(forced.stdout).toMatch(/#force-.*: done/);
 
+      // Maintenance through the same command: once per 15-minute slot.
+      const slot = ['--at', '2026-11-23T01:20Z'];
+      const maintained = await runTs('src/cli/index.ts', ['job', 'run', 'maintenance', ...slot], { env });
+      expect(maintained.stdout).toMatch(/maintenance:2026-11-23T01:15Z: done; processedUpdates \d+, .*deletedAliases \d+/);
+      const maintainedAgain = await runTs('src/cli/index.ts', ['job', 'run', 'maintenance', ...slot], { env });
+      expect(maintainedAgain.stdout).toContain('maintenance:2026-11-23T01:15Z: already ran for this period');
+
       const list = await runTs('src/cli/index.ts', ['job', 'list'], { env });
+      expect(list.stdout).toMatch(/maintenance\s+\(all\)\s+\*\/15 \* \* \* \* \(UTC\)\s+\S+ cli, 0 msg/);
       expect(list.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+0 8 \* \* 1 \(Asia\/Jakarta\)\s+\S+ cli-force/);
       expect(list.stdout).toMatch(/daily-check\s+MPP-DEMO\s+0 9 \* \* \* \(Asia\/Jakarta\)\s+never/);
       const outbox = await runTs('src/cli/index.ts', ['outbox', '--status', 'pending'], { env });

@@ -117,6 +117,17 @@ describe('webhook mode through the real entry point', () => {
       // Webhook mode once ended itself about 3 s after starting: it must still be running.
       expect(w.bot.child.exitCode).toBeNull();
       expect(w.fake.webhookStats.refused).toBe(0);
+      // SCHEDULER_ENABLED=false: no summaries or reminders here, but maintenance (retention) still
+      // runs, through the scheduler, for the current 15-minute slot.
+      let maintenance = null;
+      for (let i = 0; i < 60 && !maintenance; i++) {
+        maintenance = await t.db.jobRun.findFirst({ where: { name: 'maintenance' } });
+        if (!maintenance) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(maintenance?.key, w.bot.logs()).toMatch(/^maintenance:\d{4}-\d{2}-\d{2}T\d{2}:(00|15|30|45)Z$/);
+      const details = (maintenance?.details ?? {}) as Record<string, unknown>;
+      expect([typeof details.processedUpdates, typeof details.deletedAliases]).toEqual(['number', 'number']);
+      expect(await t.db.jobRun.count({ where: { name: { in: ['weekly-summary', 'daily-check'] } } })).toBe(0);
     } finally {
       const code = await stop(w).finally(() => w.bot.kill());
       expect(code, w.bot.logs()).toBe(0);
