@@ -125,6 +125,9 @@ export async function fillEveryTable(db: Db): Promise<void> {
   });
   await db.whatsAppAuth.create({ data: { type: 'creds', id: '', value: { noiseKey: { private: { type: 'Buffer', data: 'AAEC/w==' } } } } });
   await db.whatsAppAlias.create({ data: { aliasKey: 'alias-1', canonicalKey: 'canon-1' } });
+  await db.whatsAppSentMessage.create({
+    data: { id: 'BOT000001', message: { imageMessage: { caption: AWKWARD, mediaKey: 'AAEC/w==', fileLength: '1024' } } },
+  });
 }
 
 /** Every table of the schema (apart from the migration record), from the database itself. */

@@ -21,7 +21,7 @@ import { fromMessage, renderMessage, type WhatsAppInbound } from './convert.js';
 import { IdentityResolver, normaliseJid, StaffDirectory, type WhatsAppIdentity } from './identity.js';
 import { scrubbed } from './socket.js';
 
-export { type WhatsAppOutboxOptions, whatsAppLimits } from './connection.js';
+export { type WhatsAppOutboxOptions, whatsAppLimits } from './outbox.js';
 export {
   backoffDelay,
   baileysSocketFactory,
@@ -99,6 +99,11 @@ export class WhatsAppChannel {
   /** The open socket, if any (the outbox transport sends through it). */
   currentSocket(): ReturnType<WhatsAppConnection['currentSocket']> {
     return this.connection.currentSocket();
+  }
+
+  /** Whether the connection gave up because another holder kept replacing the session. */
+  get gaveUp(): boolean {
+    return this.connection.gaveUp;
   }
 
   /** Starts the connection loop; resolves after the first attempt to take the lease. */
@@ -229,10 +234,16 @@ export class WhatsAppChannel {
 
   /** Sends the replies in order; waits a little for a dropped connection to come back. */
   async reply(jid: string, contents: AnyMessageContent[]): Promise<void> {
-    for (const content of contents) {
-      const socket = await this.connection.openSocket();
-      if (!socket) throw new NotConnectedError();
-      await socket.sendMessage(jid, content);
+    const sent: (WAMessage | undefined)[] = [];
+    try {
+      for (const content of contents) {
+        const socket = await this.connection.openSocket();
+        if (!socket) throw new NotConnectedError();
+        sent.push(await socket.sendMessage(jid, content));
+      }
+    } finally {
+      // Kept for a retry receipt (the person's phone may ask for any of them again); one write.
+      await this.connection.sent.remember(sent);
     }
   }
 

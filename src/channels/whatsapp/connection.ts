@@ -4,16 +4,21 @@
 // session is read from PostgreSQL (auth-state.ts) and every credentials update written back in
 // order. Closes are handled by DisconnectReason: restartRequired reconnects at once, loggedOut
 // deletes the session and reports it (onLoggedOut), anything else reconnects with exponential
-// backoff and jitter. While it holds the lease it also runs the outbox sender for WhatsApp rows.
+// backoff and jitter, except connectionReplaced: another holder of the same session (WhatsApp Web,
+// a second server) took it over, and reconnecting would only take it back, again and again; after
+// a few of those in a row the connection gives up, releases the lease and reports it
+// (onReplaced). While it holds the lease it also runs the outbox sender for WhatsApp rows. Every
+// socket gets the store of sent messages (a retry receipt re-sends from it) and one retry counter.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { type BaileysEventMap, DisconnectReason, type WAMessage } from '@whiskeysockets/baileys';
+import { type BaileysEventMap, DEFAULT_CONNECTION_CONFIG, DisconnectReason, type WAMessage } from '@whiskeysockets/baileys';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
 import { acquireLease, releaseLease, renewLease } from '../../db/lease.js';
-import type { ChannelLimits } from '../../outbox/limiter.js';
-import { OutboxSender, type OutboxSenderOptions, defaultSleep } from '../../outbox/sender.js';
-import { WhatsAppTransport } from './transport.js';
+import { type OutboxSender, defaultSleep } from '../../outbox/sender.js';
+import { whatsAppOutboxSender, type WhatsAppOutboxOptions } from './outbox.js';
+import { RetryCounterCache } from './retry-counter.js';
+import { SentMessageStore } from './sent-store.js';
 import { isLinked, usePostgresAuthState, type PostgresAuthState } from './auth-state.js';
 import {
   backoffDelay,
@@ -25,16 +30,6 @@ import {
   WHATSAPP_LEASE,
   type WaSocket,
 } from './socket.js';
-
-/** The outbox sender this channel runs for WhatsApp rows while it holds the socket. */
-export interface WhatsAppOutboxOptions {
-  /** Messages per minute over all officials (default 20). */
-  perMinute: number;
-  /** Messages per minute to one official (default 5). */
-  perChatPerMinute: number;
-  /** Anything else the sender takes (attempts, backoff, clock, sleep...). */
-  sender?: Partial<Omit<OutboxSenderOptions, 'db' | 'transports' | 'log'>>;
-}
 
 export interface WhatsAppConnectionOptions {
   db: Db;
@@ -57,6 +52,8 @@ export interface WhatsAppConnectionOptions {
   unlinkedRetryMs?: number;
   /** Called after WhatsApp logged the bot out and the session was deleted. */
   onLoggedOut?: (() => void | Promise<void>) | undefined;
+  /** Called once when the session kept being replaced by another holder and the connection gave up. */
+  onReplaced?: (() => void | Promise<void>) | undefined;
   /** Runs an outbox sender for WhatsApp rows in this process while it holds the socket. */
   outbox?: WhatsAppOutboxOptions | undefined;
   /** Baileys' own log level (default 'silent': its logs name JIDs). */
@@ -76,13 +73,12 @@ type Ending = { kind: 'closed'; statusCode: number | undefined } | { kind: 'leas
 const MAX_IMMEDIATE_RESTARTS = 3;
 /** A connection open at least this long resets the backoff. */
 const STABLE_MS = 60_000;
+/** connectionReplaced closes in a row that are still reconnected (with backoff); the next one ends it. */
+export const MAX_REPLACED_RECONNECTS = 3;
+/** A connection open this long without being replaced ends a run of replacements. */
+const REPLACED_PEACE_MS = 10 * 60_000;
 /** A reply waits this long for a dropped connection to come back before it is given up. */
 const REPLY_WAIT_MS = 30_000;
-
-/** The limiter's terms for "perMinute over all, perChatPerMinute to one official" (on top of WHATSAPP_LIMITS). */
-export function whatsAppLimits(perMinute: number, perChatPerMinute: number): Partial<ChannelLimits> {
-  return { globalPerMinute: perMinute, perChatPerMinute };
-}
 
 export class WhatsAppConnection {
   readonly instanceId: string;
@@ -116,6 +112,13 @@ export class WhatsAppConnection {
   private failures = 0;
   private restarts = 0;
   private warnedUnlinked = false;
+  /** connectionReplaced closes since the last peaceful connection. */
+  private replaced = 0;
+  /** Gave up on a replaced session: no reconnect until the process starts again. */
+  private halted = false;
+  /** What the bot sent, for retry receipts; shared by the replies and the outbox. */
+  readonly sent: SentMessageStore;
+  private readonly retryCounter = new RetryCounterCache();
 
   /** `onMessage` gets every message WhatsApp delivers as new ('notify'), in arrival order. */
   constructor(
@@ -134,12 +137,18 @@ export class WhatsAppConnection {
     this.baseMs = options.reconnect?.baseMs ?? 1_000;
     this.maxMs = options.reconnect?.maxMs ?? 300_000;
     this.unlinkedRetryMs = options.unlinkedRetryMs ?? 30_000;
+    this.sent = new SentMessageStore(options.db, options.log, this.clock);
     this.baileysLogger = options.log.child({ module: 'baileys' }, { level: options.baileysLogLevel ?? 'silent' });
   }
 
   /** Whether this instance holds the lease (and so may open the socket). */
   get isLeaseHolder(): boolean {
     return this.holding;
+  }
+
+  /** Whether the connection gave up because another holder kept replacing the session. */
+  get gaveUp(): boolean {
+    return this.halted;
   }
 
   /** Whether the socket is open now. */
@@ -204,7 +213,7 @@ export class WhatsAppConnection {
   // ---- the connection loop ---------------------------------------------------------------
 
   private async run(attempted: () => void): Promise<void> {
-    while (!this.stopping) {
+    while (!this.stopping && !this.halted) {
       let wait: number;
       try {
         wait = await this.step(attempted);
@@ -214,7 +223,7 @@ export class WhatsAppConnection {
         this.options.log.error({ err: scrubbed(error), retryInMs: wait }, 'WhatsApp: connection loop error; retrying');
       }
       attempted();
-      if (wait > 0 && !this.stopping) await this.sleep(wait, this.stopController.signal);
+      if (wait > 0 && !this.stopping && !this.halted) await this.sleep(wait, this.stopController.signal);
     }
     attempted();
   }
@@ -246,6 +255,10 @@ export class WhatsAppConnection {
       await this.loggedOut();
       return this.unlinkedRetryMs;
     }
+    if (code === DisconnectReason.connectionReplaced && ++this.replaced > MAX_REPLACED_RECONNECTS) {
+      await this.replacedTooOften();
+      return 0;
+    }
     if (code === DisconnectReason.restartRequired && this.restarts < MAX_IMMEDIATE_RESTARTS) {
       this.restarts++;
       log.info('WhatsApp: restart required; reconnecting now');
@@ -272,6 +285,25 @@ export class WhatsAppConnection {
     }
   }
 
+  /**
+   * Another holder of this session keeps taking it over. Reconnecting would take it back and be
+   * taken over in turn, for ever: stop, let the lease go and have a person end the conflict.
+   */
+  private async replacedTooOften(): Promise<void> {
+    const { log } = this.options;
+    this.halted = true;
+    await this.dropLease();
+    log.error(
+      { replaced: this.replaced },
+      'WhatsApp: the session keeps being replaced by another holder of this number (WhatsApp Web, or a second server with a copy of the session); stopped reconnecting. To end it: on the phone, WhatsApp → Linked devices, log out every device that is not this bot (or stop the other server), then restart the bot.',
+    );
+    try {
+      await this.options.onReplaced?.();
+    } catch (error) {
+      log.error({ err: scrubbed(error) }, 'WhatsApp: onReplaced failed');
+    }
+  }
+
   /** Opens a socket and resolves when it ends. */
   private async connect(): Promise<Ending> {
     await this.credsSaved;
@@ -281,7 +313,13 @@ export class WhatsAppConnection {
     });
     if (this.stopping) return { kind: 'stopping' };
     const auth = this.auth;
-    const socket = this.factory({ auth: auth.state, logger: this.baileysLogger });
+    const socket = this.factory({
+      auth: auth.state,
+      logger: this.baileysLogger,
+      getMessage: this.sent.getMessage,
+      msgRetryCounterCache: this.retryCounter,
+      maxMsgRetryCount: DEFAULT_CONNECTION_CONFIG.maxMsgRetryCount,
+    });
     this.socket = socket;
     let openedAt: number | undefined;
     const ended = new Promise<Ending>((resolve) => {
@@ -320,7 +358,9 @@ export class WhatsAppConnection {
     this.leaseLost = undefined;
     if (ending.kind === 'lease-lost') this.closeSocket();
     this.socket = undefined;
-    if (openedAt !== undefined && this.clock() - openedAt >= STABLE_MS) this.failures = 0;
+    const openFor = openedAt === undefined ? 0 : this.clock() - openedAt;
+    if (openFor >= STABLE_MS) this.failures = 0;
+    if (openFor >= REPLACED_PEACE_MS) this.replaced = 0;
     return ending;
   }
 
@@ -397,15 +437,7 @@ export class WhatsAppConnection {
   private async startSender(): Promise<void> {
     const outbox = this.options.outbox;
     if (!outbox || this.sender) return;
-    const transport = new WhatsAppTransport({ socket: () => this.currentSocket(), db: this.options.db });
-    this.sender = new OutboxSender({
-      leaseName: 'outbox-sender-whatsapp',
-      ...outbox.sender,
-      db: this.options.db,
-      transports: { whatsapp: transport },
-      log: this.options.log,
-      limits: { whatsapp: whatsAppLimits(outbox.perMinute, outbox.perChatPerMinute) },
-    });
+    this.sender = whatsAppOutboxSender(outbox, { db: this.options.db, log: this.options.log, socket: () => this.currentSocket(), sent: this.sent });
     await this.sender.start();
   }
 }

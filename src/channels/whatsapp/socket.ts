@@ -41,14 +41,15 @@ export interface SocketOptions {
   logger: BaileysLogger;
   /** The original of a message the bot sent, for a recipient who asks for it again (a retry receipt). */
   getMessage?: SocketConfig['getMessage'];
-  /** Counts the retries per message over the socket's life (Baileys bounds them with it). */
+  /** Counts the retries per message across sockets (Baileys stops at maxMsgRetryCount). */
   msgRetryCounterCache?: SocketConfig['msgRetryCounterCache'];
+  maxMsgRetryCount?: number;
 }
 
 export type SocketFactory = (options: SocketOptions) => WaSocket;
 
 /** The real socket. Groups, broadcasts and newsletters are not even decrypted. */
-export const baileysSocketFactory: SocketFactory = ({ auth, logger, getMessage, msgRetryCounterCache }) =>
+export const baileysSocketFactory: SocketFactory = ({ auth, logger, getMessage, msgRetryCounterCache, maxMsgRetryCount }) =>
   makeWASocket({
     auth,
     logger,
@@ -59,6 +60,7 @@ export const baileysSocketFactory: SocketFactory = ({ auth, logger, getMessage, 
     // Without a store nothing can be re-sent: the recipient then sees "Waiting for this message".
     getMessage: getMessage ?? (async () => undefined),
     ...(msgRetryCounterCache ? { msgRetryCounterCache } : {}),
+    ...(maxMsgRetryCount !== undefined ? { maxMsgRetryCount } : {}),
   });
 
 export const WHATSAPP_LEASE = 'whatsapp-socket';
