@@ -2,7 +2,8 @@
 // drop unfinished surveys once expired (partial answers are never kept), and after the retention
 // period unlink responses from chat identities and delete idle conversations; delete delivered
 // outbox messages (and images no message uses any more) after the outbox retention period; forget
-// the WhatsApp identity aliases of people whose conversation is gone.
+// the WhatsApp identity aliases of people whose conversation is gone; forget the bot's sent WhatsApp
+// messages (kept for retry receipts) after WHATSAPP_SENT_RETENTION_HOURS.
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { Pseudonymizer } from '../survey/pseudonym.js';
@@ -14,6 +15,7 @@ export interface MaintenanceResult {
   deletedConversations: number;
   deletedOutbox: number;
   deletedAliases: number;
+  deletedWhatsAppSent: number;
 }
 
 export const PROCESSED_UPDATE_RETENTION_HOURS = 48;
@@ -24,6 +26,7 @@ export async function runMaintenance(
   retentionDays: number,
   outboxRetentionDays = 90,
   pseudonymizer?: Pseudonymizer,
+  whatsAppSentHours = WHATSAPP_SENT_RETENTION_HOURS,
 ): Promise<MaintenanceResult> {
   const updatesBefore = new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_HOURS * 3_600_000);
   const retentionBefore = new Date(now.getTime() - retentionDays * 86_400_000);
@@ -46,7 +49,16 @@ export async function runMaintenance(
     await db.$executeRaw`DELETE FROM "OutboxFile" f WHERE NOT EXISTS (SELECT 1 FROM "OutboxMessage" m WHERE m."fileId" = f.id)`;
   }
   const deletedAliases = pseudonymizer ? await purgeWhatsAppAliases(db, pseudonymizer, retentionBefore) : 0;
-  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox, deletedAliases };
+  const deletedWhatsAppSent = await pruneWhatsAppSent(db, new Date(now.getTime() - whatsAppSentHours * 3_600_000));
+  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox, deletedAliases, deletedWhatsAppSent };
+}
+
+/** The default of WHATSAPP_SENT_RETENTION_HOURS: a retry receipt comes within minutes, rarely after a day. */
+export const WHATSAPP_SENT_RETENTION_HOURS = 24;
+
+/** The bot's sent WhatsApp messages (kept to answer retry receipts) sent before `before`. */
+export async function pruneWhatsAppSent(db: Db, before: Date): Promise<number> {
+  return db.$executeRaw`DELETE FROM "WhatsAppSentMessage" WHERE "sentAt" < ${before}`;
 }
 
 /**
@@ -74,7 +86,7 @@ export async function purgeWhatsAppAliases(db: Db, pseudonymizer: Pseudonymizer,
 /** Runs maintenance now and every `intervalMs`; returns a stop function. Failures are logged and retried next time. */
 export function scheduleMaintenance(
   db: Db,
-  retention: { days: number; outboxDays: number },
+  retention: { days: number; outboxDays: number; whatsAppSentHours?: number },
   log: Logger,
   intervalMs = 15 * 60_000,
   pseudonymizer?: Pseudonymizer,
@@ -82,7 +94,7 @@ export function scheduleMaintenance(
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return;
-    running = runMaintenance(db, new Date(), retention.days, retention.outboxDays, pseudonymizer)
+    running = runMaintenance(db, new Date(), retention.days, retention.outboxDays, pseudonymizer, retention.whatsAppSentHours)
       .then((result) => {
         if (Object.values(result).some((n) => n > 0)) log.info(result, 'maintenance done');
       })

@@ -18,7 +18,7 @@ import { scrubbed } from './socket.js';
 
 /** The message proto as stored: a JSON object that proto.Message.fromObject reads back. */
 export function toStoredMessage(message: proto.IMessage): Prisma.InputJsonObject {
-  return proto.Message.toObject(proto.Message.fromObject(message), { longs: String, bytes: String }) as Prisma.InputJsonObject;
+  return proto.Message.toObject(proto.Message.fromObject(message), { longs: String, bytes: String });
 }
 
 export class SentMessageStore {
@@ -46,7 +46,10 @@ export class SentMessageStore {
     try {
       await this.db.whatsAppSentMessage.createMany({ data: rows, skipDuplicates: true });
     } catch (error) {
-      this.log.warn({ err: scrubbed(error), messages: rows.length }, 'WhatsApp: could not keep sent messages; a retry receipt for them cannot be answered');
+      this.log.warn(
+        { err: scrubbed(error), messages: rows.length },
+        'WhatsApp: could not keep sent messages; a retry receipt for them cannot be answered',
+      );
     }
   }
 
