@@ -9,6 +9,10 @@
 // a few of those in a row the connection gives up, releases the lease and reports it
 // (onReplaced). While it holds the lease it also runs the outbox sender for WhatsApp rows. Every
 // socket gets the store of sent messages (a retry receipt re-sends from it) and one retry counter.
+//
+// A little over 400 lines: the loop, the lease and what each close leads to share one state (the
+// lease's tenure, the socket, the counters of failures, restarts and replacements), kept in one
+// class so that no two files need to agree on it.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { type BaileysEventMap, DEFAULT_CONNECTION_CONFIG, DisconnectReason, type WAMessage } from '@whiskeysockets/baileys';
