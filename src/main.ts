@@ -111,6 +111,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
             sender: { maxAttempts: config.outbox.maxAttempts },
           },
           onLoggedOut: () => tellAdminsWhatsAppLoggedOut(db, translate, log, () => tg?.sender.wake()),
+          onReplaced: () => tellAdminsWhatsAppLoggedOut(db, translate, log, () => tg?.sender.wake(), 'replaced'),
         });
       })()
     : undefined;
@@ -121,7 +122,12 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
     t: translate,
     log,
     catchUpMs: config.catchUpHours * 3_600_000,
-    maintenance: { retentionDays: config.retentionDays, outboxRetentionDays: config.outbox.retentionDays, pseudonymizer: app.pseudonymizer },
+    maintenance: {
+      retentionDays: config.retentionDays,
+      outboxRetentionDays: config.outbox.retentionDays,
+      whatsAppSentHours: config.whatsapp.sentRetentionHours,
+      pseudonymizer: app.pseudonymizer,
+    },
     jobs: config.schedulerEnabled ? JOBS : JOBS.filter((j) => j.scope === 'global' && j.housekeeping === true),
     onQueued: () => {
       tg?.sender.wake();
@@ -211,10 +217,17 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
 }
 
 /**
- * WhatsApp logged the bot out (the session was deleted): every agency admin on Telegram is told to
- * have the operator pair the number again. Through the outbox, once per logout.
+ * WhatsApp logged the bot out (the session was deleted), or another holder kept replacing the
+ * session and the bot stopped reconnecting: every agency admin on Telegram is told what the
+ * operator must do. Through the outbox, once per event.
  */
-async function tellAdminsWhatsAppLoggedOut(db: Db, t: Translate, log: Logger, wake: () => void): Promise<void> {
+async function tellAdminsWhatsAppLoggedOut(
+  db: Db,
+  t: Translate,
+  log: Logger,
+  wake: () => void,
+  what: 'loggedOut' | 'replaced' = 'loggedOut',
+): Promise<void> {
   try {
     const { enqueue } = await import('./outbox/store.js');
     const admins = await db.staffUser.findMany({
@@ -225,11 +238,16 @@ async function tellAdminsWhatsAppLoggedOut(db: Db, t: Translate, log: Logger, wa
     await enqueue(
       db,
       null,
-      admins.map((a) => ({ channel: 'telegram' as const, chatId: a.externalId, staffUserId: a.id, text: t(locale(a.locale), 'whatsapp.loggedOut') })),
+      admins.map((a) => ({
+        channel: 'telegram' as const,
+        chatId: a.externalId,
+        staffUserId: a.id,
+        text: t(locale(a.locale), what === 'replaced' ? 'whatsapp.replaced' : 'whatsapp.loggedOut'),
+      })),
     );
     wake();
   } catch (error) {
-    log.error({ err: error }, 'could not tell the admins that WhatsApp logged out');
+    log.error({ err: error, what }, 'could not tell the admins about the WhatsApp connection');
   }
 }
 

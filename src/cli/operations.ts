@@ -234,7 +234,12 @@ async function jobRun(args: string[], io: Io): Promise<number> {
       t: translate,
       log,
       catchUpMs: config.catchUpHours * 3_600_000,
-      maintenance: { retentionDays: config.retentionDays, outboxRetentionDays: config.outbox.retentionDays, pseudonymizer },
+      maintenance: {
+        retentionDays: config.retentionDays,
+        outboxRetentionDays: config.outbox.retentionDays,
+        whatsAppSentHours: config.whatsapp.sentRetentionHours,
+        pseudonymizer,
+      },
     };
     const line = (r: RunOutcome) =>
       r.status === 'ran'

@@ -97,6 +97,7 @@ const schema = z
     ),
     WHATSAPP_OUTBOX_PER_MINUTE: int(1, 600, 20),
     WHATSAPP_OUTBOX_PER_CHAT_PER_MINUTE: int(1, 60, 5),
+    WHATSAPP_SENT_RETENTION_HOURS: int(1, 720, 24),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -165,7 +166,12 @@ export interface Config {
     retentionDays: number;
   };
   /** WhatsApp through Baileys (a linked WhatsApp account): `skm whatsapp link` pairs it. */
-  whatsapp: { enabled: boolean; number: string | undefined };
+  whatsapp: {
+    enabled: boolean;
+    number: string | undefined;
+    /** Hours the bot's sent messages are kept to answer a recipient's retry receipt. */
+    sentRetentionHours: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -226,6 +232,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionDays: e.OUTBOX_RETENTION_DAYS,
     },
-    whatsapp: { enabled: e.WHATSAPP_ENABLED, number: e.WHATSAPP_NUMBER },
+    whatsapp: { enabled: e.WHATSAPP_ENABLED, number: e.WHATSAPP_NUMBER, sentRetentionHours: e.WHATSAPP_SENT_RETENTION_HOURS },
   };
 }

@@ -16,6 +16,8 @@ export type AgencyWithUnits = Agency & { units: ServiceUnit[] };
 export interface MaintenanceSettings {
   retentionDays: number;
   outboxRetentionDays: number;
+  /** How long the bot's sent WhatsApp messages are kept for retry receipts (WHATSAPP_SENT_RETENTION_HOURS). */
+  whatsAppSentHours?: number;
   /** Present when WhatsApp identities are kept (their aliases are purged with the conversations). */
   pseudonymizer?: Pseudonymizer;
 }

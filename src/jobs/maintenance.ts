@@ -2,7 +2,8 @@
 // drop unfinished surveys once expired (partial answers are never kept), and after the retention
 // period unlink responses from chat identities and delete idle conversations; delete delivered
 // outbox messages (and images no message uses any more) after the outbox retention period; forget
-// the WhatsApp identity aliases of people whose conversation is gone. The maintenance job
+// the WhatsApp identity aliases of people whose conversation is gone; forget the bot's sent WhatsApp
+// messages (kept for retry receipts) after WHATSAPP_SENT_RETENTION_HOURS. The maintenance job
 // (defs/maintenance.ts) runs this every 15 minutes through the scheduler.
 import type { Db } from '../db/client.js';
 import type { Pseudonymizer } from '../survey/pseudonym.js';
@@ -14,6 +15,7 @@ export interface MaintenanceResult {
   deletedConversations: number;
   deletedOutbox: number;
   deletedAliases: number;
+  deletedWhatsAppSent: number;
 }
 
 export const PROCESSED_UPDATE_RETENTION_HOURS = 48;
@@ -24,6 +26,7 @@ export async function runMaintenance(
   retentionDays: number,
   outboxRetentionDays = 90,
   pseudonymizer?: Pseudonymizer,
+  whatsAppSentHours = WHATSAPP_SENT_RETENTION_HOURS,
 ): Promise<MaintenanceResult> {
   const updatesBefore = new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_HOURS * 3_600_000);
   const retentionBefore = new Date(now.getTime() - retentionDays * 86_400_000);
@@ -46,7 +49,16 @@ export async function runMaintenance(
     await db.$executeRaw`DELETE FROM "OutboxFile" f WHERE NOT EXISTS (SELECT 1 FROM "OutboxMessage" m WHERE m."fileId" = f.id)`;
   }
   const deletedAliases = pseudonymizer ? await purgeWhatsAppAliases(db, pseudonymizer, retentionBefore) : 0;
-  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox, deletedAliases };
+  const deletedWhatsAppSent = await pruneWhatsAppSent(db, new Date(now.getTime() - whatsAppSentHours * 3_600_000));
+  return { processedUpdates, expiredDrafts, unlinkedResponses, deletedConversations, deletedOutbox, deletedAliases, deletedWhatsAppSent };
+}
+
+/** The default of WHATSAPP_SENT_RETENTION_HOURS: a retry receipt comes within minutes, rarely after a day. */
+export const WHATSAPP_SENT_RETENTION_HOURS = 24;
+
+/** The bot's sent WhatsApp messages (kept to answer retry receipts) sent before `before`. */
+export async function pruneWhatsAppSent(db: Db, before: Date): Promise<number> {
+  return db.$executeRaw`DELETE FROM "WhatsAppSentMessage" WHERE "sentAt" < ${before}`;
 }
 
 /**

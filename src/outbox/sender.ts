@@ -23,11 +23,10 @@
 // Order: per chat, rows go in id order, one at a time (a summary, then its chart). A row waiting
 // out a backoff holds back its chat's later rows.
 //
-// Failures: a 429 waits out retry_after (that chat; globally when 429s come from several chats)
-// without counting as an attempt; network errors and 5xx are retried with exponential backoff
-// and jitter, up to maxAttempts, then the row is 'failed'; a 400 fails it at once; a 403 (bot
-// blocked, user deactivated) cancels the row and the chat's other pending rows and marks the
-// staff user blocked.
+// This file is the loop (lease, fetch, dispatch, one row's delivery); the pacing a send waits for
+// is gate.ts, the writes that move a row between states (and what each failure leads to) are
+// rows.ts, photo files are files.ts. It stays a little over 400 lines: the loop, the lease and the
+// delivery share the in-flight state (queue, busy chats, claims), which one class keeps together.
 import { backoffMs } from '../backoff.js';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -35,8 +34,11 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { acquireLease, releaseLease, renewLease } from '../db/lease.js';
-import { type ChannelLimits, RateLimiter, type SendTicket, TELEGRAM_LIMITS, WHATSAPP_LIMITS } from './limiter.js';
-import { type OutboxChannel, OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from './transport.js';
+import { OutboxFiles, type PhotoToSend } from './files.js';
+import { SendGate } from './gate.js';
+import { type Candidate, RowStates } from './rows.js';
+import { type ChannelLimits, RateLimiter, TELEGRAM_LIMITS, WHATSAPP_LIMITS } from './limiter.js';
+import { type OutboxChannel, OutboxSendError, type OutboxTransport, type SendFailure, type SendResult } from './transport.js';
 
 export type { OutboxTransport } from './transport.js';
 
@@ -72,117 +74,15 @@ export interface OutboxSenderOptions {
   afterSend?: (rowId: bigint) => Promise<void> | void;
 }
 
-interface Candidate {
-  id: bigint;
-  channel: OutboxChannel;
-  chatId: string;
-  staffUserId: number | null;
-  kind: string;
-  text: string;
-  fileId: number | null;
-}
-
-interface CachedFile {
-  filename: string;
-  contentType: string;
-  telegramFileId: string | null;
-  content: Buffer | null;
-}
-
-interface Waiter {
-  chatId: string;
-  resolve: (slot: SendTicket | null) => void;
-}
-
-const INTERRUPTED = 'interrupted between send and mark; may have arrived; not re-sent';
-const FILE_CACHE_SIZE = 32;
 /** Rows are not claimed while a global pause lasts longer than this (they would wait 'sending'). */
 const MAX_CLAIM_AHEAD_MS = 1_000;
 /** A short fetch is repeated this soon at most, when something may have made new rows due. */
 const REFETCH_MS = 50;
-/** Longest a waiting send sleeps before looking again when only a send ending can free a slot. */
-const UNTIL_DONE_FALLBACK_MS = 100;
 
 /** Resolves after `ms`, or early (without an error) when `signal` aborts. */
 export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal ? { signal } : {}).catch(() => {});
 
 const DEFAULT_LIMITS: Record<OutboxChannel, ChannelLimits> = { telegram: TELEGRAM_LIMITS, whatsapp: WHATSAPP_LIMITS };
-
-/**
- * Grants sends in arrival order as the limiter allows: one timer for all waiting sends, instead of
- * every waiting send polling the limiter. A send that ends may free a slot, so it wakes the gate.
- */
-class SendGate {
-  private readonly waiters: Waiter[] = [];
-  private pumping = false;
-  private pumpWake: AbortController | undefined;
-
-  constructor(
-    private readonly limiter: RateLimiter,
-    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
-    private readonly stopSignal: AbortSignal,
-  ) {}
-
-  /** Resolves with the slot once the send may leave, or null if stopping. */
-  acquire(chatId: string): Promise<SendTicket | null> {
-    if (this.stopSignal.aborted) return Promise.resolve(null);
-    // Free now: go (waiters, if any, are held by their own chat's spacing, or the pump is about
-    // to serve them).
-    const slot = this.limiter.tryTake(chatId);
-    if (typeof slot !== 'number') return Promise.resolve(slot);
-    return new Promise((resolve) => {
-      this.waiters.push({ chatId, resolve });
-      void this.pump();
-    });
-  }
-
-  /** The send's answer arrived (or it failed): its slot starts ageing out. */
-  done(ticket: SendTicket): void {
-    this.limiter.done(ticket);
-    this.pumpWake?.abort();
-  }
-
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.waiters.length > 0) {
-        if (this.stopSignal.aborted) {
-          for (const waiter of this.waiters.splice(0)) waiter.resolve(null);
-          return;
-        }
-        const wait = this.serve();
-        if (wait > 0) {
-          const wake = new AbortController();
-          this.pumpWake = wake;
-          // UNTIL_DONE: a send ending wakes the gate; the timeout is only a fallback.
-          await this.sleep(Math.min(wait, UNTIL_DONE_FALLBACK_MS), AbortSignal.any([this.stopSignal, wake.signal])).catch(() => {});
-          this.pumpWake = undefined;
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  /** Grants every waiter it can now; returns how long until the next may go. */
-  private serve(): number {
-    for (;;) {
-      const global = this.limiter.globalDelay();
-      if (global > 0) return global;
-      let soonest = Infinity;
-      const index = this.waiters.findIndex((w) => {
-        const wait = this.limiter.chatDelay(w.chatId);
-        soonest = Math.min(soonest, wait);
-        return wait === 0;
-      });
-      if (index < 0) return soonest;
-      const [waiter] = this.waiters.splice(index, 1);
-      waiter!.resolve(this.limiter.take(waiter!.chatId));
-      if (this.waiters.length === 0) return 0;
-    }
-  }
-}
 
 export class OutboxSender {
   readonly instanceId: string;
@@ -198,9 +98,6 @@ export class OutboxSender {
   private readonly pollMs: number;
   private readonly concurrency: number;
   private readonly batchSize: number;
-  private readonly maxAttempts: number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffMaxMs: number;
   private readonly clock: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
@@ -217,8 +114,8 @@ export class OutboxSender {
   private queue: Candidate[] = [];
   private readonly inFlight = new Map<bigint, Promise<void>>();
   private readonly busyChats = new Set<string>();
-  private readonly files = new Map<number, CachedFile>();
-  private readonly uploads = new Map<number, Promise<void>>();
+  private readonly files: OutboxFiles;
+  private readonly rows: RowStates;
   private lastFetchAt = -Infinity;
   private lastFetchShort = false;
   /** Something happened (wake(), a send finished) that may have made rows due. */
@@ -238,13 +135,23 @@ export class OutboxSender {
     this.pollMs = options.pollMs ?? 2_000;
     this.concurrency = options.concurrency ?? 16;
     this.batchSize = options.batchSize ?? 200;
-    this.maxAttempts = options.maxAttempts ?? 8;
-    this.backoffBaseMs = options.backoffBaseMs ?? 2_000;
-    this.backoffMaxMs = options.backoffMaxMs ?? 300_000;
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.afterSend = options.afterSend;
+    this.files = new OutboxFiles(this.db, this.log);
+    this.rows = new RowStates({
+      db: this.db,
+      log: this.log,
+      instanceId: this.instanceId,
+      files: this.files,
+      limiterOf: (channel) => this.limiters.get(channel)!,
+      maxAttempts: options.maxAttempts ?? 8,
+      backoffBaseMs: options.backoffBaseMs ?? 2_000,
+      backoffMaxMs: options.backoffMaxMs ?? 300_000,
+      clock: this.clock,
+      random: this.random,
+    });
     for (const channel of this.channels) {
       const limiter = new RateLimiter({ ...DEFAULT_LIMITS[channel], ...options.limits?.[channel] }, this.clock);
       this.limiters.set(channel, limiter);
@@ -382,7 +289,7 @@ export class OutboxSender {
     if (ok) {
       if (!this.holding) {
         // Before anything is sent; if it fails, the lease is taken again (it is ours) and this retried.
-        await this.markInterrupted();
+        await this.rows.markInterrupted(this.channels, [...this.inFlight.keys()]);
         this.log.info({ instance: this.instanceId }, 'outbox sender: lease taken');
       }
       this.holding = true;
@@ -399,15 +306,6 @@ export class OutboxSender {
   /** The lease is ours with some time to spare (claims stop a little before it would lapse). */
   private leaseValid(): boolean {
     return this.holding && !this.stopping && this.clock() < this.leaseUntil - this.leaseTtlMs / 6;
-  }
-
-  /** Rows an earlier holder left 'sending': they may have arrived, so they are not sent again. */
-  private async markInterrupted(): Promise<void> {
-    const where = { status: 'sending', channel: { in: this.channels }, id: { notIn: [...this.inFlight.keys()] } };
-    const rows = await this.db.outboxMessage.findMany({ where, select: { id: true }, take: 1000 });
-    if (rows.length === 0) return;
-    const result = await this.db.outboxMessage.updateMany({ where, data: { status: 'unknown', lastError: INTERRUPTED } });
-    this.log.warn({ rows: result.count, ids: rows.map((r) => Number(r.id)) }, 'outbox: rows interrupted by an earlier sender marked unknown');
   }
 
   // ---- finding and starting work -------------------------------------------------------
@@ -485,17 +383,18 @@ export class OutboxSender {
   // ---- one row -------------------------------------------------------------------------
 
   private async deliver(row: Candidate): Promise<void> {
-    const attempts = await this.claim(row);
+    if (!this.leaseValid()) return;
+    const attempts = await this.rows.claim(row);
     if (attempts === null) return;
     const transport = this.transports[row.channel]!;
-    let photo: { source: PhotoSource; release?: () => void } | undefined;
+    let photo: PhotoToSend | undefined;
     let outcome: { ok: true } | { ok: false; failure: SendFailure };
     try {
-      photo = row.kind === 'photo' ? await this.photoFor(row) : undefined;
+      photo = row.kind === 'photo' ? await this.files.photoFor(row) : undefined;
       const gate = this.gates.get(row.channel)!;
       const slot = await gate.acquire(row.chatId);
       if (!slot) {
-        await this.persist(row, 'give the row back', () => this.unclaim(row));
+        await this.persist(row, 'give the row back', () => this.rows.unclaim(row));
         return;
       }
       let result: SendResult;
@@ -506,7 +405,7 @@ export class OutboxSender {
       }
       outcome = { ok: true };
       // Before the upload lock is released, so that the sends waiting for it use the file id.
-      if (result.fileId && photo && !('fileId' in photo.source)) await this.rememberFileId(row, result.fileId);
+      if (result.fileId && photo && !('fileId' in photo.source)) await this.files.rememberFileId(row, result.fileId);
     } catch (error) {
       outcome = {
         ok: false,
@@ -517,36 +416,12 @@ export class OutboxSender {
     }
     if (outcome.ok) {
       await this.afterSend?.(row.id);
-      await this.persist(row, 'mark it sent', () => this.markSent(row));
+      await this.persist(row, 'mark it sent', () => this.rows.markSent(row));
     } else {
       const failure = outcome.failure;
       const usedFileId = photo !== undefined && 'fileId' in photo.source;
-      await this.persist(row, 'record its failure', () => this.recordFailure(row, attempts, failure, usedFileId));
+      await this.persist(row, 'record its failure', () => this.rows.recordFailure(row, attempts, failure, usedFileId));
     }
-  }
-
-  /** pending -> sending, committed before the request. Returns the attempt number, or null if the row was taken. */
-  private async claim(row: Candidate): Promise<number | null> {
-    if (!this.leaseValid()) return null;
-    const rows = await this.db.$queryRaw<{ attempts: number }[]>`
-      UPDATE "OutboxMessage"
-      SET status = 'sending', "claimedBy" = ${this.instanceId}, "claimedAt" = ${new Date(this.clock())}, attempts = attempts + 1
-      WHERE id = ${row.id} AND status = 'pending'
-      RETURNING attempts`;
-    return rows[0]?.attempts ?? null;
-  }
-
-  /** Gives back a claimed row that was never sent (stopping while it waited for its turn). */
-  private async unclaim(row: Candidate): Promise<void> {
-    await this.db.$executeRaw`
-      UPDATE "OutboxMessage" SET status = 'pending', attempts = attempts - 1, "claimedBy" = NULL, "claimedAt" = NULL
-      WHERE id = ${row.id} AND status = 'sending' AND "claimedBy" = ${this.instanceId}`;
-  }
-
-  private async markSent(row: Candidate): Promise<void> {
-    await this.db.$executeRaw`
-      UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = ${new Date(this.clock())}, "lastError" = NULL
-      WHERE id = ${row.id} AND status = 'sending' AND "claimedBy" = ${this.instanceId}`;
   }
 
   /**
@@ -566,155 +441,5 @@ export class OutboxSender {
         await this.sleep(backoffMs(attempt + 1, { baseMs: 250, maxMs: 8_000, random: this.random })).catch(() => {});
       }
     }
-  }
-
-  private async recordFailure(row: Candidate, attempts: number, failure: SendFailure, usedFileId: boolean): Promise<void> {
-    const id = Number(row.id);
-    const staffUserId = row.staffUserId;
-    switch (failure.kind) {
-      case 'rate-limited': {
-        const retryAfterMs = Math.max(1, failure.retryAfterSeconds) * 1000;
-        this.limiters.get(row.channel)!.throttled(row.chatId, retryAfterMs, failure.chatSpecific);
-        this.log.warn({ outboxId: id, staffUserId, retryAfterSeconds: failure.retryAfterSeconds }, 'outbox: rate limited; waiting');
-        // Not an attempt: the row did nothing wrong.
-        return this.requeue(row, retryAfterMs, failure.description, -1);
-      }
-      case 'blocked':
-        return this.cancelBlocked(row, failure.description);
-      case 'permanent':
-        if (usedFileId) {
-          // A stored file_id the server no longer accepts: forget it; the next attempt uploads.
-          await this.forgetFileId(row);
-          return this.retryOrFail(row, attempts, failure.description);
-        }
-        this.log.warn({ outboxId: id, staffUserId, error: failure.description }, 'outbox: message refused; failed');
-        return this.finish(row, 'failed', failure.description);
-      case 'transient':
-        return this.retryOrFail(row, attempts, failure.description);
-    }
-  }
-
-  private async retryOrFail(row: Candidate, attempts: number, error: string): Promise<void> {
-    if (attempts >= this.maxAttempts) {
-      this.log.warn({ outboxId: Number(row.id), staffUserId: row.staffUserId, attempts, error }, 'outbox: giving up after repeated failures');
-      return this.finish(row, 'failed', error);
-    }
-    const backoff = backoffMs(attempts, { baseMs: this.backoffBaseMs, maxMs: this.backoffMaxMs, random: this.random });
-    this.log.info({ outboxId: Number(row.id), attempts, retryInMs: Math.round(backoff), error }, 'outbox: send failed; will retry');
-    return this.requeue(row, backoff, error, 0);
-  }
-
-  private async requeue(row: Candidate, afterMs: number, error: string, attemptsDelta: number): Promise<void> {
-    const notBefore = new Date(this.clock() + afterMs);
-    await this.db.$executeRaw`
-      UPDATE "OutboxMessage"
-      SET status = 'pending', "notBefore" = ${notBefore}, "lastError" = ${error}, attempts = attempts + ${attemptsDelta},
-          "claimedBy" = NULL, "claimedAt" = NULL
-      WHERE id = ${row.id} AND status = 'sending' AND "claimedBy" = ${this.instanceId}`;
-  }
-
-  private async finish(row: Candidate, status: 'failed' | 'cancelled', error: string): Promise<void> {
-    await this.db.outboxMessage.updateMany({
-      where: { id: row.id, status: 'sending', claimedBy: this.instanceId },
-      data: { status, lastError: error },
-    });
-  }
-
-  /** 403: the row and the chat's other pending rows are cancelled, the staff user marked blocked. */
-  private async cancelBlocked(row: Candidate, description: string): Promise<void> {
-    const now = new Date(this.clock());
-    const [, others] = await this.db.$transaction([
-      this.db.outboxMessage.updateMany({
-        where: { id: row.id, status: 'sending', claimedBy: this.instanceId },
-        data: { status: 'cancelled', lastError: description },
-      }),
-      this.db.outboxMessage.updateMany({
-        where: { channel: row.channel, chatId: row.chatId, status: 'pending' },
-        data: { status: 'cancelled', lastError: `not sent: the recipient refused an earlier message (${description})` },
-      }),
-      ...(row.staffUserId !== null
-        ? [this.db.staffUser.updateMany({ where: { id: row.staffUserId, blockedAt: null }, data: { blockedAt: now } })]
-        : []),
-    ]);
-    this.log.warn(
-      { outboxId: Number(row.id), staffUserId: row.staffUserId, cancelled: others.count },
-      'outbox: recipient blocked the bot; cancelled',
-    );
-  }
-
-  // ---- photos --------------------------------------------------------------------------
-
-  /**
-   * What to send for a photo row: the channel's file id once an earlier send uploaded the file,
-   * otherwise the bytes. Only one send uploads a given file at a time; the others wait for it and
-   * then use its file id.
-   */
-  private async photoFor(row: Candidate): Promise<{ source: PhotoSource; release?: () => void }> {
-    if (row.fileId === null) throw new OutboxSendError({ kind: 'permanent', description: 'photo row without a file' });
-    const fileId = row.fileId;
-    for (;;) {
-      const file = await this.loadFile(fileId);
-      const reusable = row.channel === 'telegram' ? file.telegramFileId : null;
-      if (reusable) return { source: { fileId: reusable } };
-      const upload = this.uploads.get(fileId);
-      if (upload) {
-        await upload;
-        continue;
-      }
-      let release!: () => void;
-      this.uploads.set(fileId, new Promise<void>((resolve) => (release = resolve)));
-      const done = () => {
-        this.uploads.delete(fileId);
-        release();
-      };
-      try {
-        const content = file.content ?? (await this.loadContent(fileId));
-        return { source: { filename: file.filename, content, contentType: file.contentType }, release: done };
-      } catch (error) {
-        done();
-        throw error;
-      }
-    }
-  }
-
-  private async loadFile(fileId: number): Promise<CachedFile> {
-    const cached = this.files.get(fileId);
-    if (cached) return cached;
-    const row = await this.db.outboxFile.findUnique({ where: { id: fileId }, select: { filename: true, contentType: true, telegramFileId: true } });
-    if (!row) throw new OutboxSendError({ kind: 'permanent', description: `outbox file ${fileId} is missing` });
-    const file: CachedFile = { ...row, content: null };
-    this.files.set(fileId, file);
-    if (this.files.size > FILE_CACHE_SIZE) this.files.delete(this.files.keys().next().value!);
-    return file;
-  }
-
-  private async loadContent(fileId: number): Promise<Buffer> {
-    const row = await this.db.outboxFile.findUnique({ where: { id: fileId }, select: { content: true } });
-    if (!row) throw new OutboxSendError({ kind: 'permanent', description: `outbox file ${fileId} is missing` });
-    const content = Buffer.from(row.content);
-    const cached = this.files.get(fileId);
-    if (cached) cached.content = content;
-    return content;
-  }
-
-  private async rememberFileId(row: Candidate, channelFileId: string): Promise<void> {
-    if (row.channel !== 'telegram' || row.fileId === null) return;
-    const cached = this.files.get(row.fileId);
-    if (cached) {
-      cached.telegramFileId = channelFileId;
-      cached.content = null;
-    }
-    await this.db.outboxFile
-      .update({ where: { id: row.fileId }, data: { telegramFileId: channelFileId } })
-      .catch((error: unknown) =>
-        this.log.warn({ err: error, outboxId: Number(row.id) }, 'outbox: could not store the file id; next send uploads again'),
-      );
-  }
-
-  private async forgetFileId(row: Candidate): Promise<void> {
-    if (row.channel !== 'telegram' || row.fileId === null) return;
-    const cached = this.files.get(row.fileId);
-    if (cached) cached.telegramFileId = null;
-    await this.db.outboxFile.update({ where: { id: row.fileId }, data: { telegramFileId: null } });
   }
 }

@@ -125,6 +125,13 @@ export async function fillEveryTable(db: Db): Promise<void> {
   });
   await db.whatsAppAuth.create({ data: { type: 'creds', id: '', value: { noiseKey: { private: { type: 'Buffer', data: 'AAEC/w==' } } } } });
   await db.whatsAppAlias.create({ data: { aliasKey: 'alias-1', canonicalKey: 'canon-1' } });
+  // A database migrated only up to an older version (the backup-of-an-older-version test) has no such table yet.
+  const [sent] = await db.$queryRaw<{ present: boolean }[]>`SELECT to_regclass('"WhatsAppSentMessage"') IS NOT NULL AS present`;
+  if (sent?.present) {
+    await db.whatsAppSentMessage.create({
+      data: { id: 'BOT000001', message: { imageMessage: { caption: AWKWARD, mediaKey: 'AAEC/w==', fileLength: '1024' } } },
+    });
+  }
 }
 
 /** Every table of the schema (apart from the migration record), from the database itself. */

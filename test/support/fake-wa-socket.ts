@@ -2,7 +2,8 @@
 // servers from tests): FakeWhatsApp makes sockets through the channel's socket factory and lets a
 // test deliver messages from people (text, a LID with its phone-number alternative, stickers, group
 // and status messages, duplicates), close connections with any DisconnectReason, pair a new
-// session, fail sends, and read what the bot sent. Sockets emit the events Baileys emits
+// session, fail sends, read what the bot sent, and send a retry receipt for a message (the socket
+// asks the channel's getMessage for the original and re-sends it, as Baileys does). Sockets emit the events Baileys emits
 // (`connection.update`, `creds.update`, `messages.upsert`) with the same payload shapes.
 //
 // Also here: two ways to control time for code that takes a clock and a sleep (ManualSleeps:
@@ -15,9 +16,11 @@ import {
   type BaileysEventMap,
   type Contact,
   DisconnectReason,
+  type proto,
   type WAMessage,
+  type WAMessageKey,
 } from '@whiskeysockets/baileys';
-import type { SocketFactory, WaSocket } from '../../src/channels/whatsapp/channel.js';
+import type { SocketFactory, SocketOptions, WaSocket } from '../../src/channels/whatsapp/socket.js';
 
 export const BOT_PN = '6281100000001@s.whatsapp.net';
 export const BOT_LID = '90000000000001@lid';
@@ -44,6 +47,8 @@ export interface SentMessage {
   kind: 'text' | 'image' | 'document' | 'other';
   /** The fake's clock when it was sent. */
   at: number;
+  /** The message id WhatsApp gave it. */
+  id?: string | undefined;
 }
 
 export interface DeliverOptions {
@@ -78,6 +83,8 @@ export class FakeWaSocket implements WaSocket {
     private readonly network: FakeWhatsApp,
     readonly auth: AuthenticationState,
     readonly index: number,
+    /** What the socket was built with (getMessage, the retry counter...). */
+    readonly options: SocketOptions,
   ) {}
 
   emit<K extends keyof BaileysEventMap>(event: K, arg: BaileysEventMap[K]): void {
@@ -117,9 +124,10 @@ export class FakeWaSocket implements WaSocket {
     this.network.record(record);
     const message: WAMessage = {
       key: { remoteJid: jid, fromMe: true, id: `BOT${this.network.nextId()}` },
-      message: record.kind === 'text' ? { conversation: record.text ?? '' } : {},
+      message: protoOf(record),
       messageTimestamp: Math.floor(this.network.clock() / 1000),
     };
+    record.id = message.key.id ?? undefined;
     // Baileys reports the bot's own sends as an 'append' upsert.
     this.emit('messages.upsert', { messages: [message], type: 'append' });
     return message;
@@ -160,11 +168,34 @@ export class FakeWaSocket implements WaSocket {
     this.emit('messages.upsert', { messages: [message], type });
   }
 
+  /**
+   * The recipient's phone could not decrypt message `id` and asks for it again: as Baileys does,
+   * the socket asks getMessage for the original and, if it gets one, re-sends it (recorded in
+   * `resent`). Returns what getMessage answered.
+   */
+  async retryReceipt(remoteJid: string, id: string): Promise<proto.IMessage | undefined> {
+    const key: WAMessageKey = { remoteJid, fromMe: true, id };
+    const original = this.options.getMessage ? await this.options.getMessage(key) : undefined;
+    if (original) this.network.resent.push({ jid: remoteJid, id, message: original });
+    return original;
+  }
+
   /** As Baileys does: the socket's own listener applies the update to the credentials, then others hear of it. */
   private updateCreds(update: Partial<AuthenticationState['creds']>): void {
     Object.assign(this.auth.creds, update);
     this.emit('creds.update', update);
   }
+}
+
+/** The message proto Baileys would report for a send (media without the upload's fields). */
+function protoOf(record: SentMessage): proto.IMessage {
+  const content = record.content;
+  if (record.kind === 'text') return { extendedTextMessage: { text: record.text ?? '' } };
+  if (record.kind === 'image') return { imageMessage: { mimetype: 'image/png', ...(record.text ? { caption: record.text } : {}) } };
+  if (record.kind === 'document' && 'fileName' in content) {
+    return { documentMessage: { fileName: content.fileName ?? null, ...(record.text ? { caption: record.text } : {}) } };
+  }
+  return {};
 }
 
 function describe(jid: string, content: AnyMessageContent, at: number): SentMessage {
@@ -186,6 +217,8 @@ export interface FakeWhatsAppOptions {
 export class FakeWhatsApp {
   readonly sockets: FakeWaSocket[] = [];
   readonly sent: SentMessage[] = [];
+  /** Messages re-sent after a retry receipt, with the original getMessage gave. */
+  readonly resent: { jid: string; id: string; message: proto.IMessage }[] = [];
   autoOpen: boolean;
   readonly clock: () => number;
   private readonly failures: Error[] = [];
@@ -202,8 +235,8 @@ export class FakeWhatsApp {
   }
 
   /** The socket factory to give the channel (or the pairing). */
-  readonly factory: SocketFactory = ({ auth }) => {
-    const socket = new FakeWaSocket(this, auth, this.sockets.length);
+  readonly factory: SocketFactory = (options) => {
+    const socket = new FakeWaSocket(this, options.auth, this.sockets.length, options);
     this.sockets.push(socket);
     setImmediate(() => void socket.boot());
     this.wake();

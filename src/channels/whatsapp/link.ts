@@ -11,7 +11,7 @@ import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from '../../db/lease.js';
 import { clearAuthState, isLinked, usePostgresAuthState, type PostgresAuthState } from './auth-state.js';
-import { baileysSocketFactory, type BaileysLogger, disconnectCode, type SocketFactory, WHATSAPP_LEASE, type WaSocket } from './channel.js';
+import { baileysSocketFactory, type BaileysLogger, disconnectCode, type SocketFactory, WHATSAPP_LEASE, type WaSocket } from './socket.js';
 
 export interface LinkOptions {
   db: Db;

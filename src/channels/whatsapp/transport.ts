@@ -3,13 +3,13 @@
 // failure. WhatsApp bans numbers that message strangers in bulk, so this transport only writes to
 // staff who linked WhatsApp themselves (a StaffUser on channel 'whatsapp' with that JID): any other
 // recipient is refused before anything leaves. The pace is the limiter's (WHATSAPP_LIMITS).
-import type { AnyMessageContent } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, WAMessage } from '@whiskeysockets/baileys';
 import type { Db } from '../../db/client.js';
 import { OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from '../../outbox/transport.js';
 
 /** The part of a Baileys socket this transport uses. */
 export interface WhatsAppSender {
-  sendMessage(jid: string, content: AnyMessageContent): Promise<unknown>;
+  sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>;
 }
 
 export interface WhatsAppTransportOptions {
@@ -19,6 +19,8 @@ export interface WhatsAppTransportOptions {
   db: Db;
   /** How long to wait for WhatsApp to accept a message before it counts as a transient failure (default 60 s). */
   timeoutMs?: number;
+  /** Keeps what was sent, for a recipient's retry receipt (sent-store.ts). */
+  sent?: { remember(sent: readonly (WAMessage | undefined)[]): Promise<void> };
 }
 
 /** WhatsApp answered "rate-overlimit" without saying for how long: wait this long. */
@@ -89,13 +91,15 @@ export class WhatsAppTransport implements OutboxTransport {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new OutboxSendError({ kind: 'transient', description: 'WhatsApp did not answer in time' })), this.timeoutMs);
     });
+    let sent: WAMessage | undefined;
     try {
-      await Promise.race([socket.sendMessage(chatId, content), timeout]);
+      sent = await Promise.race([socket.sendMessage(chatId, content), timeout]);
     } catch (error) {
       throw new OutboxSendError(classifyWhatsAppError(error));
     } finally {
       clearTimeout(timer);
     }
+    await this.options.sent?.remember([sent]);
   }
 
   /** Never a first message to someone who did not link WhatsApp as staff. */

@@ -28,7 +28,14 @@ export const maintenance: GlobalJob = {
   async afterClaim(env, at) {
     const settings = env.maintenance;
     if (!settings) throw new Error('maintenance needs the retention settings (JobEnv.maintenance)');
-    const result = await runMaintenance(env.db, at, settings.retentionDays, settings.outboxRetentionDays, settings.pseudonymizer);
+    const result = await runMaintenance(
+      env.db,
+      at,
+      settings.retentionDays,
+      settings.outboxRetentionDays,
+      settings.pseudonymizer,
+      settings.whatsAppSentHours,
+    );
     const recordsBefore = new Date(at.getTime() - MAINTENANCE_RECORD_DAYS * 86_400_000);
     const deletedRunRecords = await env.db.$executeRaw`DELETE FROM "JobRun" WHERE name = 'maintenance' AND "dueAt" < ${recordsBefore}`;
     if (Object.values(result).some((n) => n > 0)) env.log.info(result, 'maintenance done');
