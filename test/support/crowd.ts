@@ -30,7 +30,9 @@ export class Crowd {
   ) {
     fake.onDelivered = (updates) => {
       const now = performance.now();
-      for (const u of updates) this.deliveredAt.set(u.update_id, now);
+      // From its first hand-out: a bot that is offered an update again while it is still in hand
+      // (long polling confirms only what is stored and answered) must not look faster for it.
+      for (const u of updates) if (!this.deliveredAt.has(u.update_id)) this.deliveredAt.set(u.update_id, now);
     };
     fake.onMessage = (chatId, message) => {
       const listener = this.waiting.get(chatId);

@@ -101,4 +101,27 @@ describe('long polling', () => {
     expect(attempts.get(12)).toBe(1);
     await stop();
   });
+
+  it('with a full window held by a slow update, waits for it instead of asking for the same 100 again and again', async () => {
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const done = new Set<number>();
+    const { telegram, stop } = setUp(async (id) => {
+      if (id === 1) await slow;
+      done.add(id);
+      return 'accepted';
+    });
+    for (let id = 1; id <= 150; id++) telegram.queue.push(id);
+    await until(() => done.size === 99);
+    const fetches = telegram.fetches;
+    await sleep(300);
+    // Nothing past 100 fits in the window while 1 holds the offset: no new polls for 300 ms but
+    // the one a second at most (the fake answers each poll at once, so spinning would be hundreds).
+    expect(telegram.fetches - fetches).toBeLessThanOrEqual(1);
+    expect(done.has(101)).toBe(false);
+    releaseSlow();
+    await until(() => done.size === 150);
+    expect(telegram.offsets.filter((o) => o > 1).length).toBeGreaterThan(0);
+    await stop();
+  });
 });

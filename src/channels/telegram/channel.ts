@@ -124,13 +124,17 @@ export class TelegramChannel {
   /** Sleeps unless the channel stops meanwhile; false when it stopped. */
   private async pause(ms: number): Promise<boolean> {
     if (this.abort.signal.aborted) return false;
+    const signal = this.abort.signal;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
+        // The poller pauses many times a second under load: a listener left behind each time
+        // would pile up on the signal for the life of the process.
+        signal.removeEventListener('abort', done);
         resolve();
       }
-      this.abort.signal.addEventListener('abort', done, { once: true });
+      signal.addEventListener('abort', done, { once: true });
     });
     return !this.abort.signal.aborted;
   }

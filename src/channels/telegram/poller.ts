@@ -1,9 +1,9 @@
 // Long polling that confirms an update only once it is stored and answered, without making new
 // updates wait for old ones. getUpdates confirms every update below its `offset`, so the offset
 // stays at the oldest update still in hand; Telegram then offers the updates in hand again with
-// the new ones, and those already in hand are skipped. A poll that brings nothing new waits until
-// an update in hand is finished (no busy loop), which also bounds the updates in hand to about one
-// getUpdates answer (100).
+// the new ones, and those already in hand are skipped. While updates are in hand the next poll
+// waits for one to finish (no busy loop); the updates in hand stay within one getUpdates answer
+// (100) from the offset.
 //
 // A failed update (not stored, or its answer not sent) holds the offset and is handled again when
 // Telegram offers it after a backoff; after MAX_UPDATE_ATTEMPTS it is given up with an error line.
@@ -13,8 +13,12 @@ import type { Intake } from '../pipeline.js';
 
 /** A polled update whose handling keeps failing is given up after this many attempts. */
 export const MAX_UPDATE_ATTEMPTS = 8;
-/** Polls made only because an update in hand finished are at least this far apart. */
+/** Polls while updates are in hand are at least this far apart (plus 1 ms per 5 offered again). */
 const MIN_POLL_GAP_MS = 10;
+/** The most updates one getUpdates answer holds. */
+const WINDOW = 100;
+/** Longest wait for the offset to move after a full window before asking again anyway. */
+const FULL_WINDOW_WAIT_MS = 1_000;
 const LONG_POLL_SECONDS = 50;
 /** While updates are in hand and nothing new came, new ones are looked for this often. */
 const RECHECK_MS = 50;
@@ -54,12 +58,8 @@ export class Poller {
 
   async run(): Promise<void> {
     const { signal } = this.options;
-    let lastPoll = 0;
     while (!signal.aborted) {
-      const gap = MIN_POLL_GAP_MS - (Date.now() - lastPoll);
-      if (this.inHand.size > 0 && gap > 0 && !(await this.options.pause(gap))) return;
       const offset = this.offset();
-      lastPoll = Date.now();
       // With updates in hand Telegram answers at once anyway (they are still pending).
       const updates = await this.options.fetch(offset, this.inHand.size > 0 ? 0 : LONG_POLL_SECONDS);
       if (updates === undefined) return;
@@ -82,11 +82,8 @@ export class Poller {
         else fresh.set(id, [update]);
       }
       for (const [id, copies] of fresh) this.take(id, copies);
-      if (fresh.size > 0) continue;
       if (this.inHand.size > 0) {
-        // Nothing new: wait for an update in hand to finish, but look for new ones meanwhile (an
-        // export taking seconds must not hold back the next citizen).
-        await this.nextFinish(RECHECK_MS);
+        if (!(await this.beforeNextPoll(offset, updates.length >= WINDOW))) return;
       } else if (this.failed.size > 0) {
         // Only failed updates are open, and Telegram keeps offering them: look again at their
         // retry time, or within a second for new updates.
@@ -95,6 +92,25 @@ export class Poller {
         if (!(await this.options.pause(Math.min(FAILED_POLL_MS, Math.max(0, soonest - Date.now()))))) return;
       }
     }
+  }
+
+  /**
+   * With updates in hand, Telegram would answer the next poll at once with them again. So ask
+   * again when one finishes (the offset may move, new updates may have come), at the latest after
+   * RECHECK_MS (an export taking seconds must not hold back the next citizen); when the last
+   * answer was a full window, only once the offset moves (nothing new fits in it before); and
+   * never more often than a gap that grows with the updates offered again each time. False when
+   * the channel stopped.
+   */
+  private async beforeNextPoll(offset: number, windowFull: boolean): Promise<boolean> {
+    const since = Date.now();
+    for (;;) {
+      await this.nextFinish(RECHECK_MS);
+      if (this.options.signal.aborted) return false;
+      if (this.inHand.size === 0 || !windowFull || this.offset() !== offset || Date.now() - since >= FULL_WINDOW_WAIT_MS) break;
+    }
+    const gap = MIN_POLL_GAP_MS + (this.inHand.size + this.finished.size) / 5 - (Date.now() - since);
+    return gap <= 0 || (await this.options.pause(gap));
   }
 
   /**
