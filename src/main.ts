@@ -147,8 +147,9 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
           requestTimeoutMs: config.http.requestTimeoutMs,
           readiness: readinessCheck(db, {
             ...(tg ? { telegram: () => tg.channel.isConnected() } : {}),
-            // Only the instance holding the WhatsApp lease keeps a socket; the others stand by.
-            ...(wa ? { whatsapp: () => !wa.isLeaseHolder || wa.connected } : {}),
+            // Only the instance holding the WhatsApp lease keeps a socket; the others stand by. One
+            // that gave up (its session kept being replaced) is not ready until someone acts.
+            ...(wa ? { whatsapp: () => !wa.gaveUp && (!wa.isLeaseHolder || wa.connected) } : {}),
           }),
           webhook:
             tg && webhookUrl
