@@ -1,7 +1,7 @@
 // A survey's beginning and end: choosing the unit (asking for consent first when needed),
 // starting a draft on the current questionnaire, and finishing it into a saved response.
 import { clip } from '../../text/index.js';
-import { formatDateTimeId } from '../../scoring/index.js';
+import { ELEMENT_COUNT, formatDateTimeId } from '../../scoring/index.js';
 import type { SurveyDraft, UnitInfo } from '../types.js';
 import { hasConsent, nextAllowedAt } from './consent.js';
 import { ask, reask } from './render.js';
@@ -69,7 +69,7 @@ export function beginForUnit(turn: Turn, unit: UnitInfo): void {
 export function finish(turn: Turn, suggestion: string | null): void {
   const { state } = turn;
   const draft = state.survey;
-  if (!draft || draft.answers.length !== 9) {
+  if (!draft || draft.answers.length !== ELEMENT_COUNT) {
     state.step = { kind: 'idle' };
     state.survey = null;
     turn.say(turn.t('idle.hint'));

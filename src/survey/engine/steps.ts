@@ -1,5 +1,6 @@
 // The step table: what an answer (a tapped button or a recognised typed answer) does at each kind
 // of step, one handler per kind. Survey steps need the draft and ask the next question after it.
+import { ELEMENT_COUNT } from '../../scoring/index.js';
 import type { Step, SurveyDraft } from '../types.js';
 import { beginForUnit, askUnit, finish, selectUnit } from './lifecycle.js';
 import { nextProfileItem, recordProfile } from './profile.js';
@@ -81,7 +82,11 @@ const ANSWERS: AnswerTable = {
     draft.answers.length = step.index + 1;
     const items = turn.questionnaire.definition.maladmin.length;
     turn.state.step =
-      step.index < 8 ? { kind: 'question', index: step.index + 1 } : items > 0 ? { kind: 'maladmin', index: 0 } : { kind: 'suggestion' };
+      step.index + 1 < ELEMENT_COUNT
+        ? { kind: 'question', index: step.index + 1 }
+        : items > 0
+          ? { kind: 'maladmin', index: 0 }
+          : { kind: 'suggestion' };
   }),
   maladmin: inDraft((turn, step, value, draft) => {
     const items = turn.questionnaire.definition.maladmin;
