@@ -17,7 +17,9 @@ import type { OutgoingMessage } from '../outbox/store.js';
 import { sumsByUnit } from '../reports/aggregate.js';
 import { periodServiceUsers, scoreConfigOf } from '../reports/unit-report.js';
 import {
+  type ElementCode,
   type PeriodKind,
+  defaultElementName,
   describePeriod,
   formatDateId,
   periodOf,
@@ -27,7 +29,6 @@ import {
   targetSample,
   weakestElements,
 } from '../scoring/index.js';
-import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
 import type { Locale, Translate } from '../survey/types.js';
 import { type Recipient, coveringUnit, recipientsOf } from './recipients.js';
 import { type RunRecord, takenKeys } from './runner.js';
@@ -51,11 +52,10 @@ function messagesFor(recipients: Recipient[], text: (locale: Locale) => string):
   }));
 }
 
-function elementNames(codes: { code: string; nrr: number }[], locale: Locale): string {
+function elementNames(codes: { code: ElementCode; nrr: number }[], locale: Locale): string {
   return codes
     .map((w) => {
-      const element = DEFAULT_QUESTIONNAIRE.elements.find((e) => e.code === w.code);
-      return `${w.code} ${element?.name[locale] ?? ''} (${roundHalfUp(w.nrr, 2).toFixed(2)})`.trim();
+      return `${w.code} ${defaultElementName(w.code)[locale]} (${roundHalfUp(w.nrr, 2).toFixed(2)})`.trim();
     })
     .join(', ');
 }

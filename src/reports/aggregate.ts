@@ -1,22 +1,17 @@
 // Per-element sums over stored responses, straight from SQL: scoring works on sums, so a report
 // never loads individual rows.
 import type { Db } from '../db/client.js';
-import { type ElementSums, emptySums } from '../scoring/index.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { type ElementSumColumn, type ElementSums, ELEMENT_COLUMNS, ELEMENT_SUM_COLUMNS, emptySums } from '../scoring/index.js';
 
-interface SumRow {
+type SumRow = Record<ElementSumColumn, bigint | null> & {
   n: bigint;
-  s1: bigint | null;
-  s2: bigint | null;
-  s3: bigint | null;
-  s4: bigint | null;
-  s5: bigint | null;
-  s6: bigint | null;
-  s7: bigint | null;
-  s8: bigint | null;
-  s9: bigint | null;
   flagged: bigint;
   maladmin: bigint;
-}
+};
+
+/** `sum(u1) AS s1, …`: the column names are constants of this program, never input. */
+const ELEMENT_SUMS = Prisma.raw(ELEMENT_COLUMNS.map((c, i) => `sum(${c}) AS ${ELEMENT_SUM_COLUMNS[i]}`).join(', '));
 
 export interface UnitSums extends ElementSums {
   flagged: number;
@@ -32,8 +27,7 @@ export async function unitSums(db: Db, unitId: number, start: Date, end: Date): 
 export async function sumsByUnit(db: Db, unitIds: number[], start: Date, end: Date): Promise<Map<number, UnitSums>> {
   if (unitIds.length === 0) return new Map();
   const rows = await db.$queryRaw<(SumRow & { unitId: number })[]>`
-    SELECT "unitId", count(*) AS n, sum(u1) AS s1, sum(u2) AS s2, sum(u3) AS s3, sum(u4) AS s4, sum(u5) AS s5,
-           sum(u6) AS s6, sum(u7) AS s7, sum(u8) AS s8, sum(u9) AS s9,
+    SELECT "unitId", count(*) AS n, ${ELEMENT_SUMS},
            count(*) FILTER (WHERE cardinality(flags) > 0) AS flagged,
            count(*) FILTER (WHERE "maladminCount" > 0) AS maladmin
     FROM "Response"
@@ -44,7 +38,7 @@ export async function sumsByUnit(db: Db, unitIds: number[], start: Date, end: Da
       row.unitId,
       {
         count: Number(row.n),
-        sums: [row.s1, row.s2, row.s3, row.s4, row.s5, row.s6, row.s7, row.s8, row.s9].map((v) => Number(v ?? 0)),
+        sums: ELEMENT_SUM_COLUMNS.map((c) => Number(row[c] ?? 0)),
         flagged: Number(row.flagged),
         maladminReports: Number(row.maladmin),
       },

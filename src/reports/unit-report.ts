@@ -8,13 +8,13 @@ import {
   ZONE_PRESETS,
   DEFAULT_SCORE_CONFIG,
   ELEMENT_CODES,
+  defaultElementName,
   parsePeriod,
   periodRange,
   roundHalfUp,
   score,
   targetSample,
 } from '../scoring/index.js';
-import { DEFAULT_QUESTIONNAIRE } from '../survey/questionnaire.js';
 import { unitSums } from './aggregate.js';
 
 export class ReportError extends Error {
@@ -83,7 +83,6 @@ export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period
   const sums = await unitSums(db, unit.id, start, end);
   const config = scoreConfigOf(unit.agency);
   const result = score(sums, config);
-  const names = DEFAULT_QUESTIONNAIRE.elements;
   const serviceUsers = periodServiceUsers(unit.monthlyServiceUsers, period.kind);
   return {
     unit: unit.code,
@@ -105,7 +104,7 @@ export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period
     maladminReports: sums.maladminReports,
     unsur: ELEMENT_CODES.map((code, i) => ({
       code,
-      name: names[i]!.name.id,
+      name: defaultElementName(code).id,
       nrr: result ? roundHalfUp(result.nrr[i]!, 3) : null,
     })),
   };

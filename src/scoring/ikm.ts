@@ -1,8 +1,7 @@
 // SKM scoring (PermenPANRB 14/2017): NRR per element, IKM on the 25–100 scale, mutu and kinerja,
 // zones, the provisional flag, and the Krejcie–Morgan target sample. Pure functions on sums.
 
-export const ELEMENT_CODES = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9'] as const;
-export type ElementCode = (typeof ELEMENT_CODES)[number];
+import { type ElementCode, ELEMENT_CODES, ELEMENT_COUNT } from './elements.js';
 
 /** Sums of the answers (1–4) per element over `count` responses: what SQL SUM/COUNT hands over. */
 export interface ElementSums {
@@ -38,7 +37,7 @@ export type Zona = 'hijau' | 'kuning' | 'merah';
 
 export interface Score {
   responses: number;
-  /** Unrounded mean answer per element, U1..U9. */
+  /** Unrounded mean answer per element, in ELEMENT_CODES order. */
   nrr: number[];
   /** Rounded once, half up, to 2 decimals. */
   ikm: number;
@@ -49,13 +48,13 @@ export interface Score {
 }
 
 export function emptySums(): ElementSums {
-  return { count: 0, sums: [0, 0, 0, 0, 0, 0, 0, 0, 0] };
+  return { count: 0, sums: ELEMENT_CODES.map(() => 0) };
 }
 
 export function sumsFromAnswers(rows: readonly (readonly number[])[]): ElementSums {
   const result = emptySums();
   for (const row of rows) {
-    if (row.length !== 9 || !row.every((a) => Number.isInteger(a) && a >= 1 && a <= 4)) {
+    if (row.length !== ELEMENT_COUNT || !row.every((a) => Number.isInteger(a) && a >= 1 && a <= 4)) {
       throw new RangeError(`A response needs nine answers from 1 to 4, got [${row.join(', ')}]`);
     }
     result.count += 1;
@@ -69,13 +68,13 @@ export function mergeSums(a: ElementSums, b: ElementSums): ElementSums {
 }
 
 /**
- * IKM × 100 = Σsums × 2500 / (9 × count), exactly, rounded half up: done in BigInt so that a true
+ * IKM × 100 = Σsums × 2500 / (ELEMENT_COUNT × count), i.e. equal weights 1/9, exactly, rounded half up: done in BigInt so that a true
  * x.xx5 never lands on the wrong side through binary floating point.
  */
 function ikmHundredths(sums: ElementSums): number {
   const total = BigInt(sums.sums.reduce((a, b) => a + b, 0));
   const numerator = total * 2500n;
-  const denominator = 9n * BigInt(sums.count);
+  const denominator = BigInt(ELEMENT_COUNT) * BigInt(sums.count);
   // round half up of numerator/denominator (all positive): floor((2n + d) / 2d)
   return Number((2n * numerator + denominator) / (2n * denominator));
 }
@@ -107,7 +106,7 @@ export function nrrToIkm(nrr: number): number {
 /** Null for an empty scope: no responses is "no score", never zero. */
 export function score(sums: ElementSums, config: ScoreConfig = DEFAULT_SCORE_CONFIG): Score | null {
   if (sums.count <= 0) return null;
-  if (sums.sums.length !== 9) throw new RangeError('sums must have nine elements');
+  if (sums.sums.length !== ELEMENT_COUNT) throw new RangeError('sums must have nine elements');
   const ikm = ikmHundredths(sums) / 100;
   const mutu = mutuOf(ikm);
   return {

@@ -3,6 +3,7 @@
 // decides, its effects and the new state are written, and only then do channels send replies.
 // Plain SQL (src/db/sql.ts), not Prisma: this runs on every tap of every citizen.
 import { pgJson } from '../text/index.js';
+import { ELEMENT_COLUMNS, ELEMENT_COUNT } from '../scoring/index.js';
 import crypto from 'node:crypto';
 import { type Db, sqlOf } from '../db/client.js';
 import type { Sql, SqlRunner } from '../db/sql.js';
@@ -97,11 +98,40 @@ function parseReply(value: unknown): OutMessage[] | null {
   return messages.length === value.length ? messages : null;
 }
 
-/** The nine element answers, in column order u1–u9 (the engine completes a response only with all nine). */
-function nineAnswers(answers: readonly number[]): number[] {
-  if (answers.length !== 9) throw new Error(`a response needs 9 answers, got ${answers.length}`);
+/** The element answers, in ELEMENT_COLUMNS order (the engine completes a response only with all of them). */
+function elementAnswers(answers: readonly number[]): number[] {
+  if (answers.length !== ELEMENT_COUNT) throw new Error(`a response needs ${ELEMENT_COUNT} answers, got ${answers.length}`);
   return [...answers];
 }
+
+/** A response answered 4 everywhere (a burst of them is flagged). */
+const ALL_BEST = ELEMENT_COLUMNS.map((c) => `${c} = 4`).join(' AND ');
+
+/** The columns of a stored response, in the order of the INSERT's parameters. */
+const RESPONSE_COLUMNS = [
+  '"sessionId"',
+  '"unitId"',
+  '"serviceTypeId"',
+  '"questionnaireId"',
+  'channel',
+  '"respondentKey"',
+  '"submittedAt"',
+  '"startedAt"',
+  ...ELEMENT_COLUMNS,
+  'maladmin',
+  '"maladminCount"',
+  'gender',
+  '"ageBand"',
+  'education',
+  'occupation',
+  'suggestion',
+  'locale',
+  'flags',
+];
+const CASTS: Record<string, string> = { maladmin: '::jsonb', flags: '::text[]' };
+const INSERT_RESPONSE = `INSERT INTO "Response" (${RESPONSE_COLUMNS.join(', ')})
+  VALUES (${RESPONSE_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ''}`).join(', ')})
+  ON CONFLICT ("sessionId") DO NOTHING`;
 
 export class SurveyService {
   private readonly clock: () => Date;
@@ -223,40 +253,32 @@ export class SurveyService {
       const recent = await tx.query<{ n: string }>(
         `SELECT count(*) AS n FROM "Response"
          WHERE "unitId" = $1 AND "submittedAt" > $2
-           AND u1 = 4 AND u2 = 4 AND u3 = 4 AND u4 = 4 AND u5 = 4 AND u6 = 4 AND u7 = 4 AND u8 = 4 AND u9 = 4`,
+           AND ${ALL_BEST}`,
         [r.unitId, new Date(now.getTime() - 10 * 60_000)],
       );
       if (Number(recent[0]?.n ?? 0) + 1 >= PERFECT_BURST) flags.push('perfect_burst');
     }
     const maladminCount = Object.values(r.maladmin).filter(Boolean).length;
-    const inserted = await tx.execute(
-      `INSERT INTO "Response" ("sessionId", "unitId", "serviceTypeId", "questionnaireId", channel, "respondentKey",
-         "submittedAt", "startedAt", u1, u2, u3, u4, u5, u6, u7, u8, u9, maladmin, "maladminCount",
-         gender, "ageBand", education, occupation, suggestion, locale, flags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19,
-         $20, $21, $22, $23, $24, $25, $26::text[])
-       ON CONFLICT ("sessionId") DO NOTHING`,
-      [
-        r.sessionId,
-        r.unitId,
-        r.serviceTypeId,
-        r.questionnaireId,
-        channel,
-        chatKey,
-        now,
-        r.startedAt,
-        ...nineAnswers(r.answers),
-        pgJson(r.maladmin),
-        maladminCount,
-        r.profile.gender ?? null,
-        r.profile.ageBand ?? null,
-        r.profile.education ?? null,
-        r.profile.occupation ?? null,
-        r.suggestion,
-        r.locale,
-        flags,
-      ],
-    );
+    const inserted = await tx.execute(INSERT_RESPONSE, [
+      r.sessionId,
+      r.unitId,
+      r.serviceTypeId,
+      r.questionnaireId,
+      channel,
+      chatKey,
+      now,
+      r.startedAt,
+      ...elementAnswers(r.answers),
+      pgJson(r.maladmin),
+      maladminCount,
+      r.profile.gender ?? null,
+      r.profile.ageBand ?? null,
+      r.profile.education ?? null,
+      r.profile.occupation ?? null,
+      r.suggestion,
+      r.locale,
+      flags,
+    ]);
     if (inserted === 1) {
       this.options.log.info({ unitId: r.unitId, channel, flags, maladmin: maladminCount > 0 }, 'response stored');
     }

@@ -1,6 +1,7 @@
 // Reading a stored conversation state back. The JSON in the database is an outside input too:
 // a row written by an older version, or edited by hand, must not crash the bot.
 import { z } from 'zod';
+import { ELEMENT_COUNT } from '../scoring/index.js';
 import type { ConvState } from './types.js';
 
 const stepBase = z.discriminatedUnion('kind', [
@@ -49,7 +50,7 @@ const stateSchema = z.object({
         education: z.string().optional(),
         occupation: z.string().optional(),
       }),
-      answers: z.array(z.number().int().min(1).max(4)).max(9),
+      answers: z.array(z.number().int().min(1).max(4)).max(ELEMENT_COUNT),
       maladmin: z.record(z.string(), z.boolean()),
     })
     .nullable(),

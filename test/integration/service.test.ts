@@ -195,6 +195,16 @@ describe('survey service on PostgreSQL', () => {
     expect(empty.responses).toBe(0);
     expect(empty.ikm).toBeNull();
   });
+
+  it('a burst of all-best answers at one unit is flagged from the fifth, and an answer below 4 does not count towards it', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const best = [4, 4, 4, 4, 4, 4, 4, 4, 4];
+    await new ServiceChat(service, '3100').completeSurvey('IMIGRASI', [4, 4, 4, 4, 4, 4, 4, 4, 3]);
+    for (let i = 1; i <= 5; i++) await new ServiceChat(service, `310${i}`).completeSurvey('IMIGRASI', best);
+    const rows = await t.db.response.findMany({ where: { unit: { code: 'IMIGRASI' }, u1: 4 }, orderBy: { id: 'asc' } });
+    expect(rows).toHaveLength(6);
+    expect(rows.map((r) => r.flags.includes('perfect_burst'))).toEqual([false, false, false, false, false, true]);
+  });
 });
 
 describe('maintenance', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUESTIONNAIRE, questionnaireSchema } from '../../src/survey/questionnaire.js';
 import {
+  DEFAULT_ELEMENTS,
   DEFAULT_SCORE_CONFIG,
+  ELEMENT_CODES,
+  ELEMENT_COLUMNS,
+  ELEMENT_SUM_COLUMNS,
+  answersOf,
+  defaultElementName,
   ZONE_PRESETS,
   emptySums,
   ikm0111,
@@ -269,5 +276,26 @@ describe('target sample (Krejcie & Morgan)', () => {
     expect(() => targetSample(-1)).toThrow(RangeError);
     expect(() => targetSample(2.5)).toThrow(RangeError);
     expect(() => targetSample(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('the nine elements, defined once', () => {
+  it('codes, columns and the default wording line up, and the default passes the questionnaire check', () => {
+    expect(ELEMENT_CODES).toHaveLength(9);
+    expect(ELEMENT_COLUMNS).toEqual(ELEMENT_CODES.map((c) => c.toLowerCase()));
+    expect(ELEMENT_SUM_COLUMNS).toEqual(ELEMENT_CODES.map((c) => c.replace('U', 's')));
+    expect(DEFAULT_ELEMENTS.map((e) => e.code)).toEqual([...ELEMENT_CODES]);
+    expect(questionnaireSchema.parse(DEFAULT_QUESTIONNAIRE).elements.map((e) => e.code)).toEqual([...ELEMENT_CODES]);
+    expect(defaultElementName('U1')).toEqual({ id: 'Persyaratan', en: 'Requirements' });
+    expect(answersOf({ u1: 1, u2: 2, u3: 3, u4: 4, u5: 1, u6: 2, u7: 3, u8: 4, u9: 1 })).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 1]);
+  });
+
+  it('a stored questionnaire with its elements out of order or one missing is refused', () => {
+    const swapped = {
+      ...DEFAULT_QUESTIONNAIRE,
+      elements: [DEFAULT_QUESTIONNAIRE.elements[1]!, DEFAULT_QUESTIONNAIRE.elements[0]!, ...DEFAULT_QUESTIONNAIRE.elements.slice(2)],
+    };
+    expect(questionnaireSchema.safeParse(swapped).success).toBe(false);
+    expect(questionnaireSchema.safeParse({ ...DEFAULT_QUESTIONNAIRE, elements: DEFAULT_QUESTIONNAIRE.elements.slice(1) }).success).toBe(false);
   });
 });

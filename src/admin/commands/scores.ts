@@ -5,6 +5,7 @@ import { reportForUnit, scoreConfigOf } from '../../reports/unit-report.js';
 import {
   describePeriod,
   ELEMENT_CODES,
+  defaultElementName,
   type Period,
   periodOf,
   periodRange,
@@ -13,7 +14,6 @@ import {
   score,
   weakestElements,
 } from '../../scoring/index.js';
-import { DEFAULT_QUESTIONNAIRE } from '../../survey/questionnaire.js';
 import { zoneWords } from '../../text/index.js';
 import { defaultTimeZone, defaultUnit, periodArg, unitAndPeriod, unitInScope } from './args.js';
 import type { StaffCommand } from './types.js';
@@ -48,11 +48,10 @@ const unsur: StaffCommand = {
     const head = c.t('staff.skor.head', { unit: unit.name, code: unit.code, period: describePeriod(period, c.req.locale) });
     if (!result) return { messages: [[head, c.t('staff.noResponses')].join('\n')] };
     const weakest = new Set(weakestElements(result, 2).map((w) => w.code));
-    const names = DEFAULT_QUESTIONNAIRE.elements;
     const rows = ELEMENT_CODES.map((code, i) => {
       const nrr = roundHalfUp(result.nrr[i]!, 3).toFixed(3);
       const ikm = roundHalfUp(result.nrr[i]! * 25, 2).toFixed(2);
-      return `${code.padEnd(3)} ${nrr}  ${ikm.padStart(6)}  ${names[i]!.name[c.req.locale]}${weakest.has(code) ? ' ⚠️' : ''}`;
+      return `${code.padEnd(3)} ${nrr}  ${ikm.padStart(6)}  ${defaultElementName(code)[c.req.locale]}${weakest.has(code) ? ' ⚠️' : ''}`;
     });
     const lines = [head, c.t('staff.unsur.legend'), ...rows, c.t('staff.skor.count', { n: result.responses })];
     if (result.provisional) lines.push(c.t('staff.provisional', { min: scoreConfigOf(unit.agency).minResponses }));

@@ -2,8 +2,7 @@
 // first, split into messages that each read on their own. Pure: data from load.ts and a Translate in,
 // strings out.
 import { ZONE_MARKS, splitMessage, zoneWords } from '../../text/index.js';
-import { type Period, type Score, describePeriod, formatDateId, roundHalfUp, weakestElements } from '../../scoring/index.js';
-import { DEFAULT_QUESTIONNAIRE } from '../../survey/questionnaire.js';
+import { type Period, type Score, defaultElementName, describePeriod, formatDateId, roundHalfUp, weakestElements } from '../../scoring/index.js';
 import type { Locale, Translate } from '../../survey/types.js';
 import type { AgencySummary, Interval, ToDateFigures, UnitSummary } from './load.js';
 
@@ -84,8 +83,7 @@ function toDateLine(period: Period, f: ToDateFigures, data: AgencySummary, local
 
 function weakestLine(s: Score, locale: Locale, say: Say): string {
   const list = weakestElements(s, 2).map((w) => {
-    const element = DEFAULT_QUESTIONNAIRE.elements.find((e) => e.code === w.code);
-    return `${element?.name[locale] ?? w.code} ${fixed2(w.nrr)}`;
+    return `${defaultElementName(w.code)[locale]} ${fixed2(w.nrr)}`;
   });
   return say('summary.weakest', { list: list.join(' · ') });
 }

@@ -3,10 +3,12 @@
 // zone, and the month and quarter are counted up to the end of the week, so a late catch-up run
 // says exactly what an on-time one would.
 import type { Db } from '../../db/client.js';
-import type { Agency, ServiceUnit } from '../../generated/prisma/client.js';
+import { type Agency, type ServiceUnit, Prisma } from '../../generated/prisma/client.js';
 import { periodServiceUsers, scoreConfigOf } from '../../reports/unit-report.js';
 import {
+  type ElementSumColumn,
   type ElementSums,
+  ELEMENT_SUM_COLUMNS,
   type Period,
   type Score,
   type ScoreConfig,
@@ -79,21 +81,15 @@ export interface AgencySummary {
   units: UnitSummary[];
 }
 
-interface BucketRow {
+type BucketRow = Record<ElementSumColumn, number> & {
   unitId: number;
   bucket: number;
   n: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  s6: number;
-  s7: number;
-  s8: number;
-  s9: number;
   maladmin: number;
-}
+};
+
+/** `sum(s1)::int AS s1, …`: the column names are constants of this program, never input. */
+const DAY_STAT_SUMS = Prisma.raw(ELEMENT_SUM_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', '));
 
 /** Sums of one unit between two consecutive boundaries. */
 interface Bucket extends Interval {
@@ -126,8 +122,7 @@ async function bucketsByUnit(db: Db, unitIds: number[], boundaries: Date[], time
   const days = boundaries.map((b) => localDateString(b, timeZone));
   const rows = await db.$queryRaw<BucketRow[]>`
     SELECT "unitId", width_bucket(day, ${days}::date[]) AS bucket,
-           sum(n)::int AS n, sum(s1)::int AS s1, sum(s2)::int AS s2, sum(s3)::int AS s3, sum(s4)::int AS s4,
-           sum(s5)::int AS s5, sum(s6)::int AS s6, sum(s7)::int AS s7, sum(s8)::int AS s8, sum(s9)::int AS s9,
+           sum(n)::int AS n, ${DAY_STAT_SUMS},
            sum(maladmin)::int AS maladmin
     FROM "ResponseDayStat"
     WHERE "unitId" = ANY(${unitIds}::int[]) AND day >= ${days[0]}::date AND day < ${days[days.length - 1]}::date
@@ -137,7 +132,7 @@ async function bucketsByUnit(db: Db, unitIds: number[], boundaries: Date[], time
     const bucket: Bucket = {
       start: boundaries[row.bucket - 1]!,
       end: boundaries[row.bucket]!,
-      sums: { count: row.n, sums: [row.s1, row.s2, row.s3, row.s4, row.s5, row.s6, row.s7, row.s8, row.s9] },
+      sums: { count: row.n, sums: ELEMENT_SUM_COLUMNS.map((c) => row[c]) },
       maladminReports: row.maladmin,
     };
     byUnit.set(row.unitId, [...(byUnit.get(row.unitId) ?? []), bucket]);

@@ -3,8 +3,13 @@
 // compose.ts and render.ts work on without a database. Every score is computed here with the
 // scoring module, so the XLSX and the CSV can never disagree with the unit report or /skor.
 import type { Db } from '../../db/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import {
   type ElementCode,
+  type ElementColumn,
+  answersOf,
+  DEFAULT_ELEMENTS,
+  ELEMENT_COLUMNS,
   type ElementSums,
   emptySums,
   type Period,
@@ -97,6 +102,12 @@ const MALADMIN_LABELS: Record<string, string> = {
   prosedur: 'Penyimpangan prosedur',
 };
 
+/** `(1, r.u1), (2, r.u2), …`: element number and answer; the column names are constants, never input. */
+const ELEMENT_VALUES = Prisma.raw(ELEMENT_COLUMNS.map((c, i) => `(${i + 1}, r.${c})`).join(', '));
+
+/** Every element column, for a select that reads responses field by field. */
+const ELEMENT_SELECT = Object.fromEntries(ELEMENT_COLUMNS.map((c) => [c, true])) as Record<ElementColumn, true>;
+
 interface CountRow {
   unitId: number;
   e: number;
@@ -126,8 +137,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
           db.$queryRaw<CountRow[]>`
             SELECT r."unitId", v.e, v.a::int AS a, count(*) AS n
             FROM "Response" r
-            CROSS JOIN LATERAL (VALUES (1, r.u1), (2, r.u2), (3, r.u3), (4, r.u4), (5, r.u5),
-                                       (6, r.u6), (7, r.u7), (8, r.u8), (9, r.u9)) AS v(e, a)
+            CROSS JOIN LATERAL (VALUES ${ELEMENT_VALUES}) AS v(e, a)
             WHERE r."unitId" = ANY(${unitIds}::int[]) AND r."submittedAt" >= ${start} AND r."submittedAt" < ${end}
             GROUP BY r."unitId", v.e, v.a`,
           db.$queryRaw<DemographicRow[]>`
@@ -147,15 +157,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
             orderBy: [{ submittedAt: 'asc' }, { id: 'asc' }],
             select: {
               submittedAt: true,
-              u1: true,
-              u2: true,
-              u3: true,
-              u4: true,
-              u5: true,
-              u6: true,
-              u7: true,
-              u8: true,
-              u9: true,
+              ...ELEMENT_SELECT,
               maladmin: true,
               gender: true,
               ageBand: true,
@@ -225,7 +227,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
     localTime: localDateTime(r.submittedAt, scope.timeZone),
     unitCode: r.unit.code,
     serviceType: r.serviceType?.name ?? null,
-    answers: [r.u1, r.u2, r.u3, r.u4, r.u5, r.u6, r.u7, r.u8, r.u9],
+    answers: answersOf(r),
     maladmin: maladminAnswers(r.maladmin),
     gender: r.gender,
     ageBand: r.ageBand,
@@ -249,7 +251,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
     from: localDateString(start, scope.timeZone),
     to: localDateString(new Date(end.getTime() - 1), scope.timeZone),
     units,
-    elements: DEFAULT_QUESTIONNAIRE.elements.map((el) => ({
+    elements: DEFAULT_ELEMENTS.map((el) => ({
       code: el.code,
       name: el.name.id,
       labels: [el.labels[0].id, el.labels[1].id, el.labels[2].id, el.labels[3].id],

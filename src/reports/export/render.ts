@@ -1,7 +1,7 @@
 // Writing the export's tables (compose.ts) as files: the XLSX workbook (titles, frozen headers,
 // filters, number formats, column widths) and the CSV of the "Ringkasan" table.
 import ExcelJS from 'exceljs';
-import { ELEMENT_CODES } from '../../scoring/index.js';
+import { ELEMENT_CODES, ELEMENT_COUNT } from '../../scoring/index.js';
 import {
   type CellValue,
   type Column,
@@ -84,7 +84,7 @@ export async function exportXlsx(data: ExportData): Promise<Buffer> {
   writeTitle(
     summary,
     `Survei Kepuasan Masyarakat (SKM) per unit layanan, ${periodText(data)}`,
-    'IKM = (jumlah NRR U1..U9 / 9) × 25. Sementara = responden kurang dari minimal instansi. Sel kosong = belum ada penilaian.',
+    `IKM = (jumlah NRR ${ELEMENT_CODES[0]}..${ELEMENT_CODES[ELEMENT_COUNT - 1]} / ${ELEMENT_COUNT}) × 25. Sementara = responden kurang dari minimal instansi. Sel kosong = belum ada penilaian.`,
   );
   writeTable(summary, HEADER_ROWS.summary, summaryTable(data));
 

@@ -1,0 +1,109 @@
+// What one engine call works with: the Turn (the state being changed, the context, the messages
+// and effects gathered so far), the Prompt a step shows, and the small parsers of button tokens and
+// unit codes that the rest of the engine and its callers share. Pure: no I/O.
+import type { Questionnaire } from '../questionnaire.js';
+import {
+  type ConvState,
+  type Effect,
+  type EngineContext,
+  type EngineOutput,
+  type Locale,
+  type OutMessage,
+  type Step,
+  UNIT_CODE_PATTERN,
+} from '../types.js';
+
+/** The value of the "skip" choice (profile items, the suggestion). */
+export const SKIP = 'skip';
+
+/** The step of the given kind, for handlers kept in a table keyed by step kind. */
+export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
+
+export interface Prompt {
+  text: string;
+  choices: { label: string; value: string }[];
+  columns: number;
+}
+
+export class Turn {
+  readonly messages: OutMessage[] = [];
+  readonly effects: Effect[] = [];
+  notice: string | undefined;
+  editSource: string | undefined;
+  /** The questionnaire of the survey in progress; replaced when a new survey begins. */
+  draftQuestionnaire: Questionnaire | null;
+
+  constructor(
+    public state: ConvState,
+    readonly ctx: EngineContext,
+  ) {
+    this.draftQuestionnaire = ctx.draftQuestionnaire;
+  }
+
+  t(key: string, params?: Record<string, string | number>): string {
+    return this.ctx.t(this.state.locale, key, params);
+  }
+
+  say(text: string): void {
+    this.messages.push({ text });
+  }
+
+  get questionnaire(): Questionnaire {
+    return this.draftQuestionnaire ?? this.ctx.currentQuestionnaire;
+  }
+
+  output(): EngineOutput {
+    const out: EngineOutput = { state: this.state, messages: this.messages, effects: this.effects };
+    if (this.notice !== undefined) out.notice = this.notice;
+    if (this.editSource !== undefined) out.editSource = this.editSource;
+    return out;
+  }
+}
+
+export function initialState(locale: Locale): ConvState {
+  return { v: 1, locale, seq: 0, step: { kind: 'idle' }, consent: null, survey: null, lastActivityAt: null };
+}
+
+/** A step in which a survey is being filled in (it expires and can be resumed). */
+export function inSurvey(step: Step): boolean {
+  switch (step.kind) {
+    case 'service_type':
+    case 'profile_offer':
+    case 'profile':
+    case 'question':
+    case 'maladmin':
+    case 'suggestion':
+      return true;
+    case 'language':
+    case 'confirm_erase':
+      return inSurvey(step.resume);
+    default:
+      return false;
+  }
+}
+
+/** The step an overlay (language, erase confirmation) returns to. */
+export function baseStep(step: Step): Step {
+  return step.kind === 'language' || step.kind === 'confirm_erase' ? step.resume : step;
+}
+
+/** The unit code carried by a `/start` payload (`u_DUKCAPIL`) or typed by hand, upper-cased. */
+export function unitCodeFrom(text: string): string | null {
+  let value = text.trim();
+  if (/^u_/i.test(value)) value = value.slice(2);
+  return UNIT_CODE_PATTERN.test(value) ? value.toUpperCase() : null;
+}
+
+/** Parses a button token `<seq>:<value>`. */
+export function parseToken(token: string): { seq: number; value: string } | null {
+  const match = /^(\d{1,9}):(.{1,50})$/s.exec(token);
+  if (!match) return null;
+  return { seq: Number(match[1]), value: match[2]! };
+}
+
+/** A number typed while the unit list is shown picks from that list. */
+export function listedUnit(choices: readonly { code: string }[], text: string): string | null {
+  const trimmed = text.trim();
+  if (!/^\d{1,2}$/.test(trimmed)) return null;
+  return choices[Number(trimmed) - 1]?.code ?? null;
+}
