@@ -60,6 +60,9 @@ async function setActive(args: string[], active: boolean, io: Io): Promise<numbe
   );
   if (!changed) io.out(`Unit ${code} is already ${active ? 'active' : 'deactivated'}: nothing changed.`);
   else if (active) io.out(`Unit ${code} takes ratings again.`);
-  else io.out(`Unit ${code} is deactivated: it takes no new ratings, gets no poster and is left out of summaries. Its ratings are kept.`);
+  else
+    io.out(
+      `Unit ${code} is deactivated: it takes no new ratings (a running bot stops taking them within 30 seconds), gets no poster and is left out of summaries. Its ratings are kept.`,
+    );
   return 0;
 }
