@@ -298,7 +298,7 @@ describe('skm command line', () => {
     expect(csv.stdout).toContain('BPP-DUKCAPIL');
   }, 120_000);
 
-  it('runs a job once per period, lists jobs and the outbox, and changes an agency schedule', async () => {
+  it('runs a job once per period, lists jobs and the outbox (a retry of an id that does not exist exits 2: a mistyped argument, not a run-time result), and changes an agency schedule', async () => {
     const db = await createEmptyDatabase('skm_cli_jobs');
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
     try {
