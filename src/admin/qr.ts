@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument, PageSizes, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { WHATSAPP_NUMBER_PATTERN } from '../config/index.js';
 import { telegramStartLink } from '../text/index.js';
 
 /** Telegram usernames: 5–32 characters, a letter first, then letters, digits and '_'; bots end in "bot". */
@@ -23,7 +24,7 @@ const QR_MARGIN = 4;
  */
 /** The wa.me link that opens a chat with the bot's number with "NILAI <CODE>" typed in. */
 export function whatsappLink(number: string, unitCode: string): string {
-  if (!/^[1-9]\d{7,14}$/.test(number)) throw new RangeError(`${JSON.stringify(number)} is not a WhatsApp number in international form`);
+  if (!WHATSAPP_NUMBER_PATTERN.test(number)) throw new RangeError(`${JSON.stringify(number)} is not a WhatsApp number in international form`);
   if (!UNIT_CODE.test(unitCode.toUpperCase())) throw new RangeError(`unit code ${JSON.stringify(unitCode)} is not valid`);
   return `https://wa.me/${number}?text=${encodeURIComponent(`NILAI ${unitCode.toUpperCase()}`)}`;
 }

@@ -43,3 +43,10 @@ export async function withDatabase<T>(run: (database: Database) => Promise<T>): 
     await database.close();
   }
 }
+
+/** Rows as columns as wide as their widest cell, two spaces apart; the last column is not padded. */
+export function formatTable(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+}

@@ -3,46 +3,17 @@
 // cannot run here as configured (root, unreachable folders) exits with 78 (EX_CONFIG).
 import { writeFile } from 'node:fs/promises';
 import { audit, grantRole } from '../admin/staff.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, loadConfig, normaliseWhatsAppNumber } from '../config/index.js';
 import { seedDemo } from '../admin/demo-seed.js';
 import { EX_CONFIG, EmbeddedSetupError } from '../db/embedded.js';
 import { runBackupCommands } from './backup.js';
 import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
-import { JOB_NAMES } from '../jobs/registry.js';
+import { runUnitCommands } from './units.js';
+import { commandUsage, fullUsage, usageHint, usagesFor } from './usage.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
-import { parsePeriod } from '../scoring/index.js';
+import { parsePeriodWords } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
-
-const USAGE = `Usage: skm <command>
-
-  skm db migrate                                      apply pending database migrations
-  skm seed demo                                       add the demo MPP and its units
-  skm units import <file.csv|file.xlsx>               add or update agencies, units and service types
-  skm units qr [--unit <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>]
-                                                      A4 PDF posters (one page per unit) and QR PNGs
-  skm admin grant --telegram <user id> --agency <CODE> [--role agency_admin|agency_official|super_admin]
-                                                      give a Telegram user a role (the first admin)
-  skm invite create --role unit_official|agency_official|agency_admin --unit <CODE>|--agency <CODE> [--days 7]
-                                                      a one-time invitation code and its deep link
-  skm agency show [<CODE>]                            an agency's schedule and reminder settings
-  skm agency set <CODE> [--summary-cron "0 8 * * 1"] [--check-cron "0 9 * * *"] [--time-zone Asia/Makassar]
-                 [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]
-                 [--follow-up-days 30] [--follow-up-warn-days 3]
-  skm job list                                        scheduled jobs with their last and next runs
-  skm job run ${JOB_NAMES.join('|')} [--agency <CODE>] [--at <ISO time>] [--force]
-                                                      run a job now (once per period; --force runs it again)
-  skm outbox [--status pending,failed,unknown,...] [--limit 50]
-                                                      messages waiting, failed or interrupted
-  skm outbox retry <id>...|--failed|--unknown         send failed or interrupted messages again
-  skm whatsapp link [--number 6281234567890] [--relink]
-                                                      pair the bot's WhatsApp number (QR code, or a pairing code)
-  skm report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx] [--out <file>]
-                                                      a unit's IKM, or an agency's summary (csv/xlsx)
-  skm backup [--out <file>]                           save every table to one file (default skm-backup-<time>.skmbak)
-  skm restore <file> [--force]                        load a backup into an empty database (--force empties it first)
-PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026
-Without DATABASE_URL the embedded PostgreSQL in SKM_DATA_DIR is used.`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -54,11 +25,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (!command || command === 'help' || command === '--help' || command === '-h') {
       if (command) {
-        io.out(USAGE);
+        io.out(fullUsage());
         return 0;
       }
-      io.err(USAGE);
+      io.err(fullUsage());
       return 2;
+    }
+    // Anywhere on the line, before any option is read: `skm agency show --help` is a question.
+    if (argv.includes('--help') || argv.includes('-h')) {
+      const entries = usagesFor(argv);
+      if (entries.length === 0) throw new UsageError(`Unknown command: ${command}`);
+      io.out(commandUsage(entries));
+      return 0;
     }
     if (command === 'db' && sub === 'migrate') {
       if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}`);
@@ -100,14 +78,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!values.out) throw new UsageError('Missing --out <folder>.');
       const config = loadConfig();
       const bot = values.bot ?? config.telegramBotUsername;
-      const waNumber = values.whatsapp?.replace(/[\s+-]/g, '') ?? config.whatsapp.number;
+      const given = values.whatsapp === undefined ? undefined : normaliseWhatsAppNumber(values.whatsapp);
+      if (given === null)
+        throw new UsageError(
+          `--whatsapp "${values.whatsapp}" is not a phone number: write it as 0812-3456-7890, +62 812 3456 7890 or 6281234567890.`,
+        );
+      const waNumber = given ?? config.whatsapp.number;
       if (!bot && !waNumber) {
         throw new UsageError(
           'Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.',
         );
       }
-      if (waNumber !== undefined && !/^[1-9]\d{7,14}$/.test(waNumber))
-        throw new UsageError(`"${values.whatsapp}" is not a WhatsApp number in international form (e.g. 6281234567890).`);
       const { telegramDeepLink, whatsappLink, writePosters } = await import('../admin/qr.js');
       if (bot) {
         try {
@@ -120,10 +101,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const unitCode = values.unit?.toUpperCase();
       const result = await withDatabase(async (database) => {
         const units = await database.db.serviceUnit.findMany({
-          where: { active: true, ...(unitCode ? { code: unitCode } : {}) },
+          where: unitCode ? { code: unitCode } : { active: true },
           include: { agency: true },
           orderBy: [{ agency: { code: 'asc' } }, { code: 'asc' }],
         });
+        if (unitCode && units[0]?.active === false)
+          throw new ReportError(`Unit "${unitCode}" is deactivated: it gets no poster (skm units activate ${unitCode} first).`);
         if (units.length === 0) throw new ReportError(unitCode ? `Unit "${unitCode}" does not exist.` : 'There are no active units yet.');
         // The QR opens Telegram when there is a bot, else WhatsApp; with both, the WhatsApp link is printed under it.
         return writePosters(
@@ -141,6 +124,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
       });
       io.out(`Posters: ${result.pdf}\nQR codes: ${result.pngs.length} PNG files in ${out}`);
+      if (waNumber) io.out(`WhatsApp links: https://wa.me/${waNumber}?text=NILAI%20<CODE>`);
       return 0;
     }
     if (command === 'admin' && sub === 'grant') {
@@ -180,16 +164,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const format = values.format ?? (values.agency ? 'csv' : 'text');
       if (!['text', 'json', 'csv', 'xlsx'].includes(format)) throw new UsageError(`Unknown --format "${format}": use text, json, csv or xlsx.`);
       if (format === 'xlsx' && !values.out) throw new UsageError('--format xlsx needs --out <file.xlsx>.');
-      if (!parsePeriod(values.period)) {
-        throw new UsageError(`Unknown period "${values.period}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2 or 2026.`);
+      // The time zone only moves relative words ("bulan ini") by a day at most: any zone tells
+      // whether the text is a period; the agency's zone decides which one, below.
+      if (!parsePeriodWords(values.period, new Date(), 'Asia/Jakarta')) {
+        throw new UsageError(
+          `Unknown period "${values.period}". Use 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026, or words such as "November 2026" or "bulan ini".`,
+        );
       }
       const code = (values.unit ?? values.agency)!;
       if (!UNIT_CODE_PATTERN.test(code))
         throw new UsageError(`"${code}" is not a ${values.unit ? 'unit' : 'agency'} code (A-Z, 0-9, -; at most 20).`);
-      const period = values.period;
+      const periodText = values.period;
       const out = values.out;
+      /** The period the words name in the agency's time zone ("bulan ini" on its calendar). */
+      const periodIn = (timeZone: string) => parsePeriodWords(periodText, new Date(), timeZone)!;
       if (values.unit && (format === 'text' || format === 'json')) {
-        const report = await withDatabase((database) => unitReport(database.db, code, period));
+        const report = await withDatabase(async (database) => {
+          const unit = await database.db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } });
+          return unitReport(database.db, code, periodIn(unit?.agency.timeZone ?? 'Asia/Jakarta').label);
+        });
         const text = format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report);
         if (out) await writeFile(out, `${text}\n`);
         else io.out(text);
@@ -203,8 +196,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ? await db.serviceUnit.findMany({ where: { code: code.toUpperCase() }, include: { agency: true } })
           : await db.serviceUnit.findMany({ where: { agency: { code: code.toUpperCase() } }, include: { agency: true }, orderBy: { code: 'asc' } });
         if (units.length === 0) throw new ReportError(`${values.unit ? 'Unit' : 'Agency'} "${code.toUpperCase()}" does not exist or has no units.`);
-        const data = await loadExportData(db, { unitIds: units.map((u) => u.id), period: parsePeriod(period)!, timeZone: units[0]!.agency.timeZone });
-        await audit(db, 'cli', 'export', `${values.unit ? 'unit' : 'agency'} ${code.toUpperCase()}`, { period, format });
+        const timeZone = units[0]!.agency.timeZone;
+        const period = periodIn(timeZone);
+        const data = await loadExportData(db, { unitIds: units.map((u) => u.id), period, timeZone });
+        await audit(db, 'cli', 'export', `${values.unit ? 'unit' : 'agency'} ${code.toUpperCase()}`, { period: period.label, format });
         return format === 'csv' ? Buffer.from(exportCsv(data), 'utf8') : await exportXlsx(data);
       });
       if (out) {
@@ -215,6 +210,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return 0;
     }
+    const units = await runUnitCommands(command, sub, rest, io);
+    if (units !== null) return units;
     const handled = await runOperations(command, sub, rest, io);
     if (handled !== null) return handled;
     const backup = await runBackupCommands(command, sub, rest, io);
@@ -223,7 +220,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || error instanceof ReportError) {
       io.err(`skm: ${error.message}`);
-      if (error instanceof UsageError && error.usage) io.err(USAGE);
+      if (error instanceof UsageError && error.usage) io.err(usageHint(argv));
       return 2;
     }
     if (error instanceof ConfigError) {

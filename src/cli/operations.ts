@@ -2,18 +2,18 @@
 // settings, scheduled jobs, the outbox. Returns null for a command that is not one of these.
 import { INVITABLE_ROLES, type InvitableRole, createInvitation } from '../admin/staff.js';
 import { telegramStartLink } from '../text/index.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, normaliseWhatsAppNumber } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
 import { cronProblem } from '../jobs/cron.js';
 import { JOB_NAMES, type JobEnv, type RunOutcome, cliOptionsOf, findJob, listJobs, runAgencyJob, runGlobalJob } from '../jobs/jobs.js';
 import { REMINDER_KINDS, REPORT_PERIODS } from '../jobs/reminders.js';
 import { createLogger } from '../log.js';
-import { formatOutboxList, listOutbox, retryOutbox } from '../outbox/store.js';
+import { OUTBOX_STATUSES, formatOutboxList, isOutboxStatus, listOutbox, retryOutbox } from '../outbox/store.js';
 import { ReportError } from '../reports/unit-report.js';
-import { formatDateTimeId, isValidTimeZone } from '../scoring/index.js';
+import { formatDateTimeId, resolveTimeZone } from '../scoring/index.js';
 import { createPseudonymizer, resolvePseudonymKey } from '../survey/pseudonym.js';
-import { UsageError, parseWithPositionals, withDatabase } from './common.js';
+import { UsageError, formatTable, parseWithPositionals, withDatabase } from './common.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -21,7 +21,8 @@ export interface Io {
 }
 
 const ROLE_ALIASES: Record<string, InvitableRole> = { unit: 'unit_official', agency: 'agency_official', admin: 'agency_admin' };
-const utc = (d: Date | null) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
+/** "6 Desember 2026 pukul 13.25 WIB": as the official reads it, on the agency's clock. */
+const expiry = (at: Date, timeZone: string) => formatDateTimeId(at, timeZone, 'id').replace(/^[^,]+, /, '');
 
 export async function runOperations(command: string, sub: string | undefined, rest: string[], io: Io): Promise<number | null> {
   if (command === 'invite' && sub === 'create') return inviteCreate(rest, io);
@@ -54,24 +55,24 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90)) throw new UsageError('--days must be a whole number from 1 to 90.');
   const bot = values.bot ?? loadConfig().telegramBotUsername;
   const result = await withDatabase(async ({ db }) => {
-    let target: { agencyId: number | null; unitId: number | null; name: string };
+    let target: { agencyId: number | null; unitId: number | null; name: string; timeZone: string };
     if (onUnit) {
-      const unit = await db.serviceUnit.findUnique({ where: { code: values.unit!.toUpperCase() } });
+      const unit = await db.serviceUnit.findUnique({ where: { code: values.unit!.toUpperCase() }, include: { agency: true } });
       if (!unit) throw new ReportError(`Unit "${values.unit!.toUpperCase()}" does not exist.`);
-      target = { agencyId: null, unitId: unit.id, name: `${unit.name} (${unit.code})` };
+      target = { agencyId: null, unitId: unit.id, name: `${unit.name} (${unit.code})`, timeZone: unit.agency.timeZone };
     } else {
       const agency = await db.agency.findUnique({ where: { code: values.agency!.toUpperCase() } });
       if (!agency) throw new ReportError(`Agency "${values.agency!.toUpperCase()}" does not exist.`);
-      target = { agencyId: agency.id, unitId: null, name: `${agency.name} (${agency.code})` };
+      target = { agencyId: agency.id, unitId: null, name: `${agency.name} (${agency.code})`, timeZone: agency.timeZone };
     }
     const invitation = await createInvitation(
       db,
       { role, agencyId: target.agencyId, unitId: target.unitId },
       { createdById: null, ...(days ? { days } : {}) },
     );
-    return { ...invitation, name: target.name };
+    return { ...invitation, name: target.name, timeZone: target.timeZone };
   });
-  io.out(`Invitation for ${role} of ${result.name}, valid until ${utc(result.expiresAt)} (single use):`);
+  io.out(`Invitation for ${role} of ${result.name}, valid until ${expiry(result.expiresAt, result.timeZone)} (single use):`);
   io.out(`  code: ${result.code}`);
   io.out(`  the official sends: /daftar ${result.code}`);
   if (bot) io.out(`  or opens: ${telegramStartLink(bot, `i_${result.code}`)}`);
@@ -146,9 +147,10 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     data[field] = value.trim().replace(/\s+/g, ' ');
   }
   if (values['time-zone'] !== undefined) {
-    if (!isValidTimeZone(values['time-zone']))
-      throw new UsageError(`--time-zone "${values['time-zone']}" is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura).`);
-    data.timeZone = values['time-zone'];
+    const timeZone = resolveTimeZone(values['time-zone']);
+    if (!timeZone)
+      throw new UsageError(`--time-zone "${values['time-zone']}" is not a time zone: use WIB, WITA, WIT or an IANA name (e.g. Asia/Jakarta).`);
+    data.timeZone = timeZone;
   }
   if (values['report-period'] !== undefined) {
     if (!(REPORT_PERIODS as readonly string[]).includes(values['report-period']))
@@ -193,13 +195,18 @@ async function jobList(args: string[], io: Io): Promise<number> {
     io.out('No jobs: add an agency first (skm units import, or skm seed demo).');
     return 0;
   }
-  io.out('job              agency        schedule (time zone)                   last run                                   next run');
-  for (const r of rows) {
-    const schedule = `${r.schedule} (${r.timeZone})`;
-    const last = r.lastRun ? `${utc(r.lastRun.at)} ${r.lastRun.trigger}, ${r.lastRun.messages} msg` : 'never';
-    const next = r.nextRun ? `${utc(r.nextRun)} = ${formatDateTimeId(r.nextRun, r.timeZone, 'en')}` : '-';
-    io.out(`${r.job.padEnd(16)} ${(r.agency ?? '(all)').padEnd(13)} ${schedule.padEnd(38)} ${last.padEnd(42)} ${next}`);
-  }
+  // Widths from the content: agency codes run up to 20 characters, time zones to 30.
+  const table = [
+    ['job', 'agency', 'schedule (time zone)', 'last run', 'next run'],
+    ...rows.map((r) => [
+      r.job,
+      r.agency ?? '(all)',
+      `${r.schedule} (${r.timeZone})`,
+      r.lastRun ? `${formatDateTimeId(r.lastRun.at, r.timeZone, 'en')}, ${r.lastRun.trigger}, ${r.lastRun.messages} msg` : 'never',
+      r.nextRun ? formatDateTimeId(r.nextRun, r.timeZone, 'en') : '-',
+    ]),
+  ];
+  for (const line of formatTable(table)) io.out(line);
   return 0;
 }
 
@@ -264,9 +271,29 @@ async function outbox(args: string[], io: Io): Promise<number> {
     if (chosen !== 1) throw new UsageError('Give message ids, or --failed, or --unknown: skm outbox retry 12 13 | --failed | --unknown.');
     const bad = positionals.find((p) => !/^\d{1,18}$/.test(p));
     if (bad) throw new UsageError(`"${bad}" is not a message id.`);
-    const which = values.failed ? 'failed' : values.unknown ? 'unknown' : positionals.map((p) => BigInt(p));
-    const n = await withDatabase(({ db }) => retryOutbox(db, which));
-    io.out(`${n} message(s) queued again.`);
+    if (values.failed || values.unknown) {
+      const which = values.failed ? 'failed' : 'unknown';
+      const n = await withDatabase(({ db }) => retryOutbox(db, which));
+      io.out(n === 0 ? `No ${which} messages: nothing to send again.` : `${n} message(s) queued again.`);
+      return 0;
+    }
+    const ids = [...new Set(positionals)].map((p) => BigInt(p));
+    const result = await withDatabase(async ({ db }) => {
+      const found = await db.outboxMessage.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+      // A mistyped id is the operator's mistake: say so and change nothing, not "0 queued".
+      const missing = ids.filter((id) => !found.some((f) => f.id === id));
+      if (missing.length > 0) {
+        throw new ReportError(`No outbox message with id ${missing.join(', ')}: nothing was queued again (see skm outbox).`);
+      }
+      const queued = await retryOutbox(db, ids);
+      return { queued, left: found.filter((f) => !['failed', 'unknown', 'cancelled'].includes(f.status)) };
+    });
+    io.out(`${result.queued} message(s) queued again.`);
+    if (result.left.length > 0) {
+      io.out(
+        `Left as they are (only failed, unknown or cancelled messages are sent again): ${result.left.map((f) => `${f.id} (${f.status})`).join(', ')}.`,
+      );
+    }
     return 0;
   }
   const { values, positionals } = parseWithPositionals(args, { status: { type: 'string' }, limit: { type: 'string' } });
@@ -275,6 +302,8 @@ async function outbox(args: string[], io: Io): Promise<number> {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const badStatus = status?.find((s) => !isOutboxStatus(s));
+  if (badStatus !== undefined) throw new UsageError(`Unknown --status "${badStatus}": use ${OUTBOX_STATUSES.join(', ')} (several with commas).`);
   const limit = intOption('limit', values.limit, 1, 10_000) ?? 50;
   const text = await withDatabase(async ({ db }) => formatOutboxList(await listOutbox(db, { ...(status ? { status } : {}), limit })));
   io.out(text);
@@ -284,10 +313,9 @@ async function outbox(args: string[], io: Io): Promise<number> {
 async function whatsappLink(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseWithPositionals(args, { number: { type: 'string' }, relink: { type: 'boolean' } });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
-  const number = values.number?.replace(/[\s+-]/g, '');
-  if (number !== undefined && !/^[1-9]\d{7,14}$/.test(number)) {
-    throw new UsageError(`--number "${values.number}" is not a phone number in international form, e.g. 6281234567890.`);
-  }
+  const number = values.number === undefined ? undefined : normaliseWhatsAppNumber(values.number);
+  if (number === null)
+    throw new UsageError(`--number "${values.number}" is not a phone number: write it as 0812-3456-7890, +62 812 3456 7890 or 6281234567890.`);
   const config = loadConfig();
   const log = createLogger(config.logLevel ?? 'warn', undefined, config.logFormat);
   const { linkWhatsApp, LinkError } = await import('../channels/whatsapp/link.js');

@@ -2,6 +2,9 @@
 // start-up. A wrong value stops the start with a message naming the variable.
 import path from 'node:path';
 import { z } from 'zod';
+import { WHATSAPP_NUMBER_PATTERN, normaliseWhatsAppNumber } from './whatsapp-number.js';
+
+export { WHATSAPP_NUMBER_PATTERN, normaliseWhatsAppNumber } from './whatsapp-number.js';
 
 const emptyToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -91,8 +94,8 @@ const schema = z
       emptyToUndefined,
       z
         .string()
-        .transform((v) => v.replace(/[\s+-]/g, ''))
-        .pipe(z.string().regex(/^[1-9]\d{7,14}$/, 'must be the WhatsApp number in international form, e.g. 6281234567890'))
+        .transform((v) => normaliseWhatsAppNumber(v) ?? v)
+        .pipe(z.string().regex(WHATSAPP_NUMBER_PATTERN, 'must be the WhatsApp number in international form, e.g. 6281234567890'))
         .optional(),
     ),
     WHATSAPP_OUTBOX_PER_MINUTE: int(1, 600, 20),

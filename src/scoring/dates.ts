@@ -1,6 +1,6 @@
 // Dates as officials and citizens read them: "Senin, 23 November 2026 pukul 08.00 WIB". The
 // Indonesian names are written out here rather than taken from ICU, whose data varies by build.
-import { localParts, zoneOffsetMinutes } from './period.js';
+import { isValidTimeZone, localParts, zoneOffsetMinutes } from './period.js';
 
 const DAYS = {
   id: ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'],
@@ -10,6 +10,17 @@ const MONTHS = {
   id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
   en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
 };
+
+/** Indonesia's three zones as people write them. */
+const ZONE_WORDS: Record<string, string> = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' };
+
+/** An IANA time zone from what an operator types: "WIB", "wita", or an IANA name. Null if neither. */
+export function resolveTimeZone(text: string): string | null {
+  const value = text.trim();
+  const word = ZONE_WORDS[value.toUpperCase()];
+  if (word) return word;
+  return value !== '' && isValidTimeZone(value) ? value : null;
+}
 
 /** WIB/WITA/WIT for Indonesia's offsets, otherwise UTC±h. */
 export function zoneAbbreviation(instant: Date, timeZone: string): string {

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { COMMAND_USAGES } from '../../src/cli/usage.js';
 import { createDb } from '../../src/db/client.js';
+import { periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
 import { ROOT, runTs } from '../support/run.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
@@ -48,7 +50,14 @@ describe('skm command line', () => {
       [['job', 'run', 'maintenance', '--agency', 'X'], /maintenance runs for all agencies/],
       [['agency', 'set', 'X', '--summary-cron', '0 8 * *'], /five fields/],
       [['agency', 'set', 'X', '--check-cron', '0 25 * * *'], /25/],
-      [['agency', 'set', 'X', '--time-zone', 'Asia/Bandung'], /not an IANA time zone/],
+      [['agency', 'set', 'X', '--time-zone', 'Asia/Bandung'], /is not a time zone: use WIB, WITA, WIT or an IANA name/],
+      [['outbox', '--status', 'bogus'], /Unknown --status "bogus"/],
+      [['units', 'qr', '--out', '/tmp', '--whatsapp', '0812-ABC'], /--whatsapp "0812-ABC" is not a phone number/],
+      [['whatsapp', 'link', '--number', '12'], /--number "12" is not a phone number/],
+      [['report', '--unit', 'X', '--period', 'kemarin dulu'], /Unknown period "kemarin dulu"/],
+      [['units', 'deactivate'], /Give one unit code/],
+      [['units', 'activate', 'A', 'B'], /Give one unit code/],
+      [['units', 'list', '--agency', 'NO PE'], /not an agency code/],
       [['agency', 'set', 'X', '--reminders', 'zone,weather'], /Unknown reminder "weather"/],
       [['agency', 'set', 'X', '--report-period', 'week'], /--report-period must be/],
       [['agency', 'set', 'X'], /Nothing to change/],
@@ -71,6 +80,110 @@ describe('skm command line', () => {
     expect(await runCli(['help'], help.io)).toBe(0);
     expect(help.out.join('\n')).toContain('skm job run weekly-summary|daily-check|maladmin-alerts|maintenance [--agency <CODE>]');
   });
+
+  it('--help on a command prints its own usage from the same table as skm --help, and exits 0', async () => {
+    const full = capture();
+    expect(await runCli(['--help'], full.io)).toBe(0);
+    const all = full.out.join('\n');
+    expect(COMMAND_USAGES.length).toBeGreaterThan(15);
+    for (const entry of COMMAND_USAGES) {
+      const own = capture();
+      const argv = [...entry.words, entry.words[0] === 'job' ? '-h' : '--help'];
+      expect(await runCli(argv, own.io), argv.join(' ')).toBe(0);
+      expect(own.err, argv.join(' ')).toEqual([]);
+      const text = own.out.join('\n');
+      // Every line of the command's own usage is a line of the full usage: one source for both.
+      const lines = text.split('\n').filter((l) => l.startsWith('  skm '));
+      expect(lines.length, argv.join(' ')).toBeGreaterThanOrEqual(1);
+      for (const line of lines) expect(all.split('\n'), argv.join(' ')).toContain(line);
+      expect(text, argv.join(' ')).toContain(`skm ${entry.usage[0]}`);
+      expect(text, argv.join(' ')).toContain(entry.description);
+    }
+    // Through the real entry point: the question is answered, not taken for an agency code.
+    const shown = await runTs('src/cli/index.ts', ['agency', 'show', '--help']);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toContain('skm agency show [<CODE>]');
+    expect(shown.stdout).not.toContain('does not exist');
+    expect(shown.stdout).not.toContain('skm db migrate');
+    const group = await runTs('src/cli/index.ts', ['units', '-h']);
+    expect(group.code).toBe(0);
+    for (const sub of ['import', 'list', 'deactivate', 'activate', 'qr']) expect(group.stdout).toContain(`skm units ${sub}`);
+    expect(group.stdout).not.toContain('skm report');
+  }, 60_000);
+
+  it('a bad argument is one line and a hint, printed once on stderr, exit code 2', async () => {
+    const cases: [string[], string, string][] = [
+      [['outbox', '--status', 'bogus'], 'skm: Unknown --status "bogus"', 'Run "skm outbox --help" for its usage.'],
+      [
+        ['agency', 'set', 'X', '--time-zone', 'Asia/Bandung'],
+        'skm: --time-zone "Asia/Bandung" is not a time zone',
+        'Run "skm agency set --help" for its usage.',
+      ],
+      [['frobnicate'], 'skm: Unknown command: frobnicate', 'Run "skm --help" for the list of commands.'],
+    ];
+    for (const [argv, first, hint] of cases) {
+      const run = await runTs('src/cli/index.ts', argv);
+      expect(run.code, argv.join(' ')).toBe(2);
+      expect(run.stdout, argv.join(' ')).toBe('');
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines, argv.join(' ')).toHaveLength(2);
+      expect(lines[0]!.startsWith(first), lines[0]).toBe(true);
+      expect(lines[1]).toBe(hint);
+    }
+  }, 60_000);
+
+  it('units list, deactivate and activate: a deactivated unit keeps its row, gets no poster, and each change is audited', async () => {
+    const db = await createEmptyDatabase('skm_cli_units');
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
+    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-units-'));
+    try {
+      expect((await runTs('src/cli/index.ts', ['seed', 'demo'], { env })).code).toBe(0);
+      const listed = await runTs('src/cli/index.ts', ['units', 'list', '--agency', 'mpp-demo'], { env });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^code\s+name\s+agency\s+active$/m);
+      expect(listed.stdout).toMatch(/^DUKCAPIL\s+.+\s+MPP-DEMO\s+yes$/m);
+
+      const off = await runTs('src/cli/index.ts', ['units', 'deactivate', 'dukcapil'], { env });
+      expect(off.code).toBe(0);
+      expect(off.stdout).toContain('Unit DUKCAPIL is deactivated');
+      expect((await runTs('src/cli/index.ts', ['units', 'list'], { env })).stdout).toMatch(/^DUKCAPIL\s+.+\s+MPP-DEMO\s+no$/m);
+      const twice = await runTs('src/cli/index.ts', ['units', 'deactivate', 'DUKCAPIL'], { env });
+      expect(twice.stdout).toContain('already deactivated: nothing changed');
+
+      const poster = await runTs('src/cli/index.ts', ['units', 'qr', '--unit', 'DUKCAPIL', '--out', out, '--bot', 'skm_demo_bot'], { env });
+      expect(poster.code).toBe(2);
+      expect(poster.stderr).toContain('Unit "DUKCAPIL" is deactivated: it gets no poster');
+      const posters = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--whatsapp', '0812-3456-7890'], { env });
+      expect(posters.stderr).toBe('');
+      expect(posters.code).toBe(0);
+      expect(posters.stdout).toContain('https://wa.me/6281234567890?text=NILAI%20<CODE>');
+      const pngs = (await fs.readdir(out)).filter((f) => f.endsWith('.png'));
+      expect(pngs.length).toBeGreaterThanOrEqual(1);
+      expect(pngs).not.toContain('qr-DUKCAPIL.png');
+
+      const on = await runTs('src/cli/index.ts', ['units', 'activate', 'DUKCAPIL'], { env });
+      expect(on.code).toBe(0);
+      expect(on.stdout).toContain('Unit DUKCAPIL takes ratings again.');
+      const missing = await runTs('src/cli/index.ts', ['units', 'deactivate', 'NOPE'], { env });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
+      const noAgency = await runTs('src/cli/index.ts', ['units', 'list', '--agency', 'NOPE'], { env });
+      expect(noAgency.code).toBe(2);
+
+      const client = createDb(db.url, 1);
+      try {
+        const audits = await client.auditLog.findMany({ where: { actor: 'cli', target: 'DUKCAPIL' }, orderBy: { id: 'asc' } });
+        expect(audits.map((a) => a.action)).toEqual(['unit.deactivate', 'unit.activate']);
+        expect((await client.serviceUnit.findUniqueOrThrow({ where: { code: 'DUKCAPIL' } })).active).toBe(true);
+      } finally {
+        await client.$disconnect();
+      }
+    } finally {
+      await fs.rm(out, { recursive: true, force: true });
+      await db.drop();
+    }
+  }, 120_000);
 
   it('migrates, seeds the demo and reports a unit as JSON and text through the real entry point', async () => {
     const env = { DATABASE_URL: empty.url };
@@ -135,6 +248,13 @@ describe('skm command line', () => {
     ]);
     const text = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', '2026-Q4'], { env });
     expect(text.stdout).toContain('IKM: 82.41 · mutu B (Baik) · zona hijau · SEMENTARA');
+    // The period words the chat accepts; relative ones on the agency's calendar.
+    const worded = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'json'], { env });
+    expect(worded.code).toBe(0);
+    expect(JSON.parse(worded.stdout)).toMatchObject({ period: '2026-11', responses: 6, ikm: 82.41 });
+    const thisMonth = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', 'bulan ini', '--format', 'json'], { env });
+    expect(thisMonth.code).toBe(0);
+    expect((JSON.parse(thisMonth.stdout) as { period: string }).period).toBe(periodOf('month', new Date(), 'Asia/Jakarta').label);
     const missing = await runTs('src/cli/index.ts', ['report', '--unit', 'NOPE', '--period', '2026'], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
@@ -178,7 +298,7 @@ describe('skm command line', () => {
     expect(csv.stdout).toContain('BPP-DUKCAPIL');
   }, 120_000);
 
-  it('runs a job once per period, lists jobs and the outbox, and changes an agency schedule', async () => {
+  it('runs a job once per period, lists jobs and the outbox (a retry of an id that does not exist exits 2: a mistyped argument, not a run-time result), and changes an agency schedule', async () => {
     const db = await createEmptyDatabase('skm_cli_jobs');
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
     try {
@@ -186,6 +306,10 @@ describe('skm command line', () => {
       const invite = await runTs('src/cli/index.ts', ['invite', 'create', '--role', 'agency', '--agency', 'mpp-demo', '--days', '3'], { env });
       expect(invite.code).toBe(0);
       expect(invite.stdout).toMatch(/Invitation for agency_official of Mal Pelayanan Publik Kota Demo \(MPP-DEMO\)/);
+      // On the agency's clock, as a person reads it: "6 Desember 2026 pukul 13.25 WIB".
+      expect(invite.stdout).toMatch(
+        /valid until \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4} pukul \d\d\.\d\d WIB \(single use\)/,
+      );
       const code = /code: ([A-Z0-9]{10})/.exec(invite.stdout)![1]!;
       // Redeemed in the chat, as an official would; then the job has a recipient.
       const client = createDb(db.url, 1);
@@ -208,22 +332,39 @@ describe('skm command line', () => {
       const maintainedAgain = await runTs('src/cli/index.ts', ['job', 'run', 'maintenance', ...slot], { env });
       expect(maintainedAgain.stdout).toContain('maintenance:2026-11-23T01:15Z: already ran for this period');
 
+      const long = createDb(db.url, 1);
+      await long.agency.create({ data: { code: 'KAB-BOLAANG-MONGONDO', name: 'Kabupaten Bolaang Mongondow', timeZone: 'Asia/Makassar' } });
+      await long.$disconnect();
       const list = await runTs('src/cli/index.ts', ['job', 'list'], { env });
-      expect(list.stdout).toMatch(/maintenance\s+\(all\)\s+\*\/15 \* \* \* \* \(UTC\)\s+\S+ cli, 0 msg/);
-      expect(list.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+0 8 \* \* 1 \(Asia\/Jakarta\)\s+\S+ cli-force/);
+      // Columns as wide as their content: every row's schedule starts under the header's.
+      const table = list.stdout.trimEnd().split('\n');
+      const column = table[0]!.indexOf('schedule');
+      expect(table.length).toBeGreaterThan(4);
+      for (const row of table.slice(1)) expect(row.search(/\S+ \S+ \S+ \S+ \S+ \(/), row).toBe(column);
+      expect(list.stdout).toMatch(/daily-check\s+KAB-BOLAANG-MONGONDO\s+0 9 \* \* \* \(Asia\/Makassar\)/);
+      expect(list.stdout).toMatch(/maintenance\s+\(all\)\s+\*\/15 \* \* \* \* \(UTC\)\s+\w+, \d+ \w+ \d{4} at \d\d:\d\d UTC\+0, cli, 0 msg/);
+      expect(list.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+0 8 \* \* 1 \(Asia\/Jakarta\)\s+\w+, \d+ \w+ \d{4} at \d\d:\d\d WIB, cli-force/);
       expect(list.stdout).toMatch(/daily-check\s+MPP-DEMO\s+0 9 \* \* \* \(Asia\/Jakarta\)\s+never/);
       const outbox = await runTs('src/cli/index.ts', ['outbox', '--status', 'pending'], { env });
+      // A mistyped id is a bad argument (exit 2), not "0 message(s) queued again".
+      const noSuch = await runTs('src/cli/index.ts', ['outbox', 'retry', '999999'], { env });
+      expect(noSuch.code).toBe(2);
+      expect(noSuch.stderr).toContain('No outbox message with id 999999: nothing was queued again');
+      expect(noSuch.stdout).toBe('');
       expect(outbox.stdout).toMatch(/Outbox: \d+ pending/);
       expect(outbox.stdout).not.toContain('8801');
 
       const set = await runTs(
         'src/cli/index.ts',
-        ['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'Asia/Jayapura', '--reminders', 'none'],
+        ['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'WIT', '--reminders', 'none'],
         { env },
       );
       expect(set.code).toBe(0);
       expect(set.stdout).toContain('weekly summary    30 7 * * 1');
       expect(set.stdout).toContain('reminders         none');
+      expect(set.stdout).toContain('time zone         Asia/Jayapura');
+      const wita = await runTs('src/cli/index.ts', ['agency', 'set', 'KAB-BOLAANG-MONGONDO', '--time-zone', 'wita'], { env });
+      expect(wita.stdout).toContain('time zone         Asia/Makassar');
       const listed = await runTs('src/cli/index.ts', ['job', 'list'], { env });
       expect(listed.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+30 7 \* \* 1 \(Asia\/Jayapura\).*Monday, \d+ \w+ \d{4} at 07:30 WIT/);
       const unknown = await runTs('src/cli/index.ts', ['agency', 'set', 'NOPE', '--reminders', 'none'], { env });
