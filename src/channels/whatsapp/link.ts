@@ -7,6 +7,7 @@ import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type BaileysEventMap, DisconnectReason } from '@whiskeysockets/baileys';
 import QRCode from 'qrcode';
+import { WHATSAPP_NUMBER_PATTERN } from '../../config/whatsapp-number.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../log.js';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from '../../db/lease.js';
@@ -57,7 +58,7 @@ function formatCode(code: string): string {
 /** Pairs the bot, or says it already is. Throws LinkError when it cannot. */
 export async function linkWhatsApp(options: LinkOptions): Promise<LinkResult> {
   const { db, out } = options;
-  if (options.phoneNumber !== undefined && !/^[1-9]\d{7,14}$/.test(options.phoneNumber)) {
+  if (options.phoneNumber !== undefined && !WHATSAPP_NUMBER_PATTERN.test(options.phoneNumber)) {
     throw new LinkError('The phone number must be in international form, digits only, e.g. 6281234567890.');
   }
   if (!options.relink && (await isLinked(db))) {
