@@ -12,8 +12,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const GROUPS: Record<string, { files: string[]; database: boolean }> = {
   scoring: { files: ['test/unit/scoring.test.ts', 'test/unit/period.test.ts', 'test/unit/period-words.test.ts'], database: false },
   engine: { files: ['test/unit/engine.test.ts'], database: false },
-  admin: { files: ['test/integration/staff-authorisation.test.ts'], database: true },
-  jobs: { files: ['test/integration/jobs.test.ts'], database: true },
+  admin: { files: ['test/integration/staff-authorisation.test.ts', 'test/integration/staff-claims.test.ts'], database: true },
+  jobs: { files: ['test/integration/jobs.test.ts', 'test/integration/job-runner.test.ts'], database: true },
 };
 
 const chosen = (process.env.MUTATION_TESTS ?? Object.keys(GROUPS).join(',')).split(',').map((name) => {
