@@ -3,10 +3,12 @@
 // update answered exactly once (a re-delivered update changes and answers nothing, for reading and
 // writing commands alike), a failed write leaving nothing behind, audit entries kept only with a
 // claim, and a staff member who blocked the bot getting deliveries again after writing to it.
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, StaffCommands, type StaffCommand, type StaffResult } from '../../src/admin/commands/index.js';
 import { Reply } from '../../src/admin/commands/types.js';
-import { createInvitation, grantRole, redeemInvitation, revokeRole } from '../../src/admin/staff.js';
+import { createInvitation, grantRole, hashCode, redeemInvitation, revokeRole } from '../../src/admin/staff.js';
 import { translate } from '../../src/i18n/index.js';
 import type { Locale } from '../../src/survey/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -49,6 +51,18 @@ const invite = (role: 'agency_admin' | 'agency_official' | 'unit_official', now 
     { role, agencyId: role === 'unit_official' ? null : agencyId, unitId: role === 'unit_official' ? unitId : null },
     { createdById: admin, now, ...(days === undefined ? {} : { days }) },
   );
+
+/** A logger whose records the test reads: what the operator sees of a failure. */
+function capturingLog() {
+  const records: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      records.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), records };
+}
 
 const newUser = () => `join-${++nextUser}`;
 const audits = (action: string) => t.db.auditLog.count({ where: { action } });
@@ -102,6 +116,14 @@ describe('joining with an invitation', () => {
     // Any other /start is the citizen's conversation.
     expect(await ask(newUser(), 'start', 'J-SATU')).toBeNull();
     expect(await ask(newUser(), 'start', '')).toBeNull();
+    // Only /start's argument is a deep link: elsewhere "i_…" is an argument like any other.
+    const other = await invite('agency_official');
+    expect(await ask(newUser(), 'skor', `i_${other.code}`)).toBeNull();
+    expect(await ask(newUser(), 'halo', `i_${other.code}`)).toBeNull();
+    expect(texts(await ask('admin-j', 'skor', `i_${other.code}`))).not.toContain(translate('id', 'staff.join.invalid'));
+    expect((await t.db.invitation.findUniqueOrThrow({ where: { codeHash: hashCode(other.code) } })).usedAt).toBeNull();
+    // A command staff do not have is the citizen conversation's too, for staff as well.
+    expect(await ask('admin-j', 'halo')).toBeNull();
   });
 
   it('a wrong, used or expired code gets one answer and grants nothing; an empty one gets the usage', async () => {
@@ -186,6 +208,14 @@ describe('each update is answered exactly once', () => {
     expect(texts(await ask(user, 'start', `i_${code}`, { updateId: 'u-201' }))).toHaveLength(2);
     expect(await ask(user, 'start', `i_${code}`, { updateId: 'u-201' })).toEqual({ duplicate: true });
     expect(await t.db.staffRole.count({ where: { user: { externalId: user } } })).toBe(1);
+
+    // A join arriving under an update id already answered is not redeemed at all: the code stays usable.
+    const fresh = await invite('agency_official');
+    texts(await ask('admin-j', 'bantuan', '', { updateId: 'u-202' }));
+    const late = newUser();
+    expect(await ask(late, 'daftar', fresh.code, { updateId: 'u-202' })).toEqual({ duplicate: true });
+    expect(await t.db.staffUser.count({ where: { externalId: late } })).toBe(0);
+    expect(texts(await ask(late, 'daftar', fresh.code, { updateId: 'u-203' }))).toHaveLength(2);
   });
 
   it('a failed write leaves nothing behind, its claim neither: the re-delivered update is tried again', async () => {
@@ -202,8 +232,11 @@ describe('each update is answered exactly once', () => {
         return { messages: ['ok'] };
       },
     };
-    const commands = new StaffCommands({ db: t.db, t: translate, log: silentLog, botUsername: () => undefined, clock: () => NOW }, [write]);
+    const { log, records } = capturingLog();
+    const commands = new StaffCommands({ db: t.db, t: translate, log, botUsername: () => undefined, clock: () => NOW }, [write]);
     expect(texts(await ask('admin-j', 'tulis', '', { updateId: 'u-300', commands }))).toEqual([translate('id', 'errors.internal')]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ msg: 'staff command failed', command: 'tulis', updateId: 'u-300', err: { message: 'disk full' } });
     expect((await t.db.agency.findUniqueOrThrow({ where: { id: agencyId } })).name).toBe('Kota J');
     expect(await audits('test.write')).toBe(0);
     fail = false;
@@ -230,8 +263,11 @@ describe('each update is answered exactly once', () => {
         return { messages: ['x'.repeat(5000)] };
       },
     };
-    const commands = new StaffCommands({ db: t.db, t: translate, log: silentLog, botUsername: () => undefined }, [read]);
+    const { log, records } = capturingLog();
+    const commands = new StaffCommands({ db: t.db, t: translate, log, botUsername: () => undefined }, [read]);
     expect(texts(await ask('admin-j', 'baca', 'rusak', { updateId: 'u-400', commands }))).toEqual([translate('id', 'errors.internal')]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ msg: 'staff command failed', command: 'baca', updateId: 'u-400', err: { message: 'boom' } });
     expect(await ask('admin-j', 'baca', 'rusak', { updateId: 'u-400', commands })).toEqual({ duplicate: true });
     expect(texts(await ask('admin-j', 'baca', 'salah', { commands }))).toEqual(['contoh: /baca']);
     expect(await audits('test.read')).toBe(0);
@@ -250,13 +286,13 @@ describe('each update is answered exactly once', () => {
 });
 
 describe('a staff member who blocked the bot', () => {
-  it('gets deliveries again after writing to it; a revoked one is not staff any more', async () => {
-    await t.db.staffUser.update({ where: { id: admin }, data: { blockedAt: NOW } });
+  it('gets deliveries again after writing to it, nobody else does; a revoked one is not staff any more', async () => {
+    const gone = await grantRole(t.db, { channel: 'telegram', externalId: 'gone-j' }, { role: 'agency_official', agencyId, unitId: null });
+    await t.db.staffUser.updateMany({ where: { id: { in: [admin, gone.userId] } }, data: { blockedAt: NOW } });
     texts(await ask('admin-j', 'bantuan'));
     expect((await t.db.staffUser.findUniqueOrThrow({ where: { id: admin } })).blockedAt).toBeNull();
+    expect((await t.db.staffUser.findUniqueOrThrow({ where: { id: gone.userId } })).blockedAt).not.toBeNull();
 
-    const gone = await grantRole(t.db, { channel: 'telegram', externalId: 'gone-j' }, { role: 'agency_official', agencyId, unitId: null });
-    await t.db.staffUser.update({ where: { id: gone.userId }, data: { blockedAt: NOW } });
     await t.db.staffRole.updateMany({ where: { userId: gone.userId }, data: { revokedAt: NOW } });
     expect(await ask('gone-j', 'bantuan')).toBeNull();
     expect((await t.db.staffUser.findUniqueOrThrow({ where: { id: gone.userId } })).blockedAt).not.toBeNull();
