@@ -3,10 +3,21 @@
 // zone, a run recorded once (a second run plans nothing and queues nothing), reminders each under
 // their own key, a forced run under a key of its own that leaves the original record alone, global
 // jobs with and without a period, work done after the claim, and which run the catch-up owes.
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { translate } from '../../src/i18n/index.js';
-import { type AgencyJob, type GlobalJob, type JobEnv, dueFire, globalDueAt, runAgencyJob, runGlobalJob } from '../../src/jobs/jobs.js';
+import {
+  type AgencyJob,
+  type GlobalJob,
+  type JobEnv,
+  dueFire,
+  globalDueAt,
+  runAgencyJob,
+  runGlobalJob,
+  runMaladminAlerts,
+} from '../../src/jobs/jobs.js';
 import { type JobPlan, type RunRecord, commitPlan, forcedKey, takenKeys } from '../../src/jobs/runner.js';
 import type { OutgoingMessage } from '../../src/outbox/store.js';
 import { localDateString, zonedTimeUtc } from '../../src/scoring/index.js';
@@ -42,6 +53,18 @@ function dailyJob(name: string, items: (period: string) => RunRecord[] = () => [
     },
   } satisfies AgencyJob & { plans: number };
   return job;
+}
+
+/** A logger whose records the test reads: what the operator sees of each run. */
+function capturingLog() {
+  const records: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      records.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), records };
 }
 
 async function agency(code: string, timeZone: string) {
@@ -139,6 +162,103 @@ describe('an agency job runs once per agency and period', () => {
     expect(reminder.details).toEqual({ forcedFrom: 'remind:PAKSA-1:2026-11-23' });
     expect(await db.jobRun.findUniqueOrThrow({ where: { key: first.key } })).toEqual(original);
     expect(await outboxOfRun(key)).toEqual(['PAKSA 2026-11-23']);
+  });
+});
+
+describe('an agency job: what its plan gets and what the operator reads', () => {
+  it('the plan sees the agency’s units in code order and may use a text the locale files lack', async () => {
+    const a = await agency('URUT', 'Asia/Jakarta');
+    for (const code of ['URUT-C', 'URUT-A', 'URUT-B']) await db.serviceUnit.create({ data: { code, name: code, agencyId: a.id } });
+    const { log, records } = capturingLog();
+    const job: AgencyJob = {
+      scope: 'agency',
+      name: 'units-test',
+      cronOf: () => '0 8 * * *',
+      periodOf: (at, tz) => localDateString(at, tz),
+      plan: async (e, withUnits, _fire, key, period) => ({
+        run: record(key, [withUnits.units.map((u) => u.code).join(' '), e.t('id', 'staff.maladminItems.tidak_dikenal')], { period }),
+        items: [],
+      }),
+    };
+    const out = await runAgencyJob(env({ log }), job, a.id, new Date('2026-11-23T02:00:00Z'), 'schedule');
+    expect(out.status).toBe('ran');
+    const [units, unknown] = await outboxOfRun(out.key);
+    expect(units).toBe('URUT-A URUT-B URUT-C');
+    expect(unknown).toBe('tidak_dikenal');
+    expect(records.filter((r) => r.msg === 'translation key missing: its last part is shown instead')).toHaveLength(1);
+  });
+
+  it('a run is logged with its key and counts; a second one as skipped; a run that recorded nothing is not logged', async () => {
+    const a = await agency('LOG', 'Asia/Jakarta');
+    const { log, records } = capturingLog();
+    const fire = zonedTimeUtc(2026, 11, 23, 8, 0, 'Asia/Jakarta');
+    const job = dailyJob('daily-log', (period) => [record(`remind:LOG-1:${period}`, [])]);
+    await runAgencyJob(env({ log }), job, a.id, fire, 'schedule');
+    expect(records.map((r) => [r.msg, r.job, r.key, r.recorded, r.messages])).toEqual([['job ran', 'daily-log', 'daily-log:LOG:2026-11-23', 2, 1]]);
+    // The same run committed again (another instance's plan): skipped, and said so.
+    records.length = 0;
+    const late = await runGlobalJob(
+      env({ log }),
+      {
+        scope: 'global',
+        name: 'late-log',
+        cron: '* * * * *',
+        timeZone: 'UTC',
+        plan: async () => ({ run: record('daily-log:LOG:2026-11-23', ['x']), items: [] }),
+      },
+      fire,
+      'schedule',
+    );
+    expect(late.status).toBe('already-ran');
+    expect(records.map((r) => [r.msg, r.job, r.key])).toEqual([['job already ran for this period: skipped', 'late-log', 'late-log']]);
+    // Reminders that are all taken already: nothing happened, nothing to log.
+    records.length = 0;
+    const quiet: GlobalJob = {
+      scope: 'global',
+      name: 'quiet-log',
+      cron: '* * * * *',
+      timeZone: 'UTC',
+      plan: async () => ({ run: null, items: [record('remind:LOG-1:2026-11-23', ['again'])] }),
+    };
+    expect(await runGlobalJob(env({ log }), quiet, fire, 'schedule')).toMatchObject({ status: 'ran', messages: 0, reminders: 0 });
+    expect(records).toEqual([]);
+    // A reminder without messages is still news.
+    const silent: GlobalJob = { ...quiet, name: 'silent-log', plan: async () => ({ run: null, items: [record('remind:LOG-2:2026-11-23', [])] }) };
+    expect(await runGlobalJob(env({ log }), silent, fire, 'schedule')).toMatchObject({ status: 'ran', messages: 0, reminders: 1 });
+    expect(records.map((r) => [r.msg, r.recorded, r.messages])).toEqual([['job ran', 1, 0]]);
+  });
+
+  it('a job of reminders only reports under its own key; a crash before the commit leaves nothing', async () => {
+    const a = await agency('HANYA', 'Asia/Jakarta');
+    const job: AgencyJob = {
+      scope: 'agency',
+      name: 'items-only',
+      cronOf: () => '0 8 * * *',
+      periodOf: (at, tz) => localDateString(at, tz),
+      plan: async (_e, _agency, _fire, _key, period) => ({ run: null, items: [record(`remind:HANYA-1:${period}`, ['satu'])] }),
+    };
+    const fire = zonedTimeUtc(2026, 11, 23, 8, 0, 'Asia/Jakarta');
+    const crash = () => {
+      throw new Error('process killed');
+    };
+    await expect(runAgencyJob(env({ beforeCommit: crash }), job, a.id, fire, 'schedule')).rejects.toThrow('process killed');
+    expect(await db.jobRun.count({ where: { key: 'remind:HANYA-1:2026-11-23' } })).toBe(0);
+    expect(await runAgencyJob(env(), job, a.id, fire, 'schedule')).toEqual({
+      status: 'ran',
+      key: 'items-only:HANYA:2026-11-23',
+      messages: 1,
+      reminders: 1,
+    });
+  });
+
+  it('the maladministration alerts run with nothing to report records nothing', async () => {
+    expect(await runMaladminAlerts(env(), new Date('2026-11-23T02:00:00Z'), 'schedule')).toEqual({
+      status: 'ran',
+      key: 'maladmin-alerts',
+      messages: 0,
+      reminders: 0,
+    });
+    expect(await db.jobRun.count({ where: { name: { startsWith: 'maladmin' } } })).toBe(0);
   });
 });
 
