@@ -111,6 +111,9 @@ describe('periods as people type them: every form and its edges', () => {
     ['minggu ke 47 2026', '2026-W47'],
     ['w53 2026', '2026-W53'],
     ['w1 2000', '2000-W01'],
+    ['w472026', '2026-W47'],
+    ['q42026', '2026-Q4'],
+    ['s12026', '2026-S1'],
     // Years.
     ['tahun 2000', '2000'],
     ['tahun 2100', '2100'],
@@ -164,8 +167,30 @@ describe('periods as people type them: every form and its edges', () => {
     'xbulan lalu',
     'november 2026 x',
     'x november 2026',
+    // Nothing before or after the form: a typo is not silently read as a period.
+    '11/20265',
+    'tw4 20265',
+    'xtw4 2026',
+    '2026 q45',
+    'x2026 q4',
+    's2 20265',
+    'xs2 2026',
+    'w47 20265',
+    'tahun 20265',
+    'xtahun 2026',
+    'x2026-11',
+    'x2026-w47',
+    'x2026-q4',
+    '2026-q45',
+    'x2026-s2',
+    '2026-s23',
   ])('rejects %j', (text) => {
     expect(parse(text)).toBeNull();
+  });
+
+  it('June is in the first semester, July in the second', () => {
+    expect(parsePeriodWords('semester ini', new Date('2026-06-30T10:00:00Z'), 'Asia/Jakarta')?.label).toBe('2026-S1');
+    expect(parsePeriodWords('semester ini', new Date('2026-07-01T10:00:00Z'), 'Asia/Jakarta')?.label).toBe('2026-S2');
   });
 
   it('describes every kind of period in Indonesian and in English', () => {
