@@ -164,6 +164,31 @@ describe('time zones and Indonesian dates', () => {
     expect(formatDateId(new Date('2026-11-22T23:30:00Z'), 'Asia/Makassar')).toBe('Senin, 23 November 2026');
   });
 
+  it('names other zones by their offset, with minutes and a sign', () => {
+    const at = new Date('2026-11-23T01:00:00Z');
+    expect(zoneAbbreviation(at, 'Asia/Kolkata')).toBe('UTC+5:30');
+    expect(zoneAbbreviation(at, 'Asia/Kathmandu')).toBe('UTC+5:45');
+    expect(zoneAbbreviation(at, 'America/St_Johns')).toBe('UTC-3:30');
+    expect(zoneAbbreviation(at, 'America/New_York')).toBe('UTC-5');
+    expect(zoneAbbreviation(at, 'Australia/Brisbane')).toBe('UTC+10');
+  });
+
+  it('writes every weekday and month, in Indonesian and English, with hours and minutes padded', () => {
+    const days = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'];
+    const en = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    // 22 to 28 November 2026 is Sunday to Saturday.
+    for (let i = 0; i < 7; i++) {
+      const at = zonedTimeUtc(2026, 11, 22 + i, 12, 0, 'Asia/Jakarta');
+      expect(formatDateId(at, 'Asia/Jakarta')).toBe(`${days[i]}, ${22 + i} November 2026`);
+      expect(formatDateId(at, 'Asia/Jakarta', 'en')).toBe(`${en[i]}, ${22 + i} November 2026`);
+    }
+    expect(formatDateId(zonedTimeUtc(2026, 1, 1, 12, 0, 'Asia/Jakarta'), 'Asia/Jakarta')).toBe('Kamis, 1 Januari 2026');
+    expect(formatDateId(zonedTimeUtc(2026, 12, 31, 12, 0, 'Asia/Jakarta'), 'Asia/Jakarta', 'en')).toBe('Thursday, 31 December 2026');
+    const early = zonedTimeUtc(2026, 8, 17, 7, 5, 'Asia/Makassar');
+    expect(formatDateTimeId(early, 'Asia/Makassar')).toBe('Senin, 17 Agustus 2026 pukul 07.05 WITA');
+    expect(formatDateTimeId(early, 'Asia/Makassar', 'en')).toBe('Monday, 17 August 2026 at 07:05 WITA');
+  });
+
   it('validates zone names', () => {
     expect(isValidTimeZone('Asia/Jakarta')).toBe(true);
     expect(isValidTimeZone('Asia/Bandung')).toBe(false);

@@ -14,6 +14,7 @@ import {
   kinerjaOf,
   mergeSums,
   mutuOf,
+  nrrToIkm,
   roundHalfUp,
   score,
   sumsFromAnswers,
@@ -297,5 +298,33 @@ describe('the nine elements, defined once', () => {
     };
     expect(questionnaireSchema.safeParse(swapped).success).toBe(false);
     expect(questionnaireSchema.safeParse({ ...DEFAULT_QUESTIONNAIRE, elements: DEFAULT_QUESTIONNAIRE.elements.slice(1) }).success).toBe(false);
+  });
+});
+
+describe('scoring at its edges', () => {
+  it('rounds negatives away from zero and leaves non-finite values alone', () => {
+    expect(roundHalfUp(-1.005, 2)).toBe(-1.01);
+    expect(roundHalfUp(-0.004, 2)).toBe(0);
+    expect(roundHalfUp(Number.POSITIVE_INFINITY, 2)).toBe(Number.POSITIVE_INFINITY);
+    expect(roundHalfUp(Number.NaN, 2)).toBeNaN();
+  });
+
+  it('one NRR value on the IKM scale', () => {
+    expect(nrrToIkm(3.456)).toBe(86.4);
+    expect(nrrToIkm(1)).toBe(25);
+    expect(nrrToIkm(3.0002)).toBe(75.01);
+  });
+
+  it('refuses sums without nine elements and an answer out of range, saying what it got', () => {
+    expect(() => score({ count: 3, sums: [9, 9, 9, 9, 9, 9, 9, 9] })).toThrow('sums must have nine elements');
+    expect(() => sumsFromAnswers([[1, 2, 3, 4, 5, 1, 2, 3, 4]])).toThrow('got [1, 2, 3, 4, 5, 1, 2, 3, 4]');
+    expect(() => targetSample(-1)).toThrow('got -1');
+  });
+
+  it('the weakest elements of equal scores are listed in element order', () => {
+    const even = score(sumsFromAnswers([[3, 3, 3, 3, 3, 3, 3, 3, 3]]))!;
+    expect(weakestElements(even, 3).map((e) => e.code)).toEqual(['U1', 'U2', 'U3']);
+    const tie = score(sumsFromAnswers([[4, 4, 4, 4, 2, 4, 4, 2, 4]]))!;
+    expect(weakestElements(tie).map((e) => e.code)).toEqual(['U5', 'U8']);
   });
 });
