@@ -40,8 +40,6 @@ export class Catalog {
   private readonly current = new Map<string, Entry<Questionnaire>>();
 
   private readonly sql: SqlRunner;
-  /** Reads in flight, by key: concurrent misses share one (see `once`). */
-  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(
     db: Db,
@@ -51,57 +49,30 @@ export class Catalog {
     this.sql = sqlOf(db);
   }
 
-  /**
-   * One read per key at a time: when a crowd's first taps all miss the cache at once (a bot just
-   * started, a cache just expired), they share one query instead of each running it while holding
-   * a pooled connection. Only for reads that write nothing. A shared read that failed (its
-   * transaction broke) is not trusted by the others: each then reads for itself.
-   */
-  private async once<T>(key: string, read: () => Promise<T>): Promise<T> {
-    const pending = this.loading.get(key) as Promise<T> | undefined;
-    if (pending) {
-      try {
-        return await pending;
-      } catch {
-        return await read();
-      }
-    }
-    const reading = read();
-    this.loading.set(key, reading);
-    try {
-      return await reading;
-    } finally {
-      this.loading.delete(key);
-    }
-  }
-
   /** Forget cached units (after an import or an edit in the same process). */
   invalidate(): void {
     this.units.clear();
     this.choices = undefined;
     this.current.clear();
-    this.loading.clear();
   }
 
   async unitByCode(code: string, reader: Reader = this.sql): Promise<UnitInfo | null> {
     const key = code.toUpperCase();
     const hit = this.units.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
-    const value = await this.once(`unit:${key}`, async (): Promise<UnitInfo | null> => {
-      const [unit] = await reader.query<UnitRow>(
-        `SELECT u.id, u.code, u.name, a.name AS "agencyName", a."timeZone", a."questionnaireKey"
-         FROM "ServiceUnit" u JOIN "Agency" a ON a.id = u."agencyId"
-         WHERE u.code = $1 AND u.active LIMIT 1`,
-        [key],
-      );
-      const serviceTypes = unit
-        ? await reader.query<{ id: number; name: string }>(
-            `SELECT id, name FROM "ServiceType" WHERE "unitId" = $1 AND active ORDER BY "sortOrder", name`,
-            [unit.id],
-          )
-        : [];
-      return unit ? { ...unit, serviceTypes } : null;
-    });
+    const [unit] = await reader.query<UnitRow>(
+      `SELECT u.id, u.code, u.name, a.name AS "agencyName", a."timeZone", a."questionnaireKey"
+       FROM "ServiceUnit" u JOIN "Agency" a ON a.id = u."agencyId"
+       WHERE u.code = $1 AND u.active LIMIT 1`,
+      [key],
+    );
+    const serviceTypes = unit
+      ? await reader.query<{ id: number; name: string }>(
+          `SELECT id, name FROM "ServiceType" WHERE "unitId" = $1 AND active ORDER BY "sortOrder", name`,
+          [unit.id],
+        )
+      : [];
+    const value: UnitInfo | null = unit ? { ...unit, serviceTypes } : null;
     if (this.units.size > 10_000) this.units.clear();
     this.units.set(key, { value, expires: this.clock() + this.ttlMs });
     return value;
@@ -111,9 +82,9 @@ export class Catalog {
   async unitChoices(max: number, reader: Reader = this.sql): Promise<{ code: string; name: string }[]> {
     if (max <= 0) return [];
     if (this.choices && this.choices.expires > this.clock()) return this.choices.value;
-    const rows = await this.once(`choices:${max}`, () =>
-      reader.query<{ code: string; name: string }>(`SELECT code, name FROM "ServiceUnit" WHERE active ORDER BY name LIMIT $1`, [max + 1]),
-    );
+    const rows = await reader.query<{ code: string; name: string }>(`SELECT code, name FROM "ServiceUnit" WHERE active ORDER BY name LIMIT $1`, [
+      max + 1,
+    ]);
     const value = rows.length > max ? [] : rows;
     this.choices = { value, expires: this.clock() + this.ttlMs };
     return value;
@@ -122,9 +93,7 @@ export class Catalog {
   async questionnaire(id: number, reader: Reader = this.sql): Promise<Questionnaire | null> {
     const hit = this.questionnaires.get(id);
     if (hit) return hit;
-    const [row] = await this.once(`questionnaire:${id}`, () =>
-      reader.query<QuestionnaireRow>(`SELECT id, version, definition FROM "Questionnaire" WHERE id = $1`, [id]),
-    );
+    const [row] = await reader.query<QuestionnaireRow>(`SELECT id, version, definition FROM "Questionnaire" WHERE id = $1`, [id]);
     if (!row) return null;
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(id, value);
