@@ -2,7 +2,6 @@
 // a row written by an older version, or edited by hand, must not crash the bot.
 import { z } from 'zod';
 import { ELEMENT_COUNT } from '../scoring/index.js';
-import type { ConvState } from './types.js';
 
 const stepBase = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('idle') }),
@@ -34,6 +33,7 @@ const unit = z.object({
 const stateSchema = z.object({
   v: z.literal(1),
   locale: z.enum(['id', 'en']),
+  // Increases with every question asked; buttons carry it, so old buttons are recognised.
   seq: z.number().int().min(0),
   step,
   consent: z.object({ version: z.string(), at: z.string() }).nullable(),
@@ -50,6 +50,7 @@ const stateSchema = z.object({
         education: z.string().optional(),
         occupation: z.string().optional(),
       }),
+      // Answers 1–4 to U1..U9 in order, as far as given.
       answers: z.array(z.number().int().min(1).max(4)).max(ELEMENT_COUNT),
       maladmin: z.record(z.string(), z.boolean()),
     })
@@ -57,8 +58,18 @@ const stateSchema = z.object({
   lastActivityAt: z.string().nullable(),
 });
 
+// The conversation state's types are what its schema reads: one definition, so a field added to
+// one cannot be missing from the other.
+export type ConvState = z.output<typeof stateSchema>;
+export type Step = ConvState['step'];
+/** A step that is not an overlay: what the language and erase overlays return to. */
+export type BaseStep = z.output<typeof stepBase>;
+export type SurveyDraft = NonNullable<ConvState['survey']>;
+export type UnitInfo = z.output<typeof unit>;
+export type Profile = SurveyDraft['profile'];
+
 /** The stored state, or null when it cannot be understood (the chat then starts afresh). */
 export function parseState(value: unknown): ConvState | null {
   const parsed = stateSchema.safeParse(value);
-  return parsed.success ? (parsed.data as ConvState) : null;
+  return parsed.success ? parsed.data : null;
 }

@@ -1,6 +1,10 @@
 // Channel-neutral vocabulary of the conversation: what a chat sends in (events), what the
 // engine decides (messages, edits, effects), and the state stored per chat.
 import type { Questionnaire } from './questionnaire.js';
+import type { ConvState, Profile, UnitInfo } from './state.js';
+
+// The conversation state's types come from the schema that reads it back (state.ts).
+export type { BaseStep, ConvState, Profile, Step, SurveyDraft, UnitInfo } from './state.js';
 
 export type Locale = 'id' | 'en';
 export const LOCALES: readonly Locale[] = ['id', 'en'];
@@ -27,61 +31,7 @@ export interface OutMessage {
   choices?: Choice[][];
 }
 
-export interface UnitInfo {
-  id: number;
-  code: string;
-  name: string;
-  agencyName: string;
-  timeZone: string;
-  questionnaireKey: string;
-  serviceTypes: { id: number; name: string }[];
-}
-
-export interface Profile {
-  gender?: 'L' | 'P';
-  ageBand?: string;
-  education?: string;
-  occupation?: string;
-}
-
-export interface SurveyDraft {
-  sessionId: string;
-  unit: UnitInfo;
-  questionnaireId: number;
-  startedAt: string;
-  serviceTypeId: number | null;
-  profile: Profile;
-  /** Answers 1–4 to U1..U9 in order, as far as given. */
-  answers: number[];
-  maladmin: Record<string, boolean>;
-}
-
 export type ProfileItem = 'gender' | 'age' | 'education' | 'occupation';
-
-/** Steps a chat can be at. Overlays (language, erase confirmation) remember where to return. */
-export type Step =
-  | { kind: 'idle' }
-  | { kind: 'await_unit' }
-  | { kind: 'consent'; unitCode: string }
-  | { kind: 'service_type' }
-  | { kind: 'profile_offer' }
-  | { kind: 'profile'; item: ProfileItem }
-  | { kind: 'question'; index: number }
-  | { kind: 'maladmin'; index: number }
-  | { kind: 'suggestion' }
-  | { kind: 'language'; resume: Step }
-  | { kind: 'confirm_erase'; resume: Step };
-
-export interface ConvState {
-  v: 1;
-  locale: Locale;
-  /** Increases with every question asked; buttons carry it, so old buttons are recognised. */
-  seq: number;
-  step: Step;
-  consent: { version: string; at: string } | null;
-  survey: SurveyDraft | null;
-  lastActivityAt: string | null;
-}
 
 export interface CompletedResponse {
   sessionId: string;

@@ -3,6 +3,7 @@
 // unit codes that the rest of the engine and its callers share. Pure: no I/O.
 import type { Questionnaire } from '../questionnaire.js';
 import {
+  type BaseStep,
   type ConvState,
   type Effect,
   type EngineContext,
@@ -83,7 +84,7 @@ export function inSurvey(step: Step): boolean {
 }
 
 /** The step an overlay (language, erase confirmation) returns to. */
-export function baseStep(step: Step): Step {
+export function baseStep(step: Step): BaseStep {
   return step.kind === 'language' || step.kind === 'confirm_erase' ? step.resume : step;
 }
 
