@@ -27,6 +27,12 @@ export function answersOf(row: Readonly<Record<ElementColumn, number>>): number[
   return ELEMENT_COLUMNS.map((c) => row[c]);
 }
 
+/** Answers in element order as a row's columns (u1..u9): the inverse of answersOf. */
+export function columnsOf(answers: readonly number[]): Record<ElementColumn, number> {
+  if (answers.length !== ELEMENT_COUNT) throw new Error(`a response needs ${ELEMENT_COUNT} answers, got ${answers.length}`);
+  return Object.fromEntries(ELEMENT_COLUMNS.map((c, i) => [c, answers[i]!])) as Record<ElementColumn, number>;
+}
+
 /** A text in both languages of the bot. */
 export interface LocalText {
   id: string;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { COMMAND_USAGES } from '../../src/cli/usage.js';
 import { createDb } from '../../src/db/client.js';
-import { periodOf } from '../../src/scoring/index.js';
+import { columnsOf, periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
 import { ROOT, runTs } from '../support/run.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
@@ -206,15 +206,7 @@ describe('skm command line', () => {
           channel: 'telegram',
           submittedAt: at,
           startedAt: at,
-          u1: r[0]!,
-          u2: r[1]!,
-          u3: r[2]!,
-          u4: r[3]!,
-          u5: r[4]!,
-          u6: r[5]!,
-          u7: r[6]!,
-          u8: r[7]!,
-          u9: r[8]!,
+          ...columnsOf(r),
           maladmin: {},
           locale: 'id',
         })),

@@ -10,7 +10,7 @@ import { renderTrendPng } from '../../src/charts/trend.js';
 import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/log.js';
-import { roundHalfUp, score, sumsFromAnswers, targetSample } from '../../src/scoring/index.js';
+import { columnsOf, roundHalfUp, score, sumsFromAnswers, targetSample } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
 import { createTestService } from '../support/service.js';
@@ -44,15 +44,7 @@ async function insertResponses(
       respondentKey: `secret-key-${i}`,
       submittedAt: new Date(at.getTime() + i * 60_000),
       startedAt: at,
-      u1: r[0]!,
-      u2: r[1]!,
-      u3: r[2]!,
-      u4: r[3]!,
-      u5: r[4]!,
-      u6: r[5]!,
-      u7: r[6]!,
-      u8: r[7]!,
-      u9: r[8]!,
+      ...columnsOf(r),
       maladmin: extra.maladmin ?? {},
       maladminCount: Object.values(extra.maladmin ?? {}).filter(Boolean).length,
       suggestion: extra.suggestion ? `${extra.suggestion} ${i + 1}` : null,

@@ -8,6 +8,7 @@ import { seedDemo } from '../../src/admin/demo-seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { prepareTwoInstances, runTwoInstances } from '../support/two-instances.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
+import { columnsOf } from '../../src/scoring/index.js';
 
 const OFFICIAL = 820_001;
 const CITIZENS = 16;
@@ -30,15 +31,7 @@ beforeAll(async () => {
       channel: 'telegram',
       submittedAt: new Date(now - 3_600_000 + i * 1000),
       startedAt: new Date(now - 3_700_000),
-      u1: r[0]!,
-      u2: r[1]!,
-      u3: r[2]!,
-      u4: r[3]!,
-      u5: r[4]!,
-      u6: r[5]!,
-      u7: r[6]!,
-      u8: r[7]!,
-      u9: r[8]!,
+      ...columnsOf(r),
       maladmin: {},
       locale: 'id',
     })),

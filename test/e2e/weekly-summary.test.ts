@@ -11,7 +11,7 @@ import { Scheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/log.js';
 import { TelegramTransport } from '../../src/channels/telegram/transport.js';
 import { OutboxSender } from '../../src/outbox/index.js';
-import { zonedTimeUtc } from '../../src/scoring/index.js';
+import { columnsOf, zonedTimeUtc } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { runTs } from '../support/run.js';
@@ -40,15 +40,7 @@ beforeAll(async () => {
       channel: 'telegram',
       submittedAt: zonedTimeUtc(2026, 11, 18, 10, i, 'Asia/Jakarta'),
       startedAt: zonedTimeUtc(2026, 11, 18, 10, i, 'Asia/Jakarta'),
-      u1: r[0]!,
-      u2: r[1]!,
-      u3: r[2]!,
-      u4: r[3]!,
-      u5: r[4]!,
-      u6: r[5]!,
-      u7: r[6]!,
-      u8: r[7]!,
-      u9: r[8]!,
+      ...columnsOf(r),
       maladmin: {},
       locale: 'id',
     })),

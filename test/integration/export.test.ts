@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportData, HEADER_ROWS, exportCsv, exportXlsx, loadExportData } from '../../src/reports/export.js';
-import { ELEMENT_CODES, parsePeriod, roundHalfUp, score, sumsFromAnswers, targetSample, zonedTimeUtc } from '../../src/scoring/index.js';
+import { ELEMENT_CODES, columnsOf, parsePeriod, roundHalfUp, score, sumsFromAnswers, targetSample, zonedTimeUtc } from '../../src/scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
@@ -59,10 +59,6 @@ let unitC: number;
 let unitD: number;
 let serviceTypeName: string;
 
-function answerColumns(r: readonly number[]) {
-  return { u1: r[0]!, u2: r[1]!, u3: r[2]!, u4: r[3]!, u5: r[4]!, u6: r[5]!, u7: r[6]!, u8: r[7]!, u9: r[8]! };
-}
-
 beforeAll(async () => {
   t = await createTestDatabase();
   const db = t.db;
@@ -86,7 +82,7 @@ beforeAll(async () => {
     data: [
       ...WORKED_EXAMPLE.map((r, i) => ({
         ...base,
-        ...answerColumns(r),
+        ...columnsOf(r),
         ...PROFILES[i]!,
         sessionId: `${SECRET_SESSION}-${i}`,
         respondentKey: `${SECRET_KEY}-${i}`,
@@ -103,7 +99,7 @@ beforeAll(async () => {
       // Just outside November in WITA: must not count.
       ...OUTSIDE.map((at, i) => ({
         ...base,
-        ...answerColumns([1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        ...columnsOf([1, 1, 1, 1, 1, 1, 1, 1, 1]),
         sessionId: `${SECRET_SESSION}-out-${i}`,
         respondentKey: `${SECRET_KEY}-out-${i}`,
         unitId: a.id,
@@ -114,7 +110,7 @@ beforeAll(async () => {
       // In the period, but for a unit outside the scope.
       {
         ...base,
-        ...answerColumns([1, 2, 1, 2, 1, 2, 1, 2, 1]),
+        ...columnsOf([1, 2, 1, 2, 1, 2, 1, 2, 1]),
         sessionId: `${SECRET_SESSION}-c`,
         respondentKey: `${SECRET_KEY}-c`,
         unitId: c.id,
@@ -125,7 +121,7 @@ beforeAll(async () => {
       // The worked example again, for the agency with its own thresholds.
       ...WORKED_EXAMPLE.map((r, i) => ({
         ...base,
-        ...answerColumns(r),
+        ...columnsOf(r),
         sessionId: `${SECRET_SESSION}-d-${i}`,
         unitId: d.id,
         submittedAt: IN_PERIOD[i]!,

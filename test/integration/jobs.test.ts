@@ -8,7 +8,7 @@ import { translate } from '../../src/i18n/index.js';
 import { AGENCY_JOBS, type JobEnv, dueFire, runAgencyJob, runMaladminAlerts } from '../../src/jobs/jobs.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/log.js';
-import { zonedTimeUtc } from '../../src/scoring/index.js';
+import { columnsOf, zonedTimeUtc } from '../../src/scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -49,15 +49,7 @@ async function responses(unitId: number, answers: number[][], at: Date | Date[],
       locale: 'id',
       submittedAt: Array.isArray(at) ? at[i]! : at,
       startedAt: Array.isArray(at) ? at[i]! : at,
-      u1: a[0]!,
-      u2: a[1]!,
-      u3: a[2]!,
-      u4: a[3]!,
-      u5: a[4]!,
-      u6: a[5]!,
-      u7: a[6]!,
-      u8: a[7]!,
-      u9: a[8]!,
+      ...columnsOf(a),
       maladmin: {},
       ...extra,
     })),

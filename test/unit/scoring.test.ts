@@ -7,6 +7,7 @@ import {
   ELEMENT_COLUMNS,
   ELEMENT_SUM_COLUMNS,
   answersOf,
+  columnsOf,
   defaultElementName,
   ZONE_PRESETS,
   emptySums,
@@ -289,6 +290,8 @@ describe('the nine elements, defined once', () => {
     expect(questionnaireSchema.parse(DEFAULT_QUESTIONNAIRE).elements.map((e) => e.code)).toEqual([...ELEMENT_CODES]);
     expect(defaultElementName('U1')).toEqual({ id: 'Persyaratan', en: 'Requirements' });
     expect(answersOf({ u1: 1, u2: 2, u3: 3, u4: 4, u5: 1, u6: 2, u7: 3, u8: 4, u9: 1 })).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 1]);
+    expect(columnsOf([1, 2, 3, 4, 1, 2, 3, 4, 1])).toEqual({ u1: 1, u2: 2, u3: 3, u4: 4, u5: 1, u6: 2, u7: 3, u8: 4, u9: 1 });
+    expect(() => columnsOf([4, 4, 4])).toThrow('got 3');
   });
 
   it('a stored questionnaire with its elements out of order or one missing is refused', () => {
