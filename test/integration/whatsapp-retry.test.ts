@@ -9,7 +9,6 @@ import { DisconnectReason, DEFAULT_CONNECTION_CONFIG, type WAMessage } from '@wh
 import { StaffCommands } from '../../src/admin/commands/index.js';
 import { createInvitation } from '../../src/admin/staff.js';
 import { seedDemo } from '../../src/admin/demo-seed.js';
-import { usePostgresAuthState } from '../../src/channels/whatsapp/auth-state.js';
 import { MAX_REPLACED_RECONNECTS } from '../../src/channels/whatsapp/connection.js';
 import { WhatsAppChannel, type WhatsAppChannelOptions } from '../../src/channels/whatsapp/channel.js';
 import { RetryCounterCache } from '../../src/channels/whatsapp/retry-counter.js';
@@ -21,7 +20,7 @@ import { createLogger } from '../../src/log.js';
 import { enqueue } from '../../src/outbox/store.js';
 import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { BOT_PN, FakeBoom, FakeWhatsApp, ManualSleeps } from '../support/fake-wa-socket.js';
+import { FakeBoom, storeLinkedSession, FakeWhatsApp, ManualSleeps } from '../support/fake-wa-socket.js';
 import { createTestService, silentLog } from '../support/service.js';
 
 let t: TestDatabase;
@@ -45,12 +44,6 @@ afterEach(async () => {
   for (const channel of channels.splice(0)) await channel.stop(2_000);
 });
 
-async function storeLinkedSession(): Promise<void> {
-  const auth = await usePostgresAuthState(t.db, { cache: false });
-  Object.assign(auth.state.creds, { registered: true, me: { id: BOT_PN } });
-  await auth.saveCreds();
-}
-
 async function startChannel(wa: FakeWhatsApp, options: Partial<WhatsAppChannelOptions> = {}): Promise<WhatsAppChannel> {
   const channel = new WhatsAppChannel({
     db: t.db,
@@ -69,7 +62,7 @@ async function startChannel(wa: FakeWhatsApp, options: Partial<WhatsAppChannelOp
 }
 
 async function connected(options: Partial<WhatsAppChannelOptions> = {}): Promise<{ wa: FakeWhatsApp; channel: WhatsAppChannel }> {
-  await storeLinkedSession();
+  await storeLinkedSession(t.db);
   const wa = new FakeWhatsApp();
   const channel = await startChannel(wa, options);
   await wa.opened();
@@ -235,7 +228,7 @@ describe('the retry counter', () => {
 
 describe('a session replaced by another holder', () => {
   it('repeated connectionReplaced stops the reconnects, releases the lease, says what ends it and alerts the admins once', async () => {
-    await storeLinkedSession();
+    await storeLinkedSession(t.db);
     const wa = new FakeWhatsApp();
     const sleeps = new ManualSleeps();
     const lines: string[] = [];
@@ -275,7 +268,7 @@ describe('a session replaced by another holder', () => {
   });
 
   it('a replacement now and then (after a long peaceful connection) keeps reconnecting', async () => {
-    await storeLinkedSession();
+    await storeLinkedSession(t.db);
     let now = Date.parse('2026-11-20T08:00:00Z');
     const wa = new FakeWhatsApp();
     const replaced: number[] = [];

@@ -20,7 +20,7 @@ import { enqueue } from '../../src/outbox/store.js';
 import { WhatsAppTransport } from '../../src/channels/whatsapp/transport.js';
 import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { BOT_PN, FakeBoom, FakeWhatsApp, ManualSleeps, VirtualTime } from '../support/fake-wa-socket.js';
+import { BOT_PN, FakeBoom, storeLinkedSession, FakeWhatsApp, ManualSleeps, VirtualTime } from '../support/fake-wa-socket.js';
 import { createTestService, silentLog } from '../support/service.js';
 import { maxInWindow } from '../support/windows.js';
 
@@ -43,13 +43,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const channel of channels.splice(0)) await channel.stop(2_000);
 });
-
-/** A paired session in the database, as `skm whatsapp link` leaves it. */
-async function storeLinkedSession(): Promise<void> {
-  const auth = await usePostgresAuthState(t.db, { cache: false });
-  Object.assign(auth.state.creds, { registered: true, me: { id: BOT_PN } });
-  await auth.saveCreds();
-}
 
 function staffCommands(): StaffCommands {
   return new StaffCommands({ db: t.db, t: translate, log: silentLog, botUsername: () => undefined });
@@ -74,7 +67,7 @@ async function startChannel(wa: FakeWhatsApp, options: Partial<WhatsAppChannelOp
 
 /** A linked session, a fake WhatsApp and a channel connected to it. */
 async function connected(options: Partial<WhatsAppChannelOptions> = {}): Promise<{ wa: FakeWhatsApp; channel: WhatsAppChannel }> {
-  await storeLinkedSession();
+  await storeLinkedSession(t.db);
   const wa = new FakeWhatsApp();
   const channel = await startChannel(wa, options);
   await wa.opened();
@@ -456,7 +449,7 @@ describe('the session in PostgreSQL', () => {
     expect(await sleeps.next((ms) => ms === 99_999)).toBe(99_999);
     expect(wa.sockets).toHaveLength(0);
     expect(channel.isLeaseHolder).toBe(false);
-    await storeLinkedSession();
+    await storeLinkedSession(t.db);
     sleeps.release((ms) => ms === 99_999);
     await wa.opened();
     expect(channel.isLeaseHolder).toBe(true);
@@ -522,7 +515,7 @@ describe('connection handling by DisconnectReason', () => {
   const isBackoff = (ms: number) => ms !== RENEW && ms !== UNLINKED;
 
   async function supervised(random: () => number) {
-    await storeLinkedSession();
+    await storeLinkedSession(t.db);
     const wa = new FakeWhatsApp();
     const sleeps = new ManualSleeps();
     const loggedOut: number[] = [];
@@ -625,7 +618,7 @@ describe('connection handling by DisconnectReason', () => {
 
 describe('two instances and the socket lease', () => {
   it('only the lease holder opens a socket; the other takes over once the holder stops renewing', async () => {
-    await storeLinkedSession();
+    await storeLinkedSession(t.db);
     const waA = new FakeWhatsApp();
     const waB = new FakeWhatsApp();
     const stalled = new ManualSleeps(); // A's timers never fire: a stalled process

@@ -20,7 +20,9 @@ import {
   type WAMessage,
   type WAMessageKey,
 } from '@whiskeysockets/baileys';
+import { usePostgresAuthState } from '../../src/channels/whatsapp/auth-state.js';
 import type { SocketFactory, SocketOptions, WaSocket } from '../../src/channels/whatsapp/socket.js';
+import type { Db } from '../../src/db/client.js';
 
 export const BOT_PN = '6281100000001@s.whatsapp.net';
 export const BOT_LID = '90000000000001@lid';
@@ -482,4 +484,11 @@ export class VirtualTime {
     for (const timer of due) this.timers.splice(this.timers.indexOf(timer), 1);
     for (const timer of due) timer.resolve();
   }
+}
+
+/** A paired session in the database, as `skm whatsapp link` leaves it. */
+export async function storeLinkedSession(db: Db): Promise<void> {
+  const auth = await usePostgresAuthState(db, { cache: false });
+  Object.assign(auth.state.creds, { registered: true, me: { id: BOT_PN } });
+  await auth.saveCreds();
 }
