@@ -162,8 +162,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
       if (!values.period) throw new UsageError('Missing --period <PERIOD> (e.g. 2026-11).');
       const format = values.format ?? (values.agency ? 'csv' : 'text');
-      if (!['text', 'json', 'csv', 'xlsx'].includes(format)) throw new UsageError(`Unknown --format "${format}": use text, json, csv or xlsx.`);
+      if (!['text', 'json', 'csv', 'xlsx', 'pdf'].includes(format))
+        throw new UsageError(`Unknown --format "${format}": use text, json, csv, xlsx or pdf.`);
       if (format === 'xlsx' && !values.out) throw new UsageError('--format xlsx needs --out <file.xlsx>.');
+      if (format === 'pdf' && !values.out) throw new UsageError('--format pdf needs --out <file.pdf>.');
       // The time zone only moves relative words ("bulan ini") by a day at most: any zone tells
       // whether the text is a period; the agency's zone decides which one, below.
       if (!parsePeriodWords(values.period, new Date(), 'Asia/Jakarta')) {
@@ -178,6 +180,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const out = values.out;
       /** The period the words name in the agency's time zone ("bulan ini" on its calendar). */
       const periodIn = (timeZone: string) => parsePeriodWords(periodText, new Date(), timeZone)!;
+      if (format === 'pdf') {
+        const kind = values.unit ? 'unit' : 'agency';
+        const pdf = await withDatabase(async ({ db }) => {
+          const [{ loadOfficialReport, renderOfficialPdf }, { translate }] = await Promise.all([
+            import('../reports/official/index.js'),
+            import('../i18n/index.js'),
+          ]);
+          const timeZone = values.unit
+            ? (await db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } }))?.agency.timeZone
+            : (await db.agency.findUnique({ where: { code: code.toUpperCase() } }))?.timeZone;
+          const report = await loadOfficialReport(db, { kind, code }, periodIn(timeZone ?? 'Asia/Jakarta'));
+          await audit(db, 'cli', 'export', `${kind} ${report.scope.code}`, { period: report.period.label, format });
+          const say = (key: string, params?: Record<string, string | number>) => translate('id', key, params);
+          return await renderOfficialPdf(report, say, 'id');
+        });
+        await writeFile(out!, pdf);
+        io.out(`Written: ${out}`);
+        return 0;
+      }
       if (values.unit && (format === 'text' || format === 'json')) {
         const report = await withDatabase(async (database) => {
           const unit = await database.db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } });

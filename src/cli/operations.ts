@@ -96,6 +96,7 @@ function describeAgency(a: Awaited<ReturnType<typeof findAgency>>): string {
     `  report period     ${a.reportPeriod}`,
     `  reminders         ${a.reminders.length > 0 ? a.reminders.join(', ') : 'none'}`,
     `  follow-up plans   due after ${a.followUpDays} days, reminder ${a.followUpWarnDays} days before`,
+    `  report signed by  ${[a.signatoryName ?? '(name not set)', a.signatoryNip ? `NIP ${a.signatoryNip}` : '(NIP not set)', a.signatoryTitle ?? '(position not set)'].join(', ')}; place ${a.reportPlace ?? '(not set)'}`,
   ].join('\n');
 }
 
@@ -125,6 +126,10 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     reminders: { type: 'string' },
     'follow-up-days': { type: 'string' },
     'follow-up-warn-days': { type: 'string' },
+    'signatory-name': { type: 'string' },
+    'signatory-nip': { type: 'string' },
+    'signatory-title': { type: 'string' },
+    'report-place': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
   const data: {
@@ -135,6 +140,10 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     reminders?: string[];
     followUpDays?: number;
     followUpWarnDays?: number;
+    signatoryName?: string | null;
+    signatoryNip?: string | null;
+    signatoryTitle?: string | null;
+    reportPlace?: string | null;
   } = {};
   for (const [option, field] of [
     ['summary-cron', 'summaryCron'],
@@ -173,6 +182,7 @@ async function agencySet(args: string[], io: Io): Promise<number> {
   const warn = intOption('follow-up-warn-days', values['follow-up-warn-days'], 0, 60);
   if (days !== undefined) data.followUpDays = days;
   if (warn !== undefined) data.followUpWarnDays = warn;
+  Object.assign(data, signatureOptions(values));
   if (Object.keys(data).length === 0) throw new UsageError('Nothing to change: give at least one option.');
   const text = await withDatabase(async ({ db }) => {
     const agency = await findAgency(db, positionals[0]!);
@@ -186,6 +196,35 @@ async function agencySet(args: string[], io: Io): Promise<number> {
   io.out(text);
   io.out('A running bot picks the new schedule up within 10 minutes.');
   return 0;
+}
+
+/**
+ * The official report's signature block. An empty value clears a field (the report then leaves a
+ * dotted line); a NIP is the civil servant's 18 digits, spaces allowed as printed on ID cards.
+ */
+function signatureOptions(values: Partial<Record<'signatory-name' | 'signatory-nip' | 'signatory-title' | 'report-place', string>>) {
+  const data: { signatoryName?: string | null; signatoryNip?: string | null; signatoryTitle?: string | null; reportPlace?: string | null } = {};
+  const text = (option: keyof typeof values, max: number): string | null | undefined => {
+    const value = values[option];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim().replace(/\s+/g, ' ');
+    if (trimmed.length > max) throw new UsageError(`--${option} is longer than ${max} characters.`);
+    return trimmed === '' ? null : trimmed;
+  };
+  const name = text('signatory-name', 120);
+  const title = text('signatory-title', 160);
+  const place = text('report-place', 80);
+  const nip = text('signatory-nip', 40);
+  if (name !== undefined) data.signatoryName = name;
+  if (title !== undefined) data.signatoryTitle = title;
+  if (place !== undefined) data.reportPlace = place;
+  if (nip !== undefined) {
+    const digits = nip?.replace(/[\s.-]/g, '') ?? null;
+    if (digits !== null && !/^\d{18}$/.test(digits))
+      throw new UsageError(`--signatory-nip "${nip}" is not a NIP: 18 digits (e.g. 196803121994032005).`);
+    data.signatoryNip = digits;
+  }
+  return data;
 }
 
 async function jobList(args: string[], io: Io): Promise<number> {

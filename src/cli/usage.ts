@@ -44,8 +44,9 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
       'agency set <CODE> [--summary-cron "0 8 * * 1"] [--check-cron "0 9 * * *"] [--time-zone WIB|WITA|WIT|Asia/Makassar]',
       '           [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]',
       '           [--follow-up-days 30] [--follow-up-warn-days 3]',
+      '           [--signatory-name "…"] [--signatory-nip <18 digits>] [--signatory-title "Kepala …"] [--report-place <city>]',
     ],
-    description: "change an agency's schedule and reminders (cron times are in its time zone)",
+    description: "change an agency's schedule, reminders and report signatory (cron times are in its time zone)",
   },
   { words: ['job', 'list'], usage: ['job list'], description: 'scheduled jobs with their last and next runs' },
   {
@@ -62,8 +63,8 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
   },
   {
     words: ['report'],
-    usage: ['report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx] [--out <file>]'],
-    description: "a unit's IKM, or an agency's summary (csv/xlsx)",
+    usage: ['report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx|pdf] [--out <file>]'],
+    description: "a unit's IKM, an agency's summary (csv/xlsx), or the official SKM report (pdf)",
   },
   {
     words: ['backup'],

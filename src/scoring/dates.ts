@@ -33,6 +33,12 @@ export function zoneAbbreviation(instant: Date, timeZone: string): string {
   return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
 }
 
+/** A local day 'YYYY-MM-DD' as people write it: "29 November 2026" (no weekday). */
+export function formatDay(day: string, locale: 'id' | 'en' = 'id'): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return `${d} ${MONTHS[locale][m - 1]} ${y}`;
+}
+
 export function formatDateId(instant: Date, timeZone: string, locale: 'id' | 'en' = 'id'): string {
   const p = localParts(instant, timeZone);
   const weekday = new Date(Date.UTC(p.y, p.m - 1, p.d)).getUTCDay();

@@ -7,6 +7,7 @@ import { COMMAND_USAGES } from '../../src/cli/usage.js';
 import { createDb } from '../../src/db/client.js';
 import { columnsOf, periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
+import { pdfText } from '../support/pdf-text.js';
 import { ROOT, runTs } from '../support/run.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
@@ -32,7 +33,8 @@ describe('skm command line', () => {
       [['report', '--unit', 'DUKCAPIL'], /Missing --period/],
       [['report', '--period', '2026-11'], /Missing --unit/],
       [['report', '--unit', 'DUKCAPIL', '--period', '2026-13'], /Unknown period "2026-13"/],
-      [['report', '--unit', 'DUKCAPIL', '--period', '2026-11', '--format', 'pdf'], /Unknown --format "pdf"/],
+      [['report', '--unit', 'DUKCAPIL', '--period', '2026-11', '--format', 'docx'], /Unknown --format "docx"/],
+      [['report', '--unit', 'DUKCAPIL', '--period', '2026-11', '--format', 'pdf'], /--format pdf needs --out/],
       [['report', '--unit', 'DUK CAPIL!', '--period', '2026-11'], /not a unit code/],
       [['report', '--bogus'], /bogus/],
       [['db', 'migrate', 'now'], /Unexpected argument/],
@@ -61,6 +63,7 @@ describe('skm command line', () => {
       [['agency', 'set', 'X', '--reminders', 'zone,weather'], /Unknown reminder "weather"/],
       [['agency', 'set', 'X', '--report-period', 'week'], /--report-period must be/],
       [['agency', 'set', 'X'], /Nothing to change/],
+      [['agency', 'set', 'X', '--signatory-nip', '1968-03'], /--signatory-nip "1968-03" is not a NIP: 18 digits/],
       [['outbox', 'retry'], /Give message ids/],
       [['outbox', 'retry', 'abc'], /not a message id/],
       [['outbox', 'retry', '--failed', '--unknown'], /Give message ids/],
@@ -250,6 +253,42 @@ describe('skm command line', () => {
     const missing = await runTs('src/cli/index.ts', ['report', '--unit', 'NOPE', '--period', '2026'], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
+
+    // The official report as PDF, signed as set on the agency (a NIP typed with spaces is stored as its 18 digits).
+    const signed = await runTs(
+      'src/cli/index.ts',
+      [
+        'agency',
+        'set',
+        'MPP-DEMO',
+        '--signatory-name',
+        'Ir. Bambang Sutrisno',
+        '--signatory-nip',
+        '19700101 199503 1 002',
+        '--report-place',
+        'Kota Demo',
+      ],
+      { env },
+    );
+    expect(signed.code).toBe(0);
+    expect(signed.stdout).toContain('report signed by  Ir. Bambang Sutrisno, NIP 197001011995031002');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-pdf-'));
+    try {
+      const file = path.join(dir, 'laporan.pdf');
+      const pdf = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'pdf', '--out', file], {
+        env,
+      });
+      expect(pdf.stderr).toBe('');
+      expect(pdf.code).toBe(0);
+      expect(pdf.stdout).toContain(`Written: ${file}`);
+      const text = (await pdfText(await fs.readFile(file))).join(' ');
+      expect(text).toContain('Nilai IKM 82,41');
+      expect(text).toContain('Kota Demo, ');
+      expect(text).toContain('Ir. Bambang Sutrisno');
+      expect(text).toContain('NIP. 197001011995031002');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('imports units from a file, grants the first admin, prints posters and an agency CSV', async () => {

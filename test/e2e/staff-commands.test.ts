@@ -13,6 +13,7 @@ import { createLogger } from '../../src/log.js';
 import { columnsOf, roundHalfUp, score, sumsFromAnswers, targetSample } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi, type FakeMessage } from '../support/fake-bot-api.js';
+import { pdfText } from '../support/pdf-text.js';
 import { createTestService } from '../support/service.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
@@ -176,6 +177,18 @@ describe('officials’ chat commands', () => {
     expect(csv[0]!.files!.document!.filename).toBe('skm-2026-11.csv');
     const audit = await t.db.auditLog.findMany({ where: { action: 'export' } });
     expect(audit).toHaveLength(2);
+  });
+
+  it("/unduh … pdf sends the official report of the caller's unit, with the IKM in Indonesian", async () => {
+    const [message] = await ask(UNIT_OFFICIAL, '/unduh 2026-11 pdf');
+    expect(message?.method).toBe('sendDocument');
+    const file = message!.files!.document!;
+    expect(file.filename).toBe('laporan-skm-DUKCAPIL-2026-11.pdf');
+    const text = (await pdfText(file.bytes)).join(' ');
+    expect(text).toContain('LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT');
+    expect(text).toContain('Nilai IKM 82,41');
+    expect(text).toContain('NRR tertimbang');
+    expect(await t.db.auditLog.count({ where: { action: 'export', target: 'unit DUKCAPIL' } })).toBe(1);
   });
 
   it('a unit outside the official’s scope is answered exactly like a unit that does not exist', async () => {

@@ -22,6 +22,7 @@ const PARTS: Record<string, readonly string[]> = {
   'staff.langganan.kinds.': REMINDER_KINDS,
   // ZONE_MARKS is a Record<Zona, …>: the compiler keeps its keys complete.
   'staff.zones.': Object.keys(ZONE_MARKS),
+  'report.zones.': Object.keys(ZONE_MARKS),
   // The zone reminder is only for yellow and red units (planDailyReminders skips green ones first).
   'reminders.zone.': Object.keys(ZONE_MARKS).filter((zona) => zona !== 'hijau'),
 };
