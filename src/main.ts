@@ -29,11 +29,12 @@ earlyLaunch?.catch(() => {});
  * the outbox sender. Runs until a signal, or until a channel fails.
  */
 async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<number> {
-  const [{ createApp }, { seedDemo }, { translate }, { JOBS }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
+  const [{ createApp }, { seedDemo }, { translate }, { JOBS }, { jobSettingsOf }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
     import('./app.js'),
     import('./admin/demo-seed.js'),
     import('./i18n/index.js'),
     import('./jobs/registry.js'),
+    import('./jobs/job.js'),
     import('./admin/commands/index.js'),
     import('./jobs/scheduler.js'),
     import('./outbox/index.js'),
@@ -121,13 +122,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
     db,
     t: translate,
     log,
-    catchUpMs: config.catchUpHours * 3_600_000,
-    maintenance: {
-      retentionDays: config.retentionDays,
-      outboxRetentionDays: config.outbox.retentionDays,
-      whatsAppSentHours: config.whatsapp.sentRetentionHours,
-      pseudonymizer: app.pseudonymizer,
-    },
+    ...jobSettingsOf(config, app.pseudonymizer),
     jobs: config.schedulerEnabled ? JOBS : JOBS.filter((j) => j.scope === 'global' && j.housekeeping === true),
     onQueued: () => {
       tg?.sender.wake();

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
 import { cronProblem } from '../jobs/cron.js';
 import { JOB_NAMES, type JobEnv, type RunOutcome, cliOptionsOf, findJob, listJobs, runAgencyJob, runGlobalJob } from '../jobs/jobs.js';
+import { jobSettingsOf } from '../jobs/job.js';
 import { REMINDER_KINDS, REPORT_PERIODS } from '../jobs/reminders.js';
 import { createLogger } from '../log.js';
 import { OUTBOX_STATUSES, formatOutboxList, isOutboxStatus, listOutbox, retryOutbox } from '../outbox/store.js';
@@ -279,13 +280,7 @@ async function jobRun(args: string[], io: Io): Promise<number> {
       db,
       t: translate,
       log,
-      catchUpMs: config.catchUpHours * 3_600_000,
-      maintenance: {
-        retentionDays: config.retentionDays,
-        outboxRetentionDays: config.outbox.retentionDays,
-        whatsAppSentHours: config.whatsapp.sentRetentionHours,
-        pseudonymizer,
-      },
+      ...jobSettingsOf(config, pseudonymizer),
     };
     const line = (r: RunOutcome) =>
       r.status === 'ran'

@@ -3,6 +3,7 @@
 // covers; the runner (jobs.ts) derives the run key from the name and the period and commits the
 // plan exactly once (runner.ts); `skm job run|list` derive the arguments a job accepts and what it
 // prints. A new job is one file in defs/ and one line in registry.ts.
+import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import type { Agency, ServiceUnit } from '../generated/prisma/client.js';
 import type { Logger } from '../log.js';
@@ -20,6 +21,19 @@ export interface MaintenanceSettings {
   whatsAppSentHours?: number;
   /** Present when WhatsApp identities are kept (their aliases are purged with the conversations). */
   pseudonymizer?: Pseudonymizer;
+}
+
+/** What every job run needs from the configuration: the catch-up window and the retention figures. */
+export function jobSettingsOf(config: Config, pseudonymizer: Pseudonymizer): Pick<JobEnv, 'catchUpMs' | 'maintenance'> {
+  return {
+    catchUpMs: config.catchUpHours * 3_600_000,
+    maintenance: {
+      retentionDays: config.retentionDays,
+      outboxRetentionDays: config.outbox.retentionDays,
+      whatsAppSentHours: config.whatsapp.sentRetentionHours,
+      pseudonymizer,
+    },
+  };
 }
 
 export interface JobEnv {

@@ -20,12 +20,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // once: bundle dist/ once here so that they do not race to build it.
   const { buildDist } = (await import(path.join(ROOT, 'bin', 'start.js'))) as { buildDist: () => Promise<void> };
   await buildDist();
+  return await provideDatabase(project, 'skm-test-pg-');
+}
+
+/**
+ * Provides `dbUrl`: TEST_DATABASE_URL, or an embedded PostgreSQL in a new temp folder (mode 755, so
+ * that the postgres user it runs as under root can reach it). Returns the teardown.
+ */
+export async function provideDatabase(project: TestProject, prefix: string): Promise<() => Promise<void>> {
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     project.provide('dbUrl', external);
     return async () => {};
   }
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-test-pg-'));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
   await fs.chmod(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'postgres' });
   project.provide('dbUrl', pg.url);
