@@ -178,6 +178,8 @@ describe('official report (PDF)', () => {
     expect(all).toContain('NIP. …………………………');
     expect(all).toContain('…………………………, 2 December 2026');
     expect(all).not.toContain('Results per service unit');
+    // The unit in its agency's context: the agency IKM of all 8 responses pooled (70.83).
+    expect(all).toContain('IKM of Dinas Penanaman Modal dan PTSP Kota Uji (all units) 70.83 · quality C (Poor) from 8 respondents');
   });
 
   it('reads "no respondents yet" for a period without responses, never a zero IKM', async () => {

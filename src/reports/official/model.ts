@@ -35,6 +35,8 @@ export interface OfficialReport {
   generatedAt: Date;
   generatedDay: string;
   figures: OfficialFigures;
+  /** A unit report's context: the IKM of its whole agency (all units pooled), with mutu and kinerja. */
+  agencyFigures: Pick<OfficialFigures, 'responses' | 'ikm' | 'mutu' | 'kinerja'> | null;
   minResponses: number;
   /** Krejcie–Morgan target of the units with a service-user figure, and their respondents; null when none has one. */
   target: { serviceUsers: number; sample: number; responses: number } | null;
@@ -62,6 +64,7 @@ export async function loadOfficialReport(db: Db, scope: OfficialScope, period: P
   let units: UnitReport[] = [];
   let unitIds: number[];
   let name: string;
+  let agencyFigures: OfficialReport['agencyFigures'] = null;
   let agency;
   if (scope.kind === 'unit') {
     const unit = await db.serviceUnit.findUnique({ where: { code }, include: { agency: true } });
@@ -71,6 +74,9 @@ export async function loadOfficialReport(db: Db, scope: OfficialScope, period: P
     unitIds = [unit.id];
     const r = await reportForUnit(db, unit, period);
     figures = { ...r, target: r.target ? { ...r.target, responses: r.responses } : null };
+    const whole = await db.agency.findUniqueOrThrow({ where: { id: unit.agencyId }, include: { units: true } });
+    const a = await reportForAgency(db, whole, period);
+    agencyFigures = { responses: a.responses, ikm: a.ikm, mutu: a.mutu, kinerja: a.kinerja };
   } else {
     const found = await db.agency.findUnique({ where: { code }, include: { units: true } });
     if (!found) throw new ReportError(`Agency "${code}" does not exist.`);
@@ -112,6 +118,7 @@ export async function loadOfficialReport(db: Db, scope: OfficialScope, period: P
       provisional: figures.provisional,
       unsur: figures.unsur,
     },
+    agencyFigures,
     minResponses: figures.minResponses,
     target: figures.target,
     units,

@@ -198,6 +198,19 @@ export async function renderOfficialPdf(report: OfficialReport, t: Say, locale: 
       [t('report.kinerja'), kinerja(s.mutu)],
       [t('report.zone'), t(`report.zones.${s.zona}`)],
       [t('report.respondents'), String(f.responses)],
+      ...(report.agencyFigures?.ikm != null
+        ? [
+            [
+              t('report.agencyIkm', { agency: report.agency.name }),
+              t('report.agencyIkmValue', {
+                ikm: num(report.agencyFigures.ikm, 2),
+                mutu: report.agencyFigures.mutu ?? '–',
+                kinerja: kinerja(report.agencyFigures.mutu as Mutu),
+                n: report.agencyFigures.responses,
+              }),
+            ] as [string, string],
+          ]
+        : []),
     ]);
     if (s.provisional) paragraph(doc, t('report.provisional', { min: report.minResponses }));
   } else {
