@@ -254,7 +254,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The CLI's reports and files speak Indonesian, the default language. */
-const CLI_WORDS = { locale: 'id' as const, say: (key: string, params?: Record<string, string | number>) => translate('id', key, params) };
+const say = (key: string, params?: Record<string, string | number>) => translate('id', key, params);
+const CLI_WORDS = { locale: 'id' as const, say };
 
 const isMain = process.argv[1] !== undefined && /(?:cli[\\/]index\.ts|bin[\\/]skm\.js)$/.test(process.argv[1]);
 if (isMain) {
