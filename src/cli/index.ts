@@ -11,6 +11,9 @@ import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
 import { runUnitCommands } from './units.js';
 import { commandUsage, fullUsage, usageHint, usagesFor } from './usage.js';
+import { agencyReport, formatAgencyReportText } from '../reports/agency-report.js';
+import { CSV_DIALECTS, type CsvDialect } from '../reports/export/compose.js';
+import { translate } from '../i18n/index.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriodWords } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
@@ -156,14 +159,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         agency: { type: 'string' },
         period: { type: 'string' },
         format: { type: 'string' },
+        'csv-dialect': { type: 'string' },
         out: { type: 'string' },
       });
       if (!values.unit && !values.agency) throw new UsageError('Missing --unit <CODE> (or --agency <CODE>).');
       if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
       if (!values.period) throw new UsageError('Missing --period <PERIOD> (e.g. 2026-11).');
-      const format = values.format ?? (values.agency ? 'csv' : 'text');
+      const format = values.format ?? 'text';
       if (!['text', 'json', 'csv', 'xlsx', 'pdf'].includes(format))
         throw new UsageError(`Unknown --format "${format}": use text, json, csv, xlsx or pdf.`);
+      const dialect = values['csv-dialect'] ?? 'excel-id';
+      if (!(CSV_DIALECTS as readonly string[]).includes(dialect))
+        throw new UsageError(`Unknown --csv-dialect "${dialect}": use ${CSV_DIALECTS.join(' or ')}.`);
+      if (values['csv-dialect'] !== undefined && format !== 'csv') throw new UsageError('--csv-dialect goes with --format csv.');
       if (format === 'xlsx' && !values.out) throw new UsageError('--format xlsx needs --out <file.xlsx>.');
       if (format === 'pdf' && !values.out) throw new UsageError('--format pdf needs --out <file.pdf>.');
       // The time zone only moves relative words ("bulan ini") by a day at most: any zone tells
@@ -209,7 +217,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         else io.out(text);
         return 0;
       }
-      if (format === 'text' || format === 'json') throw new UsageError('An agency report is csv or xlsx.');
+      if (format === 'text' || format === 'json') {
+        const report = await withDatabase(async ({ db }) => {
+          const agency = await db.agency.findUnique({ where: { code: code.toUpperCase() } });
+          return agencyReport(db, code, periodIn(agency?.timeZone ?? 'Asia/Jakarta'));
+        });
+        const text = format === 'json' ? JSON.stringify(report, null, 2) : formatAgencyReportText(report, CLI_WORDS);
+        if (out) await writeFile(out, `${text}\n`);
+        else io.out(text);
+        return 0;
+      }
       const { loadExportData, exportCsv, exportXlsx } = await import('../reports/export.js');
       const content = await withDatabase(async (database) => {
         const { db } = database;
@@ -221,7 +238,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const period = periodIn(timeZone);
         const data = await loadExportData(db, { unitIds: units.map((u) => u.id), period, timeZone });
         await audit(db, 'cli', 'export', `${values.unit ? 'unit' : 'agency'} ${code.toUpperCase()}`, { period: period.label, format });
-        return format === 'csv' ? Buffer.from(exportCsv(data), 'utf8') : await exportXlsx(data);
+        return format === 'csv' ? Buffer.from(exportCsv(data, CLI_WORDS, dialect as CsvDialect), 'utf8') : await exportXlsx(data, CLI_WORDS);
       });
       if (out) {
         await writeFile(out, content);
@@ -256,6 +273,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 }
+
+/** The CLI's reports and files speak Indonesian, the default language. */
+const say = (key: string, params?: Record<string, string | number>) => translate('id', key, params);
+const CLI_WORDS = { locale: 'id' as const, say };
 
 const isMain = process.argv[1] !== undefined && /(?:cli[\\/]index\.ts|bin[\\/]skm\.js)$/.test(process.argv[1]);
 if (isMain) {

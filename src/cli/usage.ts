@@ -63,8 +63,11 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
   },
   {
     words: ['report'],
-    usage: ['report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx|pdf] [--out <file>]'],
-    description: "a unit's IKM, an agency's summary (csv/xlsx), or the official SKM report (pdf)",
+    usage: [
+      'report --unit <CODE>|--agency <CODE> --period <PERIOD> [--format text|json|csv|xlsx|pdf]',
+      '       [--csv-dialect excel-id|rfc4180] [--out <file>]',
+    ],
+    description: "a unit's or an agency's IKM (agency: pooled from all its responses, with each unit), or the official SKM report (pdf)",
   },
   {
     words: ['backup'],
@@ -75,7 +78,9 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
 ];
 
 const NOTES: Record<string, string> = {
-  report: 'PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026, or words: "November 2026", "bulan ini", "minggu lalu", "TW4 2026"',
+  report:
+    'PERIOD: 2026-W47, 2026-11, 2026-Q4 (or 2026-TW4), 2026-S2, 2026, or words: "November 2026", "bulan ini", "minggu lalu", "TW4 2026"\n' +
+    'CSV: excel-id (default; ";" and decimal comma, opens in Indonesian Excel) or rfc4180 ("," and decimal point). Both UTF-8 with BOM.',
   whatsapp: 'A number may be written 0812-3456-7890, +62 812 3456 7890 or 6281234567890.',
   units: 'A deactivated unit takes no new ratings, gets no poster and is left out of summaries; its ratings are kept.',
 };

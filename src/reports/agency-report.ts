@@ -1,7 +1,7 @@
 // One agency's SKM result for one period: the agency-wide figures (IKM, mutu, kinerja, zona, the
 // nine NRRs and the weakest element) and every unit's own report. This is the one place the
 // agency-wide numbers are computed; /zona, the weekly summary, the exports, `skm report --agency`
-// and the public pages read them from here.
+// and the public pages read them from here. `formatAgencyReportText` words it for the CLI.
 //
 // The agency IKM is the IKM of all the agency's responses pooled: the units' element sums are
 // merged and scored once, exactly as for one unit. It is not the average of the unit IKMs, which
@@ -23,6 +23,7 @@ import {
   weakestElements,
   roundHalfUp,
 } from '../scoring/index.js';
+import { type NumberLocale, formatCount, formatDecimal, formatPercent } from '../scoring/numbers.js';
 import { type UnitSums, sumsByUnit } from './aggregate.js';
 import { type UnitReport, type UnsurNrr, ReportError, scoreConfigOf, unitReportOf, unsurOf } from './unit-report.js';
 
@@ -161,4 +162,60 @@ export function agencyReportOf(
     zoneCounts,
     units,
   };
+}
+
+/** The words the text report is made of, from the locales (this layer cannot read them itself). */
+export interface ReportWords {
+  locale: NumberLocale;
+  say: (key: string, params?: Record<string, string | number>) => string;
+}
+
+/** The agency report as text, headline first: what `skm report --agency` prints. */
+export function formatAgencyReportText(r: AgencyReport, { locale, say }: ReportWords): string {
+  const ikm = (value: number) => formatDecimal(value, 2, locale);
+  const zoneWord = (zona: Zona) => say(`staff.zones.${zona}`);
+  const lines = [say('report.agency.head', { name: r.agencyName, code: r.agency, period: r.period, zone: r.timeZone })];
+  if (r.ikm === null) {
+    lines.push(say('report.agency.empty'));
+  } else {
+    lines.push(
+      say('report.agency.ikm', {
+        ikm: ikm(r.ikm),
+        mutu: r.mutu!,
+        kinerja: r.kinerja!,
+        zone: zoneWord(r.zona!),
+        n: formatCount(r.responses, locale),
+      }),
+    );
+    if (r.provisional) lines.push(say('report.agency.provisional', { min: r.minResponses }));
+    if (r.weakest) {
+      lines.push(say('report.agency.weakest', { code: r.weakest.code, name: r.weakest.name, nrr: formatDecimal(r.weakest.nrr!, 3, locale) }));
+    }
+  }
+  if (r.target) {
+    lines.push(
+      say('report.agency.target', {
+        n: formatCount(r.target.responses, locale),
+        target: formatCount(r.target.sample, locale),
+        percent: formatPercent(r.target.sample === 0 ? 0 : r.target.responses / r.target.sample, locale),
+      }),
+    );
+  }
+  lines.push(say('report.agency.zones', { ...r.zoneCounts }), '', say('report.agency.units'));
+  for (const u of r.units) {
+    lines.push(
+      u.ikm === null
+        ? say('report.agency.unitEmpty', { code: u.unit, name: u.unitName })
+        : say('report.agency.unit', {
+            code: u.unit,
+            name: u.unitName,
+            ikm: `${ikm(u.ikm)}${u.provisional ? '*' : ''}`,
+            mutu: u.mutu!,
+            zone: zoneWord(u.zona!),
+            n: formatCount(u.responses, locale),
+          }),
+    );
+  }
+  if (r.units.some((u) => u.ikm !== null && u.provisional)) lines.push('', say('report.agency.provisionalMark', { min: r.minResponses }));
+  return lines.join('\n');
 }

@@ -10,6 +10,7 @@ import type { Sql, SqlRunner } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import { initialState, inSurvey, step, unitCodeWanted } from './engine.js';
 import { parseState } from './state.js';
+import type { ResponseFlag } from './flags.js';
 import type { Catalog } from './catalog.js';
 import type { Pseudonymizer } from './pseudonym.js';
 import type {
@@ -247,7 +248,7 @@ export class SurveyService {
   }
 
   private async saveResponse(tx: SqlRunner, r: CompletedResponse, channel: string, chatKey: string, now: Date): Promise<void> {
-    const flags: string[] = [];
+    const flags: ResponseFlag[] = [];
     if (now.getTime() - r.startedAt.getTime() < TOO_FAST_MS) flags.push('too_fast');
     if (r.answers.every((a) => a === 4)) {
       const recent = await tx.query<{ n: string }>(

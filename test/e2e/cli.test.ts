@@ -254,6 +254,39 @@ describe('skm command line', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
 
+    // An agency without --format: the text report, its pooled IKM as the headline, then each unit.
+    const agency = await runTs('src/cli/index.ts', ['report', '--agency', 'mpp-demo', '--period', '2026-11'], { env });
+    expect(agency.code).toBe(0);
+    const lines = agency.stdout.split('\n');
+    expect(lines[0]).toBe('Mal Pelayanan Publik Kota Demo (MPP-DEMO) · periode 2026-11 (Asia/Jakarta)');
+    expect(lines[1]).toBe('IKM instansi (semua responden digabung): 82,41 · mutu B (Baik) · zona hijau · 6 responden');
+    expect(agency.stdout).toContain('  DUKCAPIL Disdukcapil: IKM 82,41* · mutu B · zona hijau · 6 responden');
+    expect(agency.stdout).toMatch(/^ {2}SAMSAT Samsat: belum ada penilaian$/m);
+    expect(agency.stdout).not.toContain(';');
+    const agencyJson = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'json'], { env });
+    expect(JSON.parse(agencyJson.stdout)).toMatchObject({ agency: 'MPP-DEMO', responses: 6, ikm: 82.41, mutu: 'B', zona: 'hijau' });
+    // CSV: excel-id by default, rfc4180 on request; a dialect without csv is a usage error.
+    const excel = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv'], { env });
+    expect(excel.stdout).toMatch(/^\uFEFFNo;Kode unit;Nama unit;/);
+    expect(excel.stdout).toContain(';82,41;B;Baik;hijau;');
+    const rfc = await runTs(
+      'src/cli/index.ts',
+      ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv', '--csv-dialect', 'rfc4180'],
+      {
+        env,
+      },
+    );
+    expect(rfc.stdout).toContain(',82.41,B,Baik,hijau,');
+    const badDialect = await runTs(
+      'src/cli/index.ts',
+      ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv', '--csv-dialect', 'tsv'],
+      {
+        env,
+      },
+    );
+    expect(badDialect.code).toBe(2);
+    expect(badDialect.stderr).toContain('Unknown --csv-dialect "tsv": use excel-id or rfc4180.');
+
     // The official report as PDF, signed as set on the agency (a NIP typed with spaces is stored as its 18 digits).
     const signed = await runTs(
       'src/cli/index.ts',

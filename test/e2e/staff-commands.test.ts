@@ -129,19 +129,33 @@ describe('officials’ chat commands', () => {
     expect(await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL bulan lalu')).toContain('IKM 25.00');
   });
 
-  it('/unsur lists the nine NRR with the weakest two marked', async () => {
+  it('/unsur lists the nine NRR, one element a line, with the weakest two marked', async () => {
     const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const text = await textOf(UNIT_OFFICIAL, '/unsur DUKCAPIL 2026-11');
-    for (const [i, nrr] of expected.nrr.entries()) expect(text).toContain(`U${i + 1}`.padEnd(3) + ` ${roundHalfUp(nrr, 3).toFixed(3)}`);
-    expect(text).toMatch(/U3 +2\.833 .*⚠️/);
-    expect(text).toMatch(/U9 +3\.000 .*⚠️/);
-    expect(text).not.toMatch(/U1 +3\.333 .*⚠️/);
+    const comma = (x: number, d: number) => roundHalfUp(x, d).toFixed(d).replace('.', ',');
+    for (const [i, nrr] of expected.nrr.entries()) {
+      expect(text).toMatch(new RegExp(`^U${i + 1} [^\\n:]+: NRR ${comma(nrr, 3)} · IKM ${comma(nrr * 25, 2)}( ⚠️)?$`, 'm'));
+    }
+    expect(text).toContain('U3 Waktu penyelesaian: NRR 2,833 · IKM 70,83 ⚠️');
+    expect(text).toMatch(/^U9 .*: NRR 3,000 · IKM 75,00 ⚠️$/m);
+    expect(text).not.toMatch(/^U1 .*⚠️/m);
+    expect(text.match(/⚠️/g)).toHaveLength(3); // the legend and the two weakest
+    // No column alignment that needs a monospace font: no runs of spaces.
+    expect(text).not.toMatch(/\S {2,}\S/);
   });
 
-  it('/zona ranks the units in scope by zone', async () => {
+  it('/zona heads with the agency IKM pooled from all its responses, then ranks the units by zone', async () => {
     const text = await textOf(ADMIN, '/zona 2026-11');
-    expect(text).toMatch(/🟢 zona hijau: 1\n {2}DUKCAPIL 82\.41 \(6\)\*/);
-    expect(text).toMatch(/🔴 zona merah: 1\n {2}SAMSAT 50\.00 \(1\)\*/);
+    const units = await t.db.serviceUnit.findMany({ where: { agency: { code: 'MPP-DEMO' } } });
+    const rows = await t.db.response.findMany({
+      where: { unitId: { in: units.map((u) => u.id) }, submittedAt: { gte: new Date('2026-10-31T17:00:00Z'), lt: new Date('2026-11-30T17:00:00Z') } },
+    });
+    const pooled = score(sumsFromAnswers(rows.map((r) => [r.u1, r.u2, r.u3, r.u4, r.u5, r.u6, r.u7, r.u8, r.u9])))!;
+    const agency = await t.db.agency.findUniqueOrThrow({ where: { code: 'MPP-DEMO' } });
+    expect(text).toContain(`IKM ${agency.name}: ${pooled.ikm.toFixed(2).replace('.', ',')}* · mutu ${pooled.mutu} (`);
+    expect(text).toContain(`· ${rows.length} responden`);
+    expect(text).toMatch(/🟢 zona hijau: 1\n {2}DUKCAPIL 82,41\* \(6\)/);
+    expect(text).toMatch(/🔴 zona merah: 1\n {2}SAMSAT 50,00\* \(1\)/);
     expect(text).not.toContain('RSUD'); // another agency
   });
 

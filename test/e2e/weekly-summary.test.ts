@@ -97,7 +97,7 @@ describe('an official invited from the CLI gets the Monday summary in the chat',
     const delivered = fake.messages(OFFICIAL).slice(2);
     const texts = delivered.filter((m) => m.method === 'sendMessage').map((m) => m.text ?? '');
     expect(texts.join('\n')).toContain('DUKCAPIL');
-    expect(texts.join('\n')).toContain('82.41');
+    expect(texts.join('\n')).toContain('82,41');
     expect(texts.join('\n')).toContain('2026-W47');
     const photo = delivered.find((m) => m.method === 'sendPhoto');
     expect(photo).toBeDefined();

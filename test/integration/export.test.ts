@@ -1,12 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportData, HEADER_ROWS, exportCsv, exportXlsx, loadExportData } from '../../src/reports/export.js';
 import { ELEMENT_CODES, columnsOf, parsePeriod, roundHalfUp, score, sumsFromAnswers, targetSample, zonedTimeUtc } from '../../src/scoring/index.js';
+import { translate } from '../../src/i18n/index.js';
+import { RESPONSE_FLAGS } from '../../src/survey/flags.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
+const WORDS = { locale: 'id' as const, say: (key: string, params?: Record<string, string | number>) => translate('id', key, params) };
 const TZ = 'Asia/Makassar'; // WITA, +08: local midnights are 16:00 UTC the day before
 const NOVEMBER = parsePeriod('2026-11')!;
 
@@ -139,7 +143,7 @@ afterAll(async () => {
 async function workbookOf(data: ExportData): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
   // exceljs declares its own ArrayBuffer-like `Buffer` type; at run time it takes Node's Buffer.
-  await wb.xlsx.load((await exportXlsx(data)) as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
+  await wb.xlsx.load((await exportXlsx(data, WORDS)) as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
   return wb;
 }
 
@@ -172,7 +176,7 @@ describe('spreadsheet and CSV export', () => {
     // LOKET-C has a response in the period but is not asked for.
     expect(data.units.map((u) => u.code)).toEqual(['LOKET-A', 'LOKET-B']);
     const wb = await workbookOf(data);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Ringkasan', ...ELEMENT_CODES, 'Demografi', 'Responden']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Ringkasan', ...ELEMENT_CODES, 'Demografi', 'Responden', 'Catatan']);
     const ws = sheet(wb, 'Ringkasan');
     const h = HEADER_ROWS.summary;
     expect(ws.getCell(1, 1).text).toContain('2026-11');
@@ -210,7 +214,7 @@ describe('spreadsheet and CSV export', () => {
     expect(b).toEqual([2, 'LOKET-B', 'Samsat', 'Mal Pelayanan Publik Kota Uji', 0, ...Array<null>(13).fill(null), 'Ya', null]);
     // Only the units asked for.
     expect(ws.getCell(h + 3, 2).value).toBeNull();
-    expect(ws.actualRowCount).toBe(h + 2); // title, note, header, two units
+    expect(ws.actualRowCount).toBe(h + 3); // title, note, header, two units, the agency total
   });
 
   it('each element sheet counts the answers 1-4 per unit, with the total and the NRR', async () => {
@@ -317,7 +321,7 @@ describe('spreadsheet and CSV export', () => {
     expect(rows[2]![21]).toBe('Ruang tunggu panas'); // the control character is left out
     expect(rows[2]![22]).toBe('terminal');
     expect(rows[3]!.slice(17, 21)).toEqual([null, null, null, null]);
-    expect(rows[5]![23]).toBe('too_fast');
+    expect(rows[5]![23]).toBe('diisi terlalu cepat'); // a flag in words, never its code
 
     // Nothing in the whole workbook identifies a respondent or a session.
     const everything: string[] = [];
@@ -334,7 +338,7 @@ describe('spreadsheet and CSV export', () => {
 
   it('the CSV is the Ringkasan table: BOM, CRLF, RFC 4180 quoting, the same numbers', async () => {
     const data = await loadExportData(t.db, { unitIds: [unitA, unitB], period: NOVEMBER, timeZone: TZ });
-    const csv = exportCsv(data);
+    const csv = exportCsv(data, WORDS, 'rfc4180');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -347,7 +351,7 @@ describe('spreadsheet and CSV export', () => {
     expect(lines[2]).toBe('2,LOKET-B,Samsat,Mal Pelayanan Publik Kota Uji,0,,,,,,,,,,,,,,Ya,');
 
     const records = parse(csv, { bom: true });
-    expect(records).toHaveLength(3);
+    expect(records).toHaveLength(4); // header, two units, the agency total
     expect(records[0]).toEqual(SUMMARY_HEADERS);
     const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const a = records[1]!;
@@ -366,7 +370,7 @@ describe('spreadsheet and CSV export', () => {
 
   it("the agency's own thresholds and minimum decide zone and provisional flag", async () => {
     const data = await loadExportData(t.db, { unitIds: [unitD], period: NOVEMBER, timeZone: TZ });
-    const csv = parse(exportCsv(data), { bom: true });
+    const csv = parse(exportCsv(data, WORDS, 'rfc4180'), { bom: true });
     const row = csv[1]!;
     expect(Number(row[14])).toBe(82.41);
     expect(row.slice(15, 19)).toEqual(['B', 'Baik', 'kuning', 'Tidak']); // hijau from 85, minimum 5 responses
@@ -403,9 +407,112 @@ describe('spreadsheet and CSV export', () => {
     const data = await loadExportData(t.db, { unitIds: [], period: NOVEMBER, timeZone: TZ });
     expect(data.units).toEqual([]);
     expect(data.responses).toEqual([]);
-    expect(exportCsv(data)).toBe(`\uFEFF${SUMMARY_HEADERS.join(',')}\r\n`);
+    expect(exportCsv(data, WORDS, 'rfc4180')).toBe(`\uFEFF${SUMMARY_HEADERS.join(',')}\r\n`);
+    expect(exportCsv(data, WORDS)).toBe(`\uFEFF${SUMMARY_HEADERS.join(';')}\r\n`);
     const wb = await workbookOf(data);
     expect(headerOf(sheet(wb, 'Ringkasan'), HEADER_ROWS.summary)).toEqual(SUMMARY_HEADERS);
     expect(sheet(wb, 'Responden').actualRowCount).toBe(1);
+  });
+});
+
+describe('CSV dialects, totals, formula neutralising and notes', () => {
+  it('excel-id: semicolons and the decimal comma, UTF-8 with BOM, parsed back to the same numbers as rfc4180', async () => {
+    const data = await loadExportData(t.db, { unitIds: [unitA, unitB], period: NOVEMBER, timeZone: TZ });
+    const excel = exportCsv(data, WORDS);
+    expect(excel).toBe(exportCsv(data, WORDS, 'excel-id'));
+    expect(excel.charCodeAt(0)).toBe(0xfeff);
+    expect(Buffer.from(excel, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = excel.slice(1).split('\r\n');
+    expect(lines[0]).toBe(SUMMARY_HEADERS.join(';'));
+    // The comma inside the name needs no quotes with ';', the quote marks still do.
+    expect(lines[1]).toBe(
+      '1;LOKET-A;"Disdukcapil, Loket ""A""";Mal Pelayanan Publik Kota Uji;6;' +
+        '3,333;3,167;2,833;3,167;3,500;3,667;3,833;3,167;3,000;82,41;B;Baik;hijau;Ya;278',
+    );
+    const fromExcel = parse(excel, { bom: true, delimiter: ';' });
+    const fromRfc = parse(exportCsv(data, WORDS, 'rfc4180'), { bom: true });
+    expect(fromExcel).toHaveLength(fromRfc.length);
+    const numeric = (v: string) => (/^\d+([.,]\d+)?$/.test(v) ? Number(v.replace(',', '.')) : v);
+    expect(fromExcel.map((r) => r.map(numeric))).toEqual(fromRfc.map((r) => r.map(numeric)));
+  });
+
+  it('ends Ringkasan with the agency total: all responses pooled, not the mean of the unit IKMs', async () => {
+    const data = await loadExportData(t.db, { unitIds: [unitA, unitC, unitD], period: NOVEMBER, timeZone: TZ });
+    const records = parse(exportCsv(data, WORDS, 'rfc4180'), { bom: true });
+    // Units A and C (MPP-UJI), D (OPD-KETAT): one total per agency, after the units.
+    expect(records.slice(1).map((r) => r[1])).toEqual(['LOKET-A', 'LOKET-C', 'KETAT-1', '', '']);
+    const total = records[4]!;
+    const pooled = score(sumsFromAnswers([...WORKED_EXAMPLE, [1, 2, 1, 2, 1, 2, 1, 2, 1]]))!;
+    expect(total[2]).toBe('Total Mal Pelayanan Publik Kota Uji (semua responden digabung)');
+    expect(Number(total[4])).toBe(7);
+    expect(Number(total[14])).toBe(pooled.ikm);
+    const mean = (82.41 + score(sumsFromAnswers([[1, 2, 1, 2, 1, 2, 1, 2, 1]]))!.ikm) / 2;
+    expect(Math.abs(Number(total[14]) - mean)).toBeGreaterThan(1);
+    expect(total.slice(15, 18)).toEqual([pooled.mutu, pooled.kinerja, pooled.zona]);
+    expect(Number(total[19])).toBe(targetSample(1000) + targetSample(50));
+    expect(records[5]![2]).toBe('Total Dinas Ketat (semua responden digabung)');
+    // In the workbook: the same row, bold, numbers as numbers.
+    const ws = sheet(await workbookOf(data), 'Ringkasan');
+    const row = ws.getRow(HEADER_ROWS.summary + 4);
+    expect(row.getCell(15).value).toBe(pooled.ikm);
+    expect(row.font?.bold).toBe(true);
+  });
+
+  it('neutralises cells a spreadsheet would read as formulas, in the CSV and the workbook', async () => {
+    const agency = await t.db.agency.create({ data: { code: 'OPD-RUMUS', name: '@SUM(A1:A9)', timeZone: TZ } });
+    const names = ['=1+2', '+62 812', '-5', '@cmd', '\tTab', '\rCR', 'Aman = biasa'];
+    const ids = [];
+    for (const [i, name] of names.entries()) {
+      ids.push((await t.db.serviceUnit.create({ data: { agencyId: agency.id, code: `RUMUS-${i}`, name } })).id);
+    }
+    const data = await loadExportData(t.db, { unitIds: ids, period: NOVEMBER, timeZone: TZ });
+    const expected = ["'=1+2", "'+62 812", "'-5", "'@cmd", "'\tTab", "'\rCR", 'Aman = biasa'];
+    for (const dialect of ['excel-id', 'rfc4180'] as const) {
+      const records = parse(exportCsv(data, WORDS, dialect), { bom: true, delimiter: dialect === 'excel-id' ? ';' : ',' });
+      expect(records.slice(1, 1 + names.length).map((r) => r[2])).toEqual(expected);
+      expect(records[1]![3]).toBe("'@SUM(A1:A9)");
+      for (const record of records) for (const cell of record) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    const ws = sheet(await workbookOf(data), 'Ringkasan');
+    const cells = names.map((_, i) => ws.getRow(HEADER_ROWS.summary + 1 + i).getCell(3).value);
+    // XML keeps no lone carriage return: it reads back as a line feed, still after the apostrophe.
+    expect(cells).toEqual(expected.map((v) => v.replace('\r', '\n')));
+    for (let r = 1; r <= ws.rowCount; r++) {
+      ws.getRow(r).eachCell((cell) => {
+        expect(typeof cell.value === 'string' ? cell.value : '').not.toMatch(/^[=+\-@\t\r]/);
+        expect(cell.formula).toBeUndefined();
+      });
+    }
+  });
+
+  it('explains every flag in words in the notes sheet, in Indonesian and in English', async () => {
+    const data = await loadExportData(t.db, { unitIds: [unitA], period: NOVEMBER, timeZone: TZ });
+    for (const locale of ['id', 'en'] as const) {
+      const words = { locale, say: (key: string, params?: Record<string, string | number>) => translate(locale, key, params) };
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await exportXlsx(data, words)) as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
+      const notes = sheet(wb, 'Catatan');
+      const text: string[] = [];
+      notes.eachRow((row) => text.push(row.getCell(1).text));
+      const all = text.join('\n');
+      expect(RESPONSE_FLAGS.length).toBeGreaterThan(1);
+      for (const flag of RESPONSE_FLAGS) {
+        expect(all).toContain(`${translate(locale, `export.flags.${flag}`)}: ${translate(locale, `export.flagMeanings.${flag}`)}`);
+        expect(all).not.toContain(flag);
+      }
+      expect(all).toContain(locale === 'id' ? 'zona hijau mulai IKM 76,61, kuning mulai 65,00' : 'green zone from IKM 76.61, yellow from 65.00');
+      const responses = sheet(wb, 'Responden');
+      const flagged: string[] = [];
+      responses.eachRow((row, n) => n > 1 && row.getCell(24).text !== '' && flagged.push(row.getCell(24).text));
+      expect(flagged).toEqual([locale === 'id' ? 'diisi terlalu cepat' : 'filled in too fast']);
+    }
+  });
+
+  it('every flag the survey can set is explained in the README', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const flag of RESPONSE_FLAGS) {
+      expect(readme).toContain(`\`${flag}\``);
+      expect(readme).toContain(translate('id', `export.flags.${flag}`));
+    }
   });
 });

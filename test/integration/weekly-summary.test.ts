@@ -219,115 +219,145 @@ describe('weekly summary numbers', () => {
   });
 });
 
-/** The messages' unit blocks, by unit code (from the block's first line). */
+/** The week's unit lines (a unit's line and the attention line under it), by unit code. */
 function blocksOf(messages: string[]): Map<string, string> {
   const blocks = new Map<string, string>();
+  let last: string | undefined;
   for (const message of messages) {
-    for (const block of message.split('\n\n')) {
-      const code = /^\S+ .* \(([A-Z0-9-]+)\)$/mu.exec(block.split('\n')[0]!)?.[1];
+    for (const line of message.split('\n')) {
+      const code = /^(?:🔴|🟡|🟢) .* \(([A-Z0-9-]+)\): IKM /u.exec(line)?.[1];
       if (code) {
         expect(blocks.has(code), code).toBe(false);
-        blocks.set(code, block);
+        blocks.set(code, line);
+        last = code;
+      } else if (last && line.startsWith('   ')) {
+        blocks.set(last, `${blocks.get(last)!}\n${line}`);
+      } else {
+        last = undefined;
       }
     }
   }
   return blocks;
 }
 
+/** The week's messages (the month's and quarter's follow them). */
+const weekPart = (messages: string[]) => messages.filter((m) => m.startsWith('📊'));
+const toDatePart = (messages: string[]) => messages.filter((m) => m.startsWith('🗓️'));
+
 describe('weekly summary text', () => {
-  it('lists units worst first, with zone, change, targets, weakest elements and suggestions', async () => {
+  it('opens with the headline: pooled IKM, its change, zone counts, follow-up plans and sample achievement', async () => {
     const messages = composeSummary(await summaryOf('DINAS-UJI'), 'all', 'id', translate);
-    expect(messages).toHaveLength(1);
-    const text = messages[0]!;
-    const lines = text.split('\n');
-    expect(lines[0]).toBe('📊 Ringkasan mingguan SKM: Dinas Uji');
+    expect(weekPart(messages)).toHaveLength(1);
+    const lines = messages[0]!.split('\n');
+    expect(lines[0]).toBe('📊 Ringkasan SKM mingguan: Dinas Uji');
     expect(lines[1]).toBe('Minggu 16–22 November 2026 (2026-W47)');
-    expect(lines[2]).toBe('4 unit, IKM terendah lebih dulu: 🔴 zona merah: 1 · 🟡 zona kuning: 1 · 🟢 zona hijau: 1 · ⚪ belum ada tanggapan: 1');
-    expect(lines[3]).toBe('Angka November 2026 dan Triwulan IV 2026 dihitung sampai dengan 22 November 2026.');
-    const titles = lines.filter((l) => /^(🔴|🟡|🟢|⚪) /u.test(l));
-    expect(titles).toEqual(['🔴 Akta Kelahiran (LOKET-B)', '🟡 Perizinan (LOKET-D)', '🟢 Kartu Keluarga (LOKET-A)', '⚪ Pindah Datang (LOKET-C)']);
-
-    const blocks = blocksOf(messages);
-    const expected = score(sumsFromAnswers(WORKED_EXAMPLE), CONFIG)!;
-    const weakest = weakestElements(expected, 2).map((w) => {
-      const name = DEFAULT_QUESTIONNAIRE.elements.find((e) => e.code === w.code)!.name.id;
-      return `${name} ${roundHalfUp(w.nrr, 2).toFixed(2)}`;
-    });
-    const month = score(sumsFromAnswers([...A_WEEK, ...A_PREVIOUS, A_NOV_EARLY].map((r) => r.answers)), CONFIG)!;
-    const quarterTarget = targetSample(periodServiceUsers(1000, 'quarter')!);
-    expect(blocks.get('LOKET-A')!.split('\n')).toEqual([
-      '🟢 Kartu Keluarga (LOKET-A)',
-      'Minggu lalu: IKM 82.41 · mutu B · zona hijau · 6 tanggapan · ▲ 7.41 dari minggu sebelumnya',
-      `November 2026: 12 dari target 278 tanggapan · IKM ${month.ikm.toFixed(2)} · mutu ${month.mutu}`,
-      expect.stringMatching(new RegExp(`^Triwulan IV 2026: 14 dari target ${quarterTarget} tanggapan · IKM \\d+\\.\\d\\d · mutu [A-D]$`)),
-      `Unsur terendah (NRR 1–4): ${weakest.join(' · ')}`,
-      'Laporan maladministrasi: 0',
-    ]);
-    expect(weakest).toEqual(['Waktu penyelesaian 2.83', 'Penanganan pengaduan, saran dan masukan 3.00']);
-
-    // Provisional, new this week, and without a service-user figure: counts without a target.
-    const b = blocks.get('LOKET-B')!;
-    expect(b).toContain(
-      'Minggu lalu: IKM 50.00 · mutu D · zona merah (sementara, kurang dari 5 tanggapan) · 3 tanggapan · baru (minggu sebelumnya kosong)',
-    );
-    expect(b).toContain('November 2026: 3 tanggapan · IKM 50.00 · mutu D (sementara)');
-
-    const d = blocks.get('LOKET-D')!;
+    // Pooled from all 14 responses of the week, not the mean of the three unit IKMs.
+    const week = score(
+      sumsFromAnswers([...WORKED_EXAMPLE, ...B_WEEK.map((r) => r.answers), ...Array<readonly number[]>(5).fill(D_ANSWERS)]),
+      CONFIG,
+    )!;
+    const previous = score(sumsFromAnswers([...A_PREVIOUS.map((r) => r.answers), ...Array<number[]>(5).fill(all(3))]), CONFIG)!;
+    const october = score(sumsFromAnswers([A_OCT_END.answers, A_OCT_START.answers, ...C_OCTOBER.map((r) => r.answers)]), CONFIG)!;
+    const comma = (x: number) => x.toFixed(2).replace('.', ',');
     const dIkm = score(sumsFromAnswers(Array(5).fill(D_ANSWERS)), CONFIG)!.ikm;
-    expect(d).toContain(
-      `Minggu lalu: IKM ${dIkm.toFixed(2)} · mutu C · zona kuning · 5 tanggapan · ▼ ${(75 - dIkm).toFixed(2)} dari minggu sebelumnya`,
-    );
-    expect(d).toContain('Laporan maladministrasi: 2');
-    expect(d).toMatch(/^Saran terbaru: “Toilet kotor” · “Ruang tunggu terlalu panas dan sempit, [^”\n]{20,}…”$/mu);
-    expect(d).not.toContain('Sesudah minggu ini');
+    expect(Math.abs(week.ikm - (82.41 + 50 + dIkm) / 3)).toBeGreaterThan(0.5);
+    expect(lines[3]).toBe(`IKM Dinas Uji: ${comma(week.ikm)} · mutu C (Kurang Baik) · 🟡 zona kuning · 14 responden`);
+    expect(lines[4]).toBe(`▼ ${comma(previous.ikm - week.ikm)} dari minggu sebelumnya · ▼ ${comma(october.ikm - week.ikm)} dari Oktober 2026`);
+    expect(lines[5]).toBe('4 unit: 🔴 1 merah · 🟡 1 kuning · 🟢 1 hijau · ⚪ 1 tanpa responden');
+    expect(lines[6]).toBe('Unit zona merah: 0 sudah ada tindak lanjut, 1 belum');
+    // Month so far, units with a target only: A 12 of 278, C 0 of 80, D 10 of 217.
+    expect(lines[7]).toBe('Target sampel November 2026: 4% (22 dari 575 responden)');
+  });
 
-    // No responses: said in words, never a zero score.
-    expect(blocks.get('LOKET-C')!.split('\n')).toEqual([
-      '⚪ Pindah Datang (LOKET-C)',
-      'Minggu lalu: belum ada tanggapan.',
-      `November 2026: belum ada tanggapan (target ${targetSample(100)})`,
-      `Triwulan IV 2026: 2 dari target ${targetSample(300)} tanggapan · IKM 100.00 · mutu A (sementara)`,
-    ]);
-    expect(text).not.toMatch(/IKM 0\.00|IKM 0\b/);
+  it('then lists the units worst first in at most two lines each, with the provisional note once', async () => {
+    const messages = weekPart(composeSummary(await summaryOf('DINAS-UJI'), 'all', 'id', translate));
+    const text = messages[0]!;
+    const blocks = blocksOf(messages);
+    expect([...blocks.keys()]).toEqual(['LOKET-B', 'LOKET-D', 'LOKET-A']);
+    expect(blocks.get('LOKET-B')).toBe(
+      '🔴 Akta Kelahiran (LOKET-B): IKM 50,00* (D) · 3 responden · baru dinilai\n   Unsur terendah: Persyaratan 2,00 · tindak lanjut: belum ada',
+    );
+    const dIkm = score(sumsFromAnswers(Array(5).fill(D_ANSWERS)), CONFIG)!.ikm;
+    expect(blocks.get('LOKET-D')).toBe(
+      `🟡 Perizinan (LOKET-D): IKM ${dIkm.toFixed(2).replace('.', ',')} (C) · 5 responden · ▼ ${(75 - dIkm).toFixed(2).replace('.', ',')}\n` +
+        '   Unsur terendah: Biaya/tarif 2,00 · laporan maladministrasi: 2',
+    );
+    // A green unit without maladministration: one line.
+    expect(blocks.get('LOKET-A')).toBe('🟢 Kartu Keluarga (LOKET-A): IKM 82,41 (B) · 6 responden · ▲ 7,41');
+    expect(text).toContain('⚪ Belum ada responden: Pindah Datang (LOKET-C)');
+    expect(text.match(/sementara/g)).toHaveLength(1);
+    expect(text).toContain('* sementara: kurang dari 5 responden, zona belum final.');
+    // One grade per line: the week's only; the month and quarter come in the next message.
+    for (const block of blocks.values()) expect(block.match(/IKM/g)).toHaveLength(1);
+    expect(text).not.toMatch(/Triwulan|IKM 0,00|\d\.\d\d/);
     expect(text).not.toContain('LOKET-X');
     expect(text).not.toContain('LAIN-1');
   });
 
-  it('covers only the units of a unit official', async () => {
+  it('gives the month and quarter to date in a second message', async () => {
+    const [month] = toDatePart(composeSummary(await summaryOf('DINAS-UJI'), 'all', 'id', translate));
+    const aMonth = score(sumsFromAnswers([...A_WEEK, ...A_PREVIOUS, A_NOV_EARLY].map((r) => r.answers)), CONFIG)!;
+    expect(month).toContain('🗓️ SKM November 2026 berjalan: Dinas Uji\nDihitung sampai dengan 22 November 2026.');
+    expect(month).toMatch(/^Dinas Uji, November 2026: IKM \d+,\d\d \([A-D]\) · 25 responden$/mu);
+    expect(month).toMatch(/^Dinas Uji, Triwulan IV 2026: IKM \d+,\d\d \([A-D]\) · 29 responden$/mu);
+    expect(month).toContain(`🟢 Kartu Keluarga (LOKET-A): IKM ${aMonth.ikm.toFixed(2).replace('.', ',')} (B) · 12 dari target 278 responden (4%)`);
+    expect(month).toContain(`⚪ Pindah Datang (LOKET-C): belum ada responden (target ${targetSample(100)})`);
+    expect(month).toContain('Angka Triwulan IV 2026 per unit: /skor KODE 2026-Q4');
+  });
+
+  it('counts a red unit with a follow-up plan', async () => {
+    const plan = await t.db.followUp.create({
+      data: { unitId: ids['LOKET-B']!, period: '2026-11', plan: 'Tambah petugas', dueAt: at(12, 10, 9), createdAt: at(11, 20, 9) },
+    });
+    try {
+      const [text] = composeSummary(await summaryOf('DINAS-UJI'), 'all', 'id', translate);
+      expect(text).toContain('Unit zona merah: 1 sudah ada tindak lanjut, 0 belum');
+      expect(text).toContain('tindak lanjut: ada');
+    } finally {
+      await t.db.followUp.delete({ where: { id: plan.id } });
+    }
+  });
+
+  it('covers only the units of a unit official, headed by that unit', async () => {
     const messages = composeSummary(await summaryOf('DINAS-UJI'), [ids['LOKET-D']!], 'id', translate);
-    expect([...blocksOf(messages).keys()]).toEqual(['LOKET-D']);
-    expect(messages[0]).toContain('1 unit, IKM terendah lebih dulu: 🟡 zona kuning: 1');
+    expect(messages[0]).toContain('IKM Perizinan: ');
+    expect(messages[0]).toContain('1 unit: 🟡 1 kuning');
+    expect(messages[0]).toContain('\nUnsur terendah: Biaya/tarif 2,00 · laporan maladministrasi: 2\n');
+    expect(messages.join('\n')).not.toMatch(/Kartu Keluarga|Akta Kelahiran|Dinas Uji, /);
     // Units outside the agency's active units are ignored; nothing in scope, no message.
     expect(composeSummary(await summaryOf('DINAS-UJI'), [ids['LOKET-X']!, ids['LAIN-1']!], 'id', translate)).toEqual([]);
   });
 
-  it('reads in English', async () => {
-    const [text] = composeSummary(await summaryOf('DINAS-UJI'), 'all', 'en', translate);
+  it('reads in English, with points', async () => {
+    const messages = composeSummary(await summaryOf('DINAS-UJI'), 'all', 'en', translate);
+    const text = messages.join('\n');
     expect(text).toContain('📊 Weekly SKM summary: Dinas Uji\nWeek 16–22 November 2026 (2026-W47)');
-    expect(text).toContain('Last week: IKM 82.41 · grade B · green zone · 6 responses · ▲ 7.41 on the week before');
-    expect(text).toContain('November 2026: 12 of a target of 278 responses');
-    expect(text).toContain('Weakest elements (NRR 1–4): Completion time 2.83');
-    expect(text).toContain('Last week: no responses yet.');
-    expect(text).toContain('Q4 2026:');
-    expect(text).toContain('red zone (provisional, fewer than 5 responses) · 3 responses · new (none the week before)');
-    expect(text).not.toMatch(/Minggu|tanggapan|belum/);
+    expect(text).toContain('🟢 Kartu Keluarga (LOKET-A): IKM 82.41 (B) · 6 respondents · ▲ 7.41');
+    expect(text).toContain('Weakest element: Cost/tariff 2.00');
+    expect(text).toContain('4 units: 🔴 1 red · 🟡 1 yellow · 🟢 1 green · ⚪ 1 without respondents');
+    expect(text).toContain('12 of a target of 278 respondents (4%)');
+    expect(text).toContain('Q4 2026');
+    expect(text).not.toMatch(/Minggu|responden\b|belum|\d,\d\d/);
 
     let options: TrendOptions | undefined;
-    const chart = await summaryChart(await summaryOf('DINAS-UJI'), 'all', 'en', translate, async (_series, o) => {
+    let series: TrendSeries[] = [];
+    const chart = await summaryChart(await summaryOf('DINAS-UJI'), 'all', 'en', translate, async (s, o) => {
       options = o;
+      series = s;
       return Buffer.from('png');
     });
     expect(options).toMatchObject({ title: 'Weekly IKM per unit · Dinas Uji', xTitle: 'Week (W47 = 16–22 November 2026)', yTitle: 'IKM (25–100)' });
+    // The legend names the units, not their codes.
+    expect(series.map((s) => s.label)).toEqual(['Akta Kelahiran', 'Perizinan', 'Kartu Keluarga', 'Pindah Datang']);
     expect(chart!.caption).toBe('Weekly IKM of Dinas Uji, 8 weeks (28 September – 22 November 2026), over the red, yellow and green zones.');
   });
 
   it('dates a week across two months and two years', async () => {
     const [october] = composeSummary(await summaryOf('SEPI', parsePeriod('2026-W40')!), 'all', 'id', translate);
     expect(october).toContain('Minggu 28 September – 4 Oktober 2026 (2026-W40)');
-    expect(october).toContain('Angka Oktober 2026 dan Triwulan IV 2026 dihitung sampai dengan 4 Oktober 2026.');
-    const [newYear] = composeSummary(await summaryOf('SEPI', parsePeriod('2026-W53')!), 'all', 'en', translate);
-    expect(newYear).toContain('Week 28 December 2026 – 3 January 2027 (2026-W53)');
-    expect(newYear).toContain('The January 2027 and Q1 2027 figures count up to 3 January 2027.');
+    const newYear = composeSummary(await summaryOf('SEPI', parsePeriod('2026-W53')!), 'all', 'en', translate);
+    expect(newYear[0]).toContain('Week 28 December 2026 – 3 January 2027 (2026-W53)');
+    expect(newYear[1]).toContain('🗓️ SKM January 2027 so far: Dinas Sepi\nCounted up to 3 January 2027.');
     // Chart labels: short within one year, with the year when the eight weeks cross one.
     expect(weekAxisLabels((await summaryOf('SEPI', parsePeriod('2026-W53')!)).trendWeeks)).toEqual([
       'W46',
@@ -391,25 +421,34 @@ describe('an agency with many units', () => {
   });
 
   it('is split between units into messages of at most 3900 characters, each readable alone, nothing lost', () => {
-    const messages = composeSummary(data, 'all', 'id', translate);
-    expect(messages.length).toBeGreaterThan(3);
+    const messages = weekPart(composeSummary(data, 'all', 'id', translate));
+    expect(messages.length).toBeGreaterThan(1);
     messages.forEach((m, i) => {
       expect(m.length).toBeLessThanOrEqual(SUMMARY_MESSAGE_LIMIT);
       const heading = m.split('\n')[0]!;
       expect(heading).toContain(`(${i + 1}/${messages.length})`);
-      expect(heading).toContain(i === 0 ? 'Ringkasan mingguan SKM: Mal Pelayanan Publik Kota Besar' : 'Mal Pelayanan Publik Kota Besar · 2026-W47');
+      expect(heading).toContain(i === 0 ? 'Ringkasan SKM mingguan: Mal Pelayanan Publik Kota Besar' : 'Mal Pelayanan Publik Kota Besar · 2026-W47');
     });
-    // Each unit's block is whole: the same as when it is summarised alone.
+    // Each unit's lines are whole: the same as when it is summarised with one other unit.
     const blocks = blocksOf(messages);
-    expect(blocks.size).toBe(UNITS);
-    for (const unit of data.units) {
-      const alone = blocksOf(composeSummary(data, [unit.id], 'id', translate)).get(unit.code);
-      expect(blocks.get(unit.code), unit.code).toBe(alone);
+    expect(blocks.size).toBe(UNITS - UNITS / 5);
+    for (const unit of data.units.filter((u) => u.week.score)) {
+      const other = data.units.find((u) => u.id !== unit.id)!;
+      const pair = blocksOf(weekPart(composeSummary(data, [unit.id, other.id], 'id', translate))).get(unit.code);
+      expect(blocks.get(unit.code), unit.code).toBe(pair);
+      expect(blocks.get(unit.code)!.split('\n').length).toBeLessThanOrEqual(2);
     }
-    // Worst first across the messages, units without responses at the end.
-    const order = [...blocks.values()].map((b) => Number(/IKM (\d+\.\d\d)/.exec(b.split('\n')[1]!)?.[1] ?? Infinity));
+    // Worst first across the messages; the units without responses named together at the end.
+    const order = [...blocks.values()].map((b) => Number(/IKM (\d+,\d\d)/.exec(b)![1]!.replace(',', '.')));
     expect(order).toEqual([...order].sort((x, y) => x - y));
-    expect(order.filter((x) => x === Infinity)).toHaveLength(UNITS / 5);
+    const empty = messages
+      .join('\n')
+      .split('\n')
+      .find((l) => l.startsWith('⚪ Belum ada responden: '))!;
+    expect(empty.split('), ')).toHaveLength(UNITS / 5);
+    const month = toDatePart(composeSummary(data, 'all', 'id', translate));
+    month.forEach((m) => expect(m.length).toBeLessThanOrEqual(SUMMARY_MESSAGE_LIMIT));
+    expect(month.join('\n').match(/^(?:🔴|🟡|🟢|⚪) /gmu)).toHaveLength(UNITS);
   });
 
   it('charts the eight worst units of the week and says so', async () => {
@@ -423,7 +462,7 @@ describe('an agency with many units', () => {
     const { series, options } = calls[0]!;
     expect(series).toHaveLength(CHART_MAX_UNITS);
     const worst = [...data.units].sort((a, b) => (a.week.score?.ikm ?? 999) - (b.week.score?.ikm ?? 999) || a.code.localeCompare(b.code)).slice(0, 8);
-    expect(series.map((s) => s.label)).toEqual(worst.map((u) => u.code));
+    expect(series.map((s) => s.label)).toEqual(worst.map((u) => u.name));
     expect(series[0]!.points.map((p) => p.period)).toEqual(['W40', 'W41', 'W42', 'W43', 'W44', 'W45', 'W46', 'W47']);
     expect(options).toMatchObject({ width: CHART_WIDTH, height: CHART_HEIGHT, yTitle: 'IKM (25–100)', xTitle: 'Minggu (W47 = 16–22 November 2026)' });
     expect(chart!.caption).toContain(`Ditampilkan 8 unit dengan IKM terendah minggu lalu, dari ${UNITS} unit.`);
@@ -458,6 +497,6 @@ describe('weekly summary chart', () => {
   it('is null when the scope had no response in the eight weeks', async () => {
     const data = await summaryOf('SEPI');
     expect(await summaryChart(data, 'all', 'id', translate)).toBeNull();
-    expect(composeSummary(data, 'all', 'id', translate)[0]).toContain('Minggu lalu: belum ada tanggapan.');
+    expect(composeSummary(data, 'all', 'id', translate)[0]).toContain('IKM Dinas Sepi: belum ada responden pada minggu tersebut.');
   });
 });

@@ -50,8 +50,7 @@ describe('translation keys used in src/', () => {
     expect(used.size).toBeGreaterThan(150);
     for (const key of [
       'survey.thanks', // turn.t('…')
-      'summary.change.up', // say(cond ? '…' : '…')
-      'summary.provisionalShort', // say(key) with key: 'a' | 'b'
+      'summary.followUp.no', // say(cond ? '…' : '…')
       'whatsapp.loggedOut', // t(locale(x), '…')
       'staff.maladminItems.prosedur', // `staff.maladminItems.${code}` in a job
       'staff.roles.super_admin', // `staff.roles.${r.role}`

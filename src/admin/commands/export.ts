@@ -24,7 +24,12 @@ const unduh: StaffCommand = {
     const data = await loadExportData(c.root, { unitIds: [...c.scope.unitIds], period, timeZone: tz });
     c.audit({ action: 'export', target: `${c.scope.unitIds.size} units`, details: { period: period.label, format } });
     const filename = `skm-${period.label}.${format}`;
-    const content = format === 'csv' ? Buffer.from(exportCsv(data), 'utf8') : await exportXlsx(data);
+    const exportWords = { locale: c.req.locale, say: c.t };
+    // Indonesian Excel opens `;` and the decimal comma by a double click; English keeps the RFC form.
+    const content =
+      format === 'csv'
+        ? Buffer.from(exportCsv(data, exportWords, c.req.locale === 'id' ? 'excel-id' : 'rfc4180'), 'utf8')
+        : await exportXlsx(data, exportWords);
     return { messages: [], document: { filename, content, caption: c.t('staff.unduh.caption', { period: describePeriod(period, c.req.locale) }) } };
   },
 };

@@ -1,22 +1,24 @@
 // The scores: /skor (IKM, quality, performance, zone), /unsur (the nine elements), /zona (units in
 // scope by zone, best and worst) and /tren (IKM over the last twelve weeks or months, as a chart).
-import { sumsByUnit, unitSums } from '../../reports/aggregate.js';
+import { type AgencyReport, reportForAgency } from '../../reports/agency-report.js';
+import { unitSums } from '../../reports/aggregate.js';
 import { reportForUnit, scoreConfigOf } from '../../reports/unit-report.js';
 import {
   describePeriod,
   ELEMENT_CODES,
   defaultElementName,
+  type Mutu,
   type Period,
   periodOf,
   periodRange,
   previousPeriod,
-  roundHalfUp,
   score,
   weakestElements,
 } from '../../scoring/index.js';
+import { formatCount, formatDecimal } from '../../scoring/numbers.js';
 import { zoneWords } from '../../text/index.js';
 import { defaultTimeZone, defaultUnit, periodArg, unitAndPeriod, unitInScope } from './args.js';
-import type { StaffCommand } from './types.js';
+import type { CommandContext, StaffCommand } from './types.js';
 
 const skor: StaffCommand = {
   name: 'skor',
@@ -35,6 +37,10 @@ const skor: StaffCommand = {
   },
 };
 
+/**
+ * A plain list, one element a line: a table would need a monospace font, which a chat shows only
+ * with markup this bot does not send, and a phone wraps its long rows anyway.
+ */
 const unsur: StaffCommand = {
   name: 'unsur',
   level: 'official',
@@ -47,17 +53,38 @@ const unsur: StaffCommand = {
     const result = score(sums, scoreConfigOf(unit.agency));
     const head = c.t('staff.skor.head', { unit: unit.name, code: unit.code, period: describePeriod(period, c.req.locale) });
     if (!result) return { messages: [[head, c.t('staff.noResponses')].join('\n')] };
+    const locale = c.req.locale;
     const weakest = new Set(weakestElements(result, 2).map((w) => w.code));
-    const rows = ELEMENT_CODES.map((code, i) => {
-      const nrr = roundHalfUp(result.nrr[i]!, 3).toFixed(3);
-      const ikm = roundHalfUp(result.nrr[i]! * 25, 2).toFixed(2);
-      return `${code.padEnd(3)} ${nrr}  ${ikm.padStart(6)}  ${defaultElementName(code)[c.req.locale]}${weakest.has(code) ? ' ⚠️' : ''}`;
-    });
-    const lines = [head, c.t('staff.unsur.legend'), ...rows, c.t('staff.skor.count', { n: result.responses })];
+    const rows = ELEMENT_CODES.map((code, i) =>
+      c.t(weakest.has(code) ? 'staff.unsur.rowWeakest' : 'staff.unsur.row', {
+        code,
+        name: defaultElementName(code)[locale],
+        nrr: formatDecimal(result.nrr[i]!, 3, locale),
+        ikm: formatDecimal(result.nrr[i]! * 25, 2, locale),
+      }),
+    );
+    const lines = [head, c.t('staff.unsur.legend'), '', ...rows, '', c.t('staff.skor.count', { n: result.responses })];
     if (result.provisional) lines.push(c.t('staff.provisional', { min: scoreConfigOf(unit.agency).minResponses }));
     return { messages: [lines.join('\n')] };
   },
 };
+
+/** "IKM Dinas X: 78,12 · mutu B (Baik) · 🟢 zona hijau · 412 responden", for one agency (or the caller's part of it). */
+function agencyHeadline(c: CommandContext, r: AgencyReport, name: string): string {
+  if (r.ikm === null) return c.t('staff.zona.agencyEmpty', { name });
+  return c.t('staff.zona.agency', {
+    name,
+    ikm: `${formatDecimal(r.ikm, 2, c.req.locale)}${r.provisional ? '*' : ''}`,
+    mutu: r.mutu!,
+    kinerja: kinerjaWords(c, r.mutu!),
+    zone: zoneWords(r.zona!, c.t),
+    n: formatCount(r.responses, c.req.locale),
+  });
+}
+
+function kinerjaWords(c: CommandContext, mutu: Mutu): string {
+  return c.t(`summary.kinerja.${mutu}`);
+}
 
 const zona: StaffCommand = {
   name: 'zona',
@@ -67,46 +94,37 @@ const zona: StaffCommand = {
   run: async (c) => {
     const tz = await defaultTimeZone(c);
     const period = periodArg(c, c.req.arg, tz, '/zona bulan lalu');
-    const units = await c.root.serviceUnit.findMany({
-      where: { id: { in: [...c.scope.unitIds] }, active: true },
-      include: { agency: true },
+    const locale = c.req.locale;
+    const inScope = [...c.scope.unitIds];
+    const agencies = await c.root.agency.findMany({
+      where: { units: { some: { id: { in: inScope } } } },
+      include: { units: true },
       orderBy: { code: 'asc' },
     });
-    // Units in different time zones: each is measured in its own agency's zone.
-    const byZone = new Map<string, typeof units>();
-    for (const u of units) byZone.set(u.agency.timeZone, [...(byZone.get(u.agency.timeZone) ?? []), u]);
-    const rows: { code: string; name: string; ikm: number | null; zona: string | null; n: number; provisional: boolean }[] = [];
-    for (const [zone, list] of byZone) {
-      const { start, end } = periodRange(period, zone);
-      const sums = await sumsByUnit(
-        c.root,
-        list.map((u) => u.id),
-        start,
-        end,
-      );
-      for (const u of list) {
-        const s = sums.get(u.id);
-        const result = s ? score(s, scoreConfigOf(u.agency)) : null;
-        rows.push({
-          code: u.code,
-          name: u.name,
-          ikm: result?.ikm ?? null,
-          zona: result?.zona ?? null,
-          n: s?.count ?? 0,
-          provisional: result?.provisional ?? true,
-        });
-      }
-    }
-    const scored = rows.filter((r) => r.ikm !== null).sort((a, b) => b.ikm! - a.ikm! || a.code.localeCompare(b.code));
-    const line = (r: (typeof rows)[number]) => `${r.code} ${r.ikm!.toFixed(2)} (${r.n})${r.provisional ? '*' : ''} – ${r.name}`;
-    const lines = [c.t('staff.zona.head', { period: describePeriod(period, c.req.locale), units: rows.length })];
+    // Each agency is measured in its own time zone, its headline pooled from all responses of the
+    // caller's units in it (the whole agency for an agency official).
+    const reports = await Promise.all(agencies.map((a) => reportForAgency(c.root, a, period, { unitIds: inScope })));
+    const rows = reports.flatMap((r) => r.units);
+    const headlines = reports.map((r, i) => {
+      const whole = agencies[i]!.units.every((u) => !u.active || c.scope.unitIds.has(u.id));
+      return agencyHeadline(c, r, whole ? r.agencyName : c.t('staff.zona.yourUnits', { agency: r.agencyName }));
+    });
+    const scored = rows.filter((r) => r.ikm !== null).sort((a, b) => b.ikm! - a.ikm! || a.unit.localeCompare(b.unit));
+    const line = (r: (typeof rows)[number]) =>
+      c.t('staff.zona.unit', {
+        code: r.unit,
+        ikm: `${formatDecimal(r.ikm!, 2, locale)}${r.provisional ? '*' : ''}`,
+        n: formatCount(r.responses, locale),
+        name: r.unitName,
+      });
+    const lines = [c.t('staff.zona.head', { period: describePeriod(period, locale), units: rows.length }), ...headlines];
     for (const zone of ['hijau', 'kuning', 'merah'] as const) {
       const inZone = scored.filter((r) => r.zona === zone);
       lines.push('', `${zoneWords(zone, c.t)}: ${inZone.length}`);
       for (const r of inZone) lines.push(`  ${line(r)}`);
     }
     const empty = rows.filter((r) => r.ikm === null);
-    if (empty.length > 0) lines.push('', c.t('staff.zona.empty', { n: empty.length }), `  ${empty.map((r) => r.code).join(', ')}`);
+    if (empty.length > 0) lines.push('', c.t('staff.zona.empty', { n: empty.length }), `  ${empty.map((r) => r.unit).join(', ')}`);
     if (scored.length > 3) {
       lines.push('', c.t('staff.zona.best'), ...scored.slice(0, 3).map((r) => `  ${line(r)}`));
       lines.push(
@@ -117,7 +135,7 @@ const zona: StaffCommand = {
           .map((r) => `  ${line(r)}`),
       );
     }
-    if (scored.some((r) => r.provisional)) lines.push('', c.t('staff.zona.provisionalMark'));
+    if (scored.some((r) => r.provisional) || reports.some((r) => r.ikm !== null && r.provisional)) lines.push('', c.t('staff.zona.provisionalMark'));
     return { messages: [lines.join('\n')] };
   },
 };

@@ -1,10 +1,11 @@
 // The weekly summary's numbers: every figure one summary needs, for all active units of an agency,
-// in two queries whatever the number of units and periods. All periods are in the agency's time
+// in three queries whatever the number of units and periods. All periods are in the agency's time
 // zone, and the month and quarter are counted up to the end of the week, so a late catch-up run
 // says exactly what an on-time one would.
 import type { Db } from '../../db/client.js';
 import { type Agency, type ServiceUnit, Prisma } from '../../generated/prisma/client.js';
 import { periodServiceUsers, scoreConfigOf } from '../../reports/unit-report.js';
+import { reportPeriodKind } from '../reminders.js';
 import {
   type ElementSumColumn,
   type ElementSums,
@@ -54,6 +55,8 @@ export interface UnitSummary {
   name: string;
   week: Figures;
   previousWeek: Figures;
+  /** The whole month before `AgencySummary.month`, for the agency's change against it. */
+  previousMonth: Figures;
   monthToDate: ToDateFigures;
   quarterToDate: ToDateFigures;
   /** IKM of each of AgencySummary.trendWeeks (oldest first); null for a week without responses. */
@@ -62,6 +65,11 @@ export interface UnitSummary {
   maladminReports: number;
   /** The week's newest suggestions, newest first, on one line and shortened. */
   suggestions: string[];
+  /**
+   * A follow-up plan (tindak lanjut) stands for the unit at the end of the week: one still open,
+   * or one recorded in the agency's current report period.
+   */
+  hasFollowUp: boolean;
 }
 
 export interface AgencySummary {
@@ -73,6 +81,8 @@ export interface AgencySummary {
   /** The month and quarter that contain the week's last day; both counted up to weekRange.end. */
   month: Period;
   quarter: Period;
+  /** The whole month before `month`. */
+  previousMonth: Period;
   monthToDate: Interval;
   quarterToDate: Interval;
   /** The chart's weeks, oldest first; the last one is `week`. */
@@ -189,6 +199,22 @@ async function newestSuggestions(db: Db, unitIds: number[], week: Interval): Pro
   return byUnit;
 }
 
+/**
+ * Units with a follow-up plan standing at `end`: recorded before it and either still open then or
+ * recorded since `reportStart` (the start of the agency's current report period).
+ */
+async function unitsWithFollowUp(db: Db, unitIds: number[], reportStart: Date, end: Date): Promise<Set<number>> {
+  const plans = await db.followUp.findMany({
+    where: {
+      unitId: { in: unitIds },
+      createdAt: { lt: end },
+      OR: [{ doneAt: null }, { doneAt: { gte: end } }, { createdAt: { gte: reportStart } }],
+    },
+    select: { unitId: true },
+  });
+  return new Set(plans.map((p) => p.unitId));
+}
+
 function figures(within: ElementSums, config: ScoreConfig): Figures {
   const sums = { count: within.count, sums: within.sums };
   return { sums, score: score(sums, config) };
@@ -201,7 +227,7 @@ function target(monthlyServiceUsers: number | null, kind: Period['kind']): numbe
 
 /**
  * Every number of the weekly summary for all active units of an agency, for `week` (the ISO week
- * just ended, in the agency's time zone). Two queries whatever the number of units and periods.
+ * just ended, in the agency's time zone). Three queries whatever the number of units and periods.
  */
 export async function loadAgencySummary(db: Db, agency: Agency & { units: ServiceUnit[] }, week: Period): Promise<AgencySummary> {
   const tz = agency.timeZone;
@@ -212,18 +238,22 @@ export async function loadAgencySummary(db: Db, agency: Agency & { units: Servic
   const quarter = periodOf('quarter', lastDay, tz);
   const monthToDate = { start: periodRange(month, tz).start, end: weekRange.end };
   const quarterToDate = { start: periodRange(quarter, tz).start, end: weekRange.end };
+  const previousMonth = previousPeriod(month);
+  const previousMonthRange = periodRange(previousMonth, tz);
+  const reportStart = periodRange(periodOf(reportPeriodKind(agency), lastDay, tz), tz).start;
   const trendWeeks = weeksUpTo(week, TREND_WEEKS);
   const trendRanges = trendWeeks.map((w) => periodRange(w, tz));
   const previousRange = trendRanges[trendRanges.length - 2]!;
 
   const units = agency.units.filter((u) => u.active).sort((a, b) => a.code.localeCompare(b.code));
   const ids = units.map((u) => u.id);
-  const [buckets, suggestions] =
+  const [buckets, suggestions, planned] =
     ids.length === 0
-      ? [new Map<number, Bucket[]>(), new Map<number, string[]>()]
+      ? [new Map<number, Bucket[]>(), new Map<number, string[]>(), new Set<number>()]
       : await Promise.all([
-          bucketsByUnit(db, ids, boundariesOf([...trendRanges, monthToDate, quarterToDate]), tz),
+          bucketsByUnit(db, ids, boundariesOf([...trendRanges, monthToDate, quarterToDate, previousMonthRange]), tz),
           newestSuggestions(db, ids, weekRange),
+          unitsWithFollowUp(db, ids, reportStart, weekRange.end),
         ]);
 
   return {
@@ -233,6 +263,7 @@ export async function loadAgencySummary(db: Db, agency: Agency & { units: Servic
     weekRange,
     month,
     quarter,
+    previousMonth,
     monthToDate,
     quarterToDate,
     trendWeeks,
@@ -245,11 +276,13 @@ export async function loadAgencySummary(db: Db, agency: Agency & { units: Servic
         name: u.name,
         week: figures(weekSums, config),
         previousWeek: figures(sumsWithin(own, previousRange), config),
+        previousMonth: figures(sumsWithin(own, previousMonthRange), config),
         monthToDate: { ...figures(sumsWithin(own, monthToDate), config), target: target(u.monthlyServiceUsers, 'month') },
         quarterToDate: { ...figures(sumsWithin(own, quarterToDate), config), target: target(u.monthlyServiceUsers, 'quarter') },
         trend: trendRanges.map((r) => score(sumsWithin(own, r), config)?.ikm ?? null),
         maladminReports: weekSums.maladminReports,
         suggestions: suggestions.get(u.id) ?? [],
+        hasFollowUp: planned.has(u.id),
       };
     }),
   };

@@ -46,7 +46,7 @@ export async function summaryChart(
   const labels = weekAxisLabels(data.trendWeeks);
   const tz = data.agency.timeZone;
   const png = await render(
-    shown.map((u) => ({ label: u.code, points: u.trend.map((ikm, i) => ({ period: labels[i]!, ikm })) })),
+    shown.map((u) => ({ label: u.name, points: u.trend.map((ikm, i) => ({ period: labels[i]!, ikm })) })),
     {
       title: say('summary.chart.title', { agency: data.agency.name }),
       xTitle: say('summary.chart.xTitle', { label: labels[labels.length - 1]!, dates: dateSpan(data.weekRange, tz, locale) }),

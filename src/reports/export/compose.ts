@@ -1,14 +1,30 @@
 // The export's tables, shared by the XLSX and the CSV: one table per sheet (columns with their
 // headers and number formats, rows of plain cell values), composed from ExportData. No file format
 // here: render.ts writes these tables as a workbook or as CSV.
-import { type Score, ELEMENT_CODES, roundHalfUp } from '../../scoring/index.js';
+import { type Score, ELEMENT_CODES, ELEMENT_COUNT, roundHalfUp } from '../../scoring/index.js';
+import { type NumberLocale, formatDecimal } from '../../scoring/numbers.js';
+import { RESPONSE_FLAGS, isResponseFlag } from '../../survey/flags.js';
 import { DEMOGRAPHIC_DIMENSIONS, type DemographicDimension, type ExportData } from './load.js';
+
+/**
+ * The export's words that come from the locales (the flags and the notes sheet), in the language
+ * of whoever asked for it. The caller passes them in: this layer cannot read the locales itself.
+ */
+export interface ExportWords {
+  locale: NumberLocale;
+  say: (key: string, params?: Record<string, string | number>) => string;
+}
+
+/** The CSV's dialects (render.ts): `excel-id` (`;`, decimal comma) and `rfc4180` (`,`, point). */
+export const CSV_DIALECTS = ['excel-id', 'rfc4180'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
 
 /** Row (1-based) of each sheet's header; data rows follow directly below it. */
 export const HEADER_ROWS = { summary: 3, element: 3, demography: 3, responses: 1 } as const;
 
 export const SHEET_NAMES = {
   summary: 'Ringkasan',
+  notes: 'Catatan',
   demography: 'Demografi',
   responses: 'Responden',
 } as const;
@@ -30,13 +46,15 @@ export interface Column {
 export interface Table {
   columns: Column[];
   rows: CellValue[][];
+  /** How many of the last rows are totals (shown bold). */
+  totalRows?: number;
 }
 
 const yaTidak = (yes: boolean) => (yes ? 'Ya' : 'Tidak');
 const nrr3 = (s: Score | null, i: number): number | null => (s ? roundHalfUp(s.nrr[i]!, 3) : null);
 
-/** The yearly SKM report's table: one row per unit. */
-export function summaryTable(data: ExportData): Table {
+/** The yearly SKM report's table: one row per unit, then a total row per agency (all its responses pooled). */
+export function summaryTable(data: ExportData, words: ExportWords): Table {
   const columns: Column[] = [
     { header: 'No' },
     { header: 'Kode unit' },
@@ -68,7 +86,24 @@ export function summaryTable(data: ExportData): Table {
       u.targetSample,
     ];
   });
-  return { columns, rows };
+  const totals = data.totals.map((total): CellValue[] => {
+    const f = total.figures;
+    return [
+      null,
+      null,
+      words.say('export.total', { agency: total.agencyName }),
+      total.agencyName,
+      f.responses,
+      ...f.unsur.map((u) => u.nrr),
+      f.ikm,
+      f.mutu,
+      f.kinerja,
+      f.zona,
+      yaTidak(f.provisional),
+      total.targetSample,
+    ];
+  });
+  return { columns, rows: [...rows, ...totals], totalRows: totals.length };
 }
 
 export function elementTable(data: ExportData, e: number): Table {
@@ -114,7 +149,13 @@ export function demographyTable(data: ExportData): Table {
   return { columns, rows };
 }
 
-export function responsesTable(data: ExportData): Table {
+/** A response's flags in words ("diisi terlalu cepat"), never their codes. */
+export function flagWords(flags: readonly string[], words: ExportWords): string | null {
+  if (flags.length === 0) return null;
+  return flags.map((f) => (isResponseFlag(f) ? words.say(`export.flags.${f}`) : words.say('export.flags.other'))).join(', ');
+}
+
+export function responsesTable(data: ExportData, words: ExportWords): Table {
   const columns: Column[] = [
     { header: 'Waktu', dateFormat: 'yyyy-mm-dd hh:mm' },
     { header: 'Kode unit' },
@@ -142,11 +183,34 @@ export function responsesTable(data: ExportData): Table {
     r.occupation,
     r.suggestion,
     r.channel,
-    r.flags.length > 0 ? r.flags.join(', ') : null,
+    flagWords(r.flags, words),
   ]);
   return { columns, rows };
 }
 
 function wallTimeDate(localTime: string): Date {
   return new Date(`${localTime.replace(' ', 'T')}:00Z`);
+}
+
+/** The notes sheet: how the numbers are made, and what each anomaly flag means. One column of text. */
+export function notesTable(data: ExportData, words: ExportWords): Table {
+  const { say, locale } = words;
+  const lines = [
+    say('export.notes.ikm', { first: ELEMENT_CODES[0], last: ELEMENT_CODES[ELEMENT_COUNT - 1]!, count: ELEMENT_COUNT }),
+    say('export.notes.total'),
+    ...data.totals.map((total) =>
+      say('export.notes.zones', {
+        agency: total.agencyName,
+        hijau: formatDecimal(total.scoreConfig.zones.hijauMin, 2, locale),
+        kuning: formatDecimal(total.scoreConfig.zones.kuningMin, 2, locale),
+        min: total.scoreConfig.minResponses,
+      }),
+    ),
+    say('export.notes.empty'),
+    say('export.notes.time', { zone: data.timeZone }),
+    '',
+    say('export.notes.flagsHead'),
+    ...RESPONSE_FLAGS.map((flag) => say('export.notes.flag', { word: say(`export.flags.${flag}`), meaning: say(`export.flagMeanings.${flag}`) })),
+  ];
+  return { columns: [{ header: say('export.notes.title'), maxWidth: 120 }], rows: lines.map((line) => [line]) };
 }

@@ -24,6 +24,7 @@ import {
 } from '../../scoring/index.js';
 import { AGE_BANDS, EDUCATIONS, GENDERS, OCCUPATIONS } from '../../survey/engine.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../survey/questionnaire.js';
+import { type PooledFigures, pooledFigures } from '../agency-report.js';
 import { sumsByUnit } from '../aggregate.js';
 import { periodServiceUsers, scoreConfigOf } from '../unit-report.js';
 
@@ -76,6 +77,16 @@ export interface ExportResponse {
   flags: string[];
 }
 
+/** One agency's units in the export taken together: all their responses pooled (the agency report's figures). */
+export interface ExportTotal {
+  agencyCode: string;
+  agencyName: string;
+  scoreConfig: ScoreConfig;
+  figures: PooledFigures;
+  /** The units' targets added up, over the units that have one; null when none has. */
+  targetSample: number | null;
+}
+
 /** Everything the files are made of; plain data (no Prisma types), so renderers need no database. */
 export interface ExportData {
   period: Period;
@@ -85,6 +96,8 @@ export interface ExportData {
   to: string;
   /** Units in the order of scope.unitIds (unknown ids are left out). */
   units: ExportUnit[];
+  /** One total per agency of the units, in the order the agencies first appear. */
+  totals: ExportTotal[];
   elements: { code: ElementCode; name: string; labels: [string, string, string, string] }[];
   maladminItems: { code: string; label: string }[];
   /** Columns of the "Demografi" sheet: the engine's choices, then any other stored value. */
@@ -251,6 +264,7 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
     from: localDateString(start, scope.timeZone),
     to: localDateString(new Date(end.getTime() - 1), scope.timeZone),
     units,
+    totals: totalsOf(units),
     elements: DEFAULT_ELEMENTS.map((el) => ({
       code: el.code,
       name: el.name.id,
@@ -260,6 +274,25 @@ export async function loadExportData(db: Db, scope: ExportScope): Promise<Export
     demographicValues,
     responses,
   };
+}
+
+function totalsOf(units: ExportUnit[]): ExportTotal[] {
+  const byAgency = new Map<string, ExportUnit[]>();
+  for (const u of units) byAgency.set(u.agencyCode, [...(byAgency.get(u.agencyCode) ?? []), u]);
+  return [...byAgency.values()].map((list) => {
+    const first = list[0]!;
+    const targets = list.filter((u) => u.targetSample !== null);
+    return {
+      agencyCode: first.agencyCode,
+      agencyName: first.agencyName,
+      scoreConfig: first.scoreConfig,
+      figures: pooledFigures(
+        list.map((u) => u.sums),
+        first.scoreConfig,
+      ),
+      targetSample: targets.length === 0 ? null : targets.reduce((n, u) => n + u.targetSample!, 0),
+    };
+  });
 }
 
 function maladminAnswers(stored: unknown): Record<string, boolean> {

@@ -1,15 +1,24 @@
 // Writing the export's tables (compose.ts) as files: the XLSX workbook (titles, frozen headers,
-// filters, number formats, column widths) and the CSV of the "Ringkasan" table.
+// filters, number formats, column widths, a notes sheet) and the CSV of the "Ringkasan" table, in
+// the dialect Indonesian Excel opens as it is (`excel-id`) or the RFC 4180 one for programs.
+//
+// Every text cell that a spreadsheet could take for a formula (it begins with = + - @, a tab or a
+// carriage return: a unit named "=HYPERLINK(…)", a citizen's suggestion) gets a leading apostrophe,
+// in the CSV and in the workbook alike, so that opening or re-saving the file never runs it.
 import ExcelJS from 'exceljs';
 import { ELEMENT_CODES, ELEMENT_COUNT } from '../../scoring/index.js';
+import { formatDecimal } from '../../scoring/numbers.js';
 import {
   type CellValue,
   type Column,
+  type CsvDialect,
+  type ExportWords,
   HEADER_ROWS,
   SHEET_NAMES,
   type Table,
   demographyTable,
   elementTable,
+  notesTable,
   responsesTable,
   summaryTable,
 } from './compose.js';
@@ -22,8 +31,16 @@ const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD80
 /** Excel's limit for the text of one cell. */
 const MAX_CELL_TEXT = 32_767;
 
+/** What a spreadsheet would read as the start of a formula (OWASP's list for CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text that cannot run as a formula: a leading apostrophe where it could. */
+export function neutralise(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
 function cellText(value: string): string {
-  return value.replace(XML_INVALID, '').slice(0, MAX_CELL_TEXT);
+  return neutralise(value.replace(XML_INVALID, '')).slice(0, MAX_CELL_TEXT);
 }
 
 function displayLength(value: CellValue, column: Column): number {
@@ -55,6 +72,7 @@ function writeTable(ws: ExcelJS.Worksheet, headerRow: number, table: Table): voi
     const headerWidth = Math.min(c.header.length, 18);
     column.width = Math.min(Math.max(longest, headerWidth, 4) + 2, c.maxWidth ?? 30);
   });
+  for (let r = 0; r < (table.totalRows ?? 0); r++) ws.getRow(headerRow + table.rows.length - r).font = { bold: true };
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow }];
   if (table.columns.length > 0) {
     ws.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow, column: table.columns.length } };
@@ -75,7 +93,7 @@ function periodText(data: ExportData): string {
   return `periode ${data.period.label} (${data.from} s.d. ${data.to}, zona waktu ${data.timeZone})`;
 }
 
-export async function exportXlsx(data: ExportData): Promise<Buffer> {
+export async function exportXlsx(data: ExportData, words: ExportWords): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'skm-bot';
   wb.title = `SKM ${data.period.label}`;
@@ -84,9 +102,9 @@ export async function exportXlsx(data: ExportData): Promise<Buffer> {
   writeTitle(
     summary,
     `Survei Kepuasan Masyarakat (SKM) per unit layanan, ${periodText(data)}`,
-    `IKM = (jumlah NRR ${ELEMENT_CODES[0]}..${ELEMENT_CODES[ELEMENT_COUNT - 1]} / ${ELEMENT_COUNT}) × 25. Sementara = responden kurang dari minimal instansi. Sel kosong = belum ada penilaian.`,
+    `IKM = (jumlah NRR ${ELEMENT_CODES[0]}..${ELEMENT_CODES[ELEMENT_COUNT - 1]} / ${ELEMENT_COUNT}) × 25. Sementara = responden kurang dari minimal instansi. Sel kosong = belum ada penilaian. Lihat sheet ${SHEET_NAMES.notes}.`,
   );
-  writeTable(summary, HEADER_ROWS.summary, summaryTable(data));
+  writeTable(summary, HEADER_ROWS.summary, summaryTable(data, words));
 
   ELEMENT_CODES.forEach((code, e) => {
     const ws = wb.addWorksheet(code);
@@ -99,29 +117,47 @@ export async function exportXlsx(data: ExportData): Promise<Buffer> {
   writeTable(demography, HEADER_ROWS.demography, demographyTable(data));
 
   const responses = wb.addWorksheet(SHEET_NAMES.responses);
-  writeTable(responses, HEADER_ROWS.responses, responsesTable(data));
+  writeTable(responses, HEADER_ROWS.responses, responsesTable(data, words));
+
+  const notes = wb.addWorksheet(SHEET_NAMES.notes);
+  const notesTableData = notesTable(data, words);
+  notes.getColumn(1).width = 120;
+  notes.getCell(1, 1).value = cellText(notesTableData.columns[0]!.header);
+  notes.getCell(1, 1).font = { bold: true, size: 13 };
+  notesTableData.rows.forEach(([line], i) => (notes.getCell(i + 2, 1).value = cellText(String(line ?? ''))));
 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 // --- CSV -------------------------------------------------------------------------------------
 
-function csvField(value: CellValue, decimals?: number): string {
+const SEPARATORS: Record<CsvDialect, string> = { 'excel-id': ';', rfc4180: ',' };
+
+function csvField(value: CellValue, dialect: CsvDialect, decimals?: number): string {
   if (value === null) return '';
   if (value instanceof Date) return value.toISOString();
-  const text = typeof value === 'number' ? (decimals === undefined ? String(value) : value.toFixed(decimals)) : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text =
+    typeof value === 'number'
+      ? decimals === undefined
+        ? String(value)
+        : formatDecimal(value, decimals, dialect === 'excel-id' ? 'id' : 'en')
+      : neutralise(value);
+  const separator = SEPARATORS[dialect];
+  return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
- * The "Ringkasan" table as CSV (RFC 4180): comma-separated, '.' as decimal separator, CRLF line
- * ends, and a UTF-8 byte order mark so that Excel reads the Indonesian text as UTF-8.
+ * The "Ringkasan" table (units, then the agency totals) as CSV. `excel-id`: what Excel set to
+ * Indonesian opens by a double click: `;` between fields and the decimal comma. `rfc4180`: `,` and
+ * the decimal point, for programs. Both UTF-8 with a byte order mark (so that Excel reads the
+ * Indonesian text as UTF-8), CRLF line ends, RFC 4180 quoting.
  */
-export function exportCsv(data: ExportData): string {
-  const table = summaryTable(data);
+export function exportCsv(data: ExportData, words: ExportWords, dialect: CsvDialect = 'excel-id'): string {
+  const table = summaryTable(data, words);
+  const separator = SEPARATORS[dialect];
   const lines = [
-    table.columns.map((c) => csvField(c.header)).join(','),
-    ...table.rows.map((row) => row.map((v, i) => csvField(v, table.columns[i]?.decimals)).join(',')),
+    table.columns.map((c) => csvField(c.header, dialect)).join(separator),
+    ...table.rows.map((row) => row.map((v, i) => csvField(v, dialect, table.columns[i]?.decimals)).join(separator)),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
