@@ -8,7 +8,7 @@ import { createDb } from '../../src/db/client.js';
 import { columnsOf, periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
 import { pdfText } from '../support/pdf-text.js';
-import { ROOT, runTs } from '../support/run.js';
+import { ROOT, runSkm } from '../support/run.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
 
 function capture() {
@@ -103,13 +103,13 @@ describe('skm command line', () => {
       expect(text, argv.join(' ')).toContain(entry.description);
     }
     // Through the real entry point: the question is answered, not taken for an agency code.
-    const shown = await runTs('src/cli/index.ts', ['agency', 'show', '--help']);
+    const shown = await runSkm(['agency', 'show', '--help']);
     expect(shown.code).toBe(0);
     expect(shown.stderr).toBe('');
     expect(shown.stdout).toContain('skm agency show [<CODE>]');
     expect(shown.stdout).not.toContain('does not exist');
     expect(shown.stdout).not.toContain('skm db migrate');
-    const group = await runTs('src/cli/index.ts', ['units', '-h']);
+    const group = await runSkm(['units', '-h']);
     expect(group.code).toBe(0);
     for (const sub of ['import', 'list', 'deactivate', 'activate', 'qr']) expect(group.stdout).toContain(`skm units ${sub}`);
     expect(group.stdout).not.toContain('skm report');
@@ -126,7 +126,7 @@ describe('skm command line', () => {
       [['frobnicate'], 'skm: Unknown command: frobnicate', 'Run "skm --help" for the list of commands.'],
     ];
     for (const [argv, first, hint] of cases) {
-      const run = await runTs('src/cli/index.ts', argv);
+      const run = await runSkm(argv);
       expect(run.code, argv.join(' ')).toBe(2);
       expect(run.stdout, argv.join(' ')).toBe('');
       const lines = run.stderr.trimEnd().split('\n');
@@ -141,23 +141,23 @@ describe('skm command line', () => {
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-units-'));
     try {
-      expect((await runTs('src/cli/index.ts', ['seed', 'demo'], { env })).code).toBe(0);
-      const listed = await runTs('src/cli/index.ts', ['units', 'list', '--agency', 'mpp-demo'], { env });
+      expect((await runSkm(['seed', 'demo'], { env })).code).toBe(0);
+      const listed = await runSkm(['units', 'list', '--agency', 'mpp-demo'], { env });
       expect(listed.code).toBe(0);
       expect(listed.stdout).toMatch(/^code\s+name\s+agency\s+active$/m);
       expect(listed.stdout).toMatch(/^DUKCAPIL\s+.+\s+MPP-DEMO\s+yes$/m);
 
-      const off = await runTs('src/cli/index.ts', ['units', 'deactivate', 'dukcapil'], { env });
+      const off = await runSkm(['units', 'deactivate', 'dukcapil'], { env });
       expect(off.code).toBe(0);
       expect(off.stdout).toContain('Unit DUKCAPIL is deactivated');
-      expect((await runTs('src/cli/index.ts', ['units', 'list'], { env })).stdout).toMatch(/^DUKCAPIL\s+.+\s+MPP-DEMO\s+no$/m);
-      const twice = await runTs('src/cli/index.ts', ['units', 'deactivate', 'DUKCAPIL'], { env });
+      expect((await runSkm(['units', 'list'], { env })).stdout).toMatch(/^DUKCAPIL\s+.+\s+MPP-DEMO\s+no$/m);
+      const twice = await runSkm(['units', 'deactivate', 'DUKCAPIL'], { env });
       expect(twice.stdout).toContain('already deactivated: nothing changed');
 
-      const poster = await runTs('src/cli/index.ts', ['units', 'qr', '--unit', 'DUKCAPIL', '--out', out, '--bot', 'skm_demo_bot'], { env });
+      const poster = await runSkm(['units', 'qr', '--unit', 'DUKCAPIL', '--out', out, '--bot', 'skm_demo_bot'], { env });
       expect(poster.code).toBe(2);
       expect(poster.stderr).toContain('Unit "DUKCAPIL" is deactivated: it gets no poster');
-      const posters = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--whatsapp', '0812-3456-7890'], { env });
+      const posters = await runSkm(['units', 'qr', '--out', out, '--whatsapp', '0812-3456-7890'], { env });
       expect(posters.stderr).toBe('');
       expect(posters.code).toBe(0);
       expect(posters.stdout).toContain('https://wa.me/6281234567890?text=NILAI%20<CODE>');
@@ -165,13 +165,13 @@ describe('skm command line', () => {
       expect(pngs.length).toBeGreaterThanOrEqual(1);
       expect(pngs).not.toContain('qr-DUKCAPIL.png');
 
-      const on = await runTs('src/cli/index.ts', ['units', 'activate', 'DUKCAPIL'], { env });
+      const on = await runSkm(['units', 'activate', 'DUKCAPIL'], { env });
       expect(on.code).toBe(0);
       expect(on.stdout).toContain('Unit DUKCAPIL takes ratings again.');
-      const missing = await runTs('src/cli/index.ts', ['units', 'deactivate', 'NOPE'], { env });
+      const missing = await runSkm(['units', 'deactivate', 'NOPE'], { env });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
-      const noAgency = await runTs('src/cli/index.ts', ['units', 'list', '--agency', 'NOPE'], { env });
+      const noAgency = await runSkm(['units', 'list', '--agency', 'NOPE'], { env });
       expect(noAgency.code).toBe(2);
 
       const client = createDb(db.url, 1);
@@ -190,10 +190,10 @@ describe('skm command line', () => {
 
   it('migrates, seeds the demo and reports a unit as JSON and text through the real entry point', async () => {
     const env = { DATABASE_URL: empty.url };
-    const migrated = await runTs('src/cli/index.ts', ['db', 'migrate'], { env });
+    const migrated = await runSkm(['db', 'migrate'], { env });
     expect(migrated.stderr).toBe('');
     expect(migrated.code).toBe(0);
-    const seeded = await runTs('src/cli/index.ts', ['seed', 'demo'], { env });
+    const seeded = await runSkm(['seed', 'demo'], { env });
     expect(seeded.stdout).toContain('MPP-DEMO with 5 units');
     const db = createDb(empty.url, 1);
     try {
@@ -217,7 +217,7 @@ describe('skm command line', () => {
     } finally {
       await db.$disconnect();
     }
-    const json = await runTs('src/cli/index.ts', ['report', '--unit', 'dukcapil', '--period', '2026-11', '--format', 'json'], { env });
+    const json = await runSkm(['report', '--unit', 'dukcapil', '--period', '2026-11', '--format', 'json'], { env });
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({
@@ -241,21 +241,21 @@ describe('skm command line', () => {
       { code: 'U8', name: 'Sarana dan prasarana', nrr: 3.167 },
       { code: 'U9', name: 'Penanganan pengaduan, saran dan masukan', nrr: 3.0 },
     ]);
-    const text = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', '2026-Q4'], { env });
+    const text = await runSkm(['report', '--unit', 'DUKCAPIL', '--period', '2026-Q4'], { env });
     expect(text.stdout).toContain('IKM: 82.41 · mutu B (Baik) · zona hijau · SEMENTARA');
     // The period words the chat accepts; relative ones on the agency's calendar.
-    const worded = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'json'], { env });
+    const worded = await runSkm(['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'json'], { env });
     expect(worded.code).toBe(0);
     expect(JSON.parse(worded.stdout)).toMatchObject({ period: '2026-11', responses: 6, ikm: 82.41 });
-    const thisMonth = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', 'bulan ini', '--format', 'json'], { env });
+    const thisMonth = await runSkm(['report', '--unit', 'DUKCAPIL', '--period', 'bulan ini', '--format', 'json'], { env });
     expect(thisMonth.code).toBe(0);
     expect((JSON.parse(thisMonth.stdout) as { period: string }).period).toBe(periodOf('month', new Date(), 'Asia/Jakarta').label);
-    const missing = await runTs('src/cli/index.ts', ['report', '--unit', 'NOPE', '--period', '2026'], { env });
+    const missing = await runSkm(['report', '--unit', 'NOPE', '--period', '2026'], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
 
     // An agency without --format: the text report, its pooled IKM as the headline, then each unit.
-    const agency = await runTs('src/cli/index.ts', ['report', '--agency', 'mpp-demo', '--period', '2026-11'], { env });
+    const agency = await runSkm(['report', '--agency', 'mpp-demo', '--period', '2026-11'], { env });
     expect(agency.code).toBe(0);
     const lines = agency.stdout.split('\n');
     expect(lines[0]).toBe('Mal Pelayanan Publik Kota Demo (MPP-DEMO) · periode 2026-11 (Asia/Jakarta)');
@@ -263,33 +263,24 @@ describe('skm command line', () => {
     expect(agency.stdout).toContain('  DUKCAPIL Disdukcapil: IKM 82,41* · mutu B · zona hijau · 6 responden');
     expect(agency.stdout).toMatch(/^ {2}SAMSAT Samsat: belum ada penilaian$/m);
     expect(agency.stdout).not.toContain(';');
-    const agencyJson = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'json'], { env });
+    const agencyJson = await runSkm(['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'json'], { env });
     expect(JSON.parse(agencyJson.stdout)).toMatchObject({ agency: 'MPP-DEMO', responses: 6, ikm: 82.41, mutu: 'B', zona: 'hijau' });
     // CSV: excel-id by default, rfc4180 on request; a dialect without csv is a usage error.
-    const excel = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv'], { env });
+    const excel = await runSkm(['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv'], { env });
     expect(excel.stdout).toMatch(/^\uFEFFNo;Kode unit;Nama unit;/);
     expect(excel.stdout).toContain(';82,41;B;Baik;hijau;');
-    const rfc = await runTs(
-      'src/cli/index.ts',
-      ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv', '--csv-dialect', 'rfc4180'],
-      {
-        env,
-      },
-    );
+    const rfc = await runSkm(['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv', '--csv-dialect', 'rfc4180'], {
+      env,
+    });
     expect(rfc.stdout).toContain(',82.41,B,Baik,hijau,');
-    const badDialect = await runTs(
-      'src/cli/index.ts',
-      ['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv', '--csv-dialect', 'tsv'],
-      {
-        env,
-      },
-    );
+    const badDialect = await runSkm(['report', '--agency', 'MPP-DEMO', '--period', '2026-11', '--format', 'csv', '--csv-dialect', 'tsv'], {
+      env,
+    });
     expect(badDialect.code).toBe(2);
     expect(badDialect.stderr).toContain('Unknown --csv-dialect "tsv": use excel-id or rfc4180.');
 
     // The official report as PDF, signed as set on the agency (a NIP typed with spaces is stored as its 18 digits).
-    const signed = await runTs(
-      'src/cli/index.ts',
+    const signed = await runSkm(
       [
         'agency',
         'set',
@@ -308,7 +299,7 @@ describe('skm command line', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-pdf-'));
     try {
       const file = path.join(dir, 'laporan.pdf');
-      const pdf = await runTs('src/cli/index.ts', ['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'pdf', '--out', file], {
+      const pdf = await runSkm(['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'pdf', '--out', file], {
         env,
       });
       expect(pdf.stderr).toBe('');
@@ -328,36 +319,36 @@ describe('skm command line', () => {
     const env = { DATABASE_URL: empty.url };
     const good = path.join(ROOT, 'test', 'fixtures', 'units', 'valid.csv');
     const bad = path.join(ROOT, 'test', 'fixtures', 'units', 'bad-rows.csv');
-    const rejected = await runTs('src/cli/index.ts', ['units', 'import', bad], { env });
+    const rejected = await runSkm(['units', 'import', bad], { env });
     expect(rejected.code).toBe(2);
     expect(rejected.stderr).toMatch(/line 3, unit_code/);
     expect(rejected.stderr).toContain('Nothing was imported.');
-    const first = await runTs('src/cli/index.ts', ['units', 'import', good], { env });
+    const first = await runSkm(['units', 'import', good], { env });
     expect(first.code).toBe(0);
-    const again = await runTs('src/cli/index.ts', ['units', 'import', good], { env });
+    const again = await runSkm(['units', 'import', good], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).not.toBe(first.stdout);
     expect(again.stdout).toMatch(/unchanged/i);
 
-    const grant = await runTs('src/cli/index.ts', ['admin', 'grant', '--telegram', '777000', '--agency', 'MPP-BPP'], { env });
+    const grant = await runSkm(['admin', 'grant', '--telegram', '777000', '--agency', 'MPP-BPP'], { env });
     expect(grant.stdout).toContain('Granted agency_admin of MPP-BPP to Telegram user 777000');
-    const noAgency = await runTs('src/cli/index.ts', ['admin', 'grant', '--telegram', '777000', '--agency', 'NOPE'], { env });
+    const noAgency = await runSkm(['admin', 'grant', '--telegram', '777000', '--agency', 'NOPE'], { env });
     expect(noAgency.code).toBe(2);
 
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-qr-'));
     try {
-      const qr = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--bot', 'skm_demo_bot'], { env });
+      const qr = await runSkm(['units', 'qr', '--out', out, '--bot', 'skm_demo_bot'], { env });
       expect(qr.stderr).toBe('');
       const files = await fs.readdir(out);
       expect(files).toContain('poster-skm.pdf');
       expect(files.filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(2);
-      const badBot = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--bot', 'not a bot'], { env });
+      const badBot = await runSkm(['units', 'qr', '--out', out, '--bot', 'not a bot'], { env });
       expect(badBot.code).toBe(2);
     } finally {
       await fs.rm(out, { recursive: true, force: true });
     }
 
-    const csv = await runTs('src/cli/index.ts', ['report', '--agency', 'MPP-BPP', '--period', '2026-11', '--format', 'csv'], { env });
+    const csv = await runSkm(['report', '--agency', 'MPP-BPP', '--period', '2026-11', '--format', 'csv'], { env });
     expect(csv.code).toBe(0);
     expect(csv.stdout).toContain('BPP-DUKCAPIL');
   }, 120_000);
@@ -366,8 +357,8 @@ describe('skm command line', () => {
     const db = await createEmptyDatabase('skm_cli_jobs');
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
     try {
-      expect((await runTs('src/cli/index.ts', ['seed', 'demo'], { env })).code).toBe(0);
-      const invite = await runTs('src/cli/index.ts', ['invite', 'create', '--role', 'agency', '--agency', 'mpp-demo', '--days', '3'], { env });
+      expect((await runSkm(['seed', 'demo'], { env })).code).toBe(0);
+      const invite = await runSkm(['invite', 'create', '--role', 'agency', '--agency', 'mpp-demo', '--days', '3'], { env });
       expect(invite.code).toBe(0);
       expect(invite.stdout).toMatch(/Invitation for agency_official of Mal Pelayanan Publik Kota Demo \(MPP-DEMO\)/);
       // On the agency's clock, as a person reads it: "6 Desember 2026 pukul 13.25 WIB".
@@ -382,24 +373,24 @@ describe('skm command line', () => {
       await client.$disconnect();
 
       const at = ['--at', '2026-11-23T08:00+07:00'];
-      const first = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', ...at], { env });
+      const first = await runSkm(['job', 'run', 'weekly-summary', ...at], { env });
       expect(first.stdout).toMatch(/weekly-summary:MPP-DEMO:2026-W47: done, [1-9]\d* message\(s\) queued/);
-      const again = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', '--agency', 'MPP-DEMO', ...at], { env });
+      const again = await runSkm(['job', 'run', 'weekly-summary', '--agency', 'MPP-DEMO', ...at], { env });
       expect(again.stdout).toContain('already ran for this period');
-      const forced = await runTs('src/cli/index.ts', ['job', 'run', 'weekly-summary', ...at, '--force'], { env });
+      const forced = await runSkm(['job', 'run', 'weekly-summary', ...at, '--force'], { env });
       expect(forced.stdout).toMatch(/#force-.*: done/);
 
       // Maintenance through the same command: once per 15-minute slot.
       const slot = ['--at', '2026-11-23T01:20Z'];
-      const maintained = await runTs('src/cli/index.ts', ['job', 'run', 'maintenance', ...slot], { env });
+      const maintained = await runSkm(['job', 'run', 'maintenance', ...slot], { env });
       expect(maintained.stdout).toMatch(/maintenance:2026-11-23T01:15Z: done; processedUpdates \d+, .*deletedAliases \d+/);
-      const maintainedAgain = await runTs('src/cli/index.ts', ['job', 'run', 'maintenance', ...slot], { env });
+      const maintainedAgain = await runSkm(['job', 'run', 'maintenance', ...slot], { env });
       expect(maintainedAgain.stdout).toContain('maintenance:2026-11-23T01:15Z: already ran for this period');
 
       const long = createDb(db.url, 1);
       await long.agency.create({ data: { code: 'KAB-BOLAANG-MONGONDO', name: 'Kabupaten Bolaang Mongondow', timeZone: 'Asia/Makassar' } });
       await long.$disconnect();
-      const list = await runTs('src/cli/index.ts', ['job', 'list'], { env });
+      const list = await runSkm(['job', 'list'], { env });
       // Columns as wide as their content: every row's schedule starts under the header's.
       const table = list.stdout.trimEnd().split('\n');
       const column = table[0]!.indexOf('schedule');
@@ -409,29 +400,25 @@ describe('skm command line', () => {
       expect(list.stdout).toMatch(/maintenance\s+\(all\)\s+\*\/15 \* \* \* \* \(UTC\)\s+\w+, \d+ \w+ \d{4} at \d\d:\d\d UTC\+0, cli, 0 msg/);
       expect(list.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+0 8 \* \* 1 \(Asia\/Jakarta\)\s+\w+, \d+ \w+ \d{4} at \d\d:\d\d WIB, cli-force/);
       expect(list.stdout).toMatch(/daily-check\s+MPP-DEMO\s+0 9 \* \* \* \(Asia\/Jakarta\)\s+never/);
-      const outbox = await runTs('src/cli/index.ts', ['outbox', '--status', 'pending'], { env });
+      const outbox = await runSkm(['outbox', '--status', 'pending'], { env });
       // A mistyped id is a bad argument (exit 2), not "0 message(s) queued again".
-      const noSuch = await runTs('src/cli/index.ts', ['outbox', 'retry', '999999'], { env });
+      const noSuch = await runSkm(['outbox', 'retry', '999999'], { env });
       expect(noSuch.code).toBe(2);
       expect(noSuch.stderr).toContain('No outbox message with id 999999: nothing was queued again');
       expect(noSuch.stdout).toBe('');
       expect(outbox.stdout).toMatch(/Outbox: \d+ pending/);
       expect(outbox.stdout).not.toContain('8801');
 
-      const set = await runTs(
-        'src/cli/index.ts',
-        ['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'WIT', '--reminders', 'none'],
-        { env },
-      );
+      const set = await runSkm(['agency', 'set', 'mpp-demo', '--summary-cron', '30 7 * * 1', '--time-zone', 'WIT', '--reminders', 'none'], { env });
       expect(set.code).toBe(0);
       expect(set.stdout).toContain('weekly summary    30 7 * * 1');
       expect(set.stdout).toContain('reminders         none');
       expect(set.stdout).toContain('time zone         Asia/Jayapura');
-      const wita = await runTs('src/cli/index.ts', ['agency', 'set', 'KAB-BOLAANG-MONGONDO', '--time-zone', 'wita'], { env });
+      const wita = await runSkm(['agency', 'set', 'KAB-BOLAANG-MONGONDO', '--time-zone', 'wita'], { env });
       expect(wita.stdout).toContain('time zone         Asia/Makassar');
-      const listed = await runTs('src/cli/index.ts', ['job', 'list'], { env });
+      const listed = await runSkm(['job', 'list'], { env });
       expect(listed.stdout).toMatch(/weekly-summary\s+MPP-DEMO\s+30 7 \* \* 1 \(Asia\/Jayapura\).*Monday, \d+ \w+ \d{4} at 07:30 WIT/);
-      const unknown = await runTs('src/cli/index.ts', ['agency', 'set', 'NOPE', '--reminders', 'none'], { env });
+      const unknown = await runSkm(['agency', 'set', 'NOPE', '--reminders', 'none'], { env });
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toContain('Agency "NOPE" does not exist');
     } finally {

@@ -12,15 +12,30 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runTs(
-  script: string,
-  args: string[],
-  options: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
-): Promise<RunResult> {
+interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** A TypeScript file of the project run with tsx, as its own process. */
+export function runTs(script: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run(TSX, [path.resolve(ROOT, script), ...args], script, options);
+}
+
+/**
+ * The `skm` command as an operator runs it (`npm run skm -- …`, the package's bin): bin/skm.js on
+ * the dist/ bundle, which the test run's global setup builds once.
+ */
+export function runSkm(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run(process.execPath, [path.join(ROOT, 'bin', 'skm.js'), ...args], 'skm', options);
+}
+
+function run(command: string, argv: string[], script: string, options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== undefined) env[k] = v;
-    const child = spawn(TSX, [path.resolve(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
