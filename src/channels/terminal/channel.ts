@@ -44,6 +44,7 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   };
   const pipeline = new InboundPipeline({
     channel: 'terminal',
+    choicesAs: 'list',
     service,
     t: options.t,
     log,
