@@ -276,6 +276,7 @@ async function runDemoTerminal(config: Config, log: Logger, embedded: Embedded):
       input: process.stdin,
       output: process.stdout,
       prompt: process.stdin.isTTY === true,
+      greet: true,
       defaultLocale: config.defaultLocale,
     });
   } finally {
