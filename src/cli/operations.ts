@@ -192,7 +192,7 @@ async function jobList(args: string[], io: Io): Promise<number> {
   if (args.length > 0) throw new UsageError(`Unexpected argument: ${args[0]}`);
   const rows = await withDatabase(({ db }) => listJobs(db));
   if (rows.length === 0) {
-    io.out('No jobs: add an agency first (skm units import, or skm seed demo).');
+    io.out('No jobs: add an agency first (skm units import, or skm demo seed).');
     return 0;
   }
   // Widths from the content: agency codes run up to 20 characters, time zones to 30.
