@@ -53,7 +53,8 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
   if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
   const days = values.days === undefined ? undefined : Number(values.days);
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90)) throw new UsageError('--days must be a whole number from 1 to 90.');
-  const bot = values.bot ?? loadConfig().telegramBotUsername;
+  const config = loadConfig();
+  const bot = values.bot ?? config.telegramBotUsername;
   const result = await withDatabase(async ({ db }) => {
     let target: { agencyId: number | null; unitId: number | null; name: string; timeZone: string };
     if (onUnit) {
@@ -74,9 +75,11 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
   });
   io.out(`Invitation for ${role} of ${result.name}, valid until ${expiry(result.expiresAt, result.timeZone)} (single use):`);
   io.out(`  code: ${result.code}`);
-  io.out(`  the official sends: /daftar ${result.code}`);
+  io.out(`  on Telegram, the official sends the bot: /daftar ${result.code}`);
   if (bot) io.out(`  or opens: ${telegramStartLink(bot, `i_${result.code}`)}`);
   else io.out('  (set TELEGRAM_BOT_USERNAME or pass --bot <username> to print the deep link https://t.me/<bot>?start=i_<code>)');
+  const wa = config.whatsapp.number;
+  io.out(`  on WhatsApp, the official sends${wa ? ` ${wa}` : " the bot's number"}: DAFTAR ${result.code}`);
   io.out('The code is shown only now: only its hash is stored.');
   return 0;
 }
