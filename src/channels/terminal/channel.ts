@@ -69,7 +69,8 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   // Taken before the greeting's turn, so that lines piped meanwhile wait for the loop below.
   const typed = lines[Symbol.asyncIterator]();
   if (options.greet) {
-    write(options.t(options.defaultLocale, 'terminal.intro'));
+    const locale = options.defaultLocale;
+    write(options.t(locale, 'terminal.intro'));
     await pipeline.take({ chatId, updateId: null, event: { kind: 'command', command: 'start', arg: '' } }, outlet);
   }
   showPrompt();
