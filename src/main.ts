@@ -29,20 +29,29 @@ earlyLaunch?.catch(() => {});
  * the outbox sender. Runs until a signal, or until a channel fails.
  */
 async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<number> {
-  const [{ createApp }, { seedDemo }, { translate }, { JOBS }, { jobSettingsOf }, { StaffCommands }, { Scheduler }, outbox] = await Promise.all([
-    import('./app.js'),
-    import('./admin/demo-seed.js'),
-    import('./i18n/index.js'),
-    import('./jobs/registry.js'),
-    import('./jobs/job.js'),
-    import('./admin/commands/index.js'),
-    import('./jobs/scheduler.js'),
-    import('./outbox/index.js'),
-  ]);
+  const [{ createApp }, { DEMO_AGENCY, seedDemo }, { translate }, { JOBS }, { jobSettingsOf }, { StaffCommands }, { Scheduler }, outbox] =
+    await Promise.all([
+      import('./app.js'),
+      import('./admin/demo-seed.js'),
+      import('./i18n/index.js'),
+      import('./jobs/registry.js'),
+      import('./jobs/job.js'),
+      import('./admin/commands/index.js'),
+      import('./jobs/scheduler.js'),
+      import('./outbox/index.js'),
+    ]);
   const app = await createApp(config, log, { embedded, prepare: config.seedDemo === 'true' ? seedDemo : undefined });
   const { db } = app.database;
   if ((await db.serviceUnit.count({ where: { active: true } })) === 0) {
-    log.warn('no service units yet: add some (npm run skm -- seed demo, for a demo) before sharing QR codes');
+    log.warn('no service units yet: add some (npm run skm -- demo seed, for a demo) before sharing QR codes');
+  }
+  // The terminal demo seeds its MPP into whatever database it runs on; a live bot seeds it only
+  // with SEED_DEMO=true. Found here otherwise, it is most likely left over from trying the demo.
+  if (config.seedDemo !== 'true' && (await db.agency.count({ where: { code: DEMO_AGENCY.code } })) > 0) {
+    log.warn(
+      { agency: DEMO_AGENCY.code },
+      'the demo agency is in this database: citizens can rate its units; remove it with: npm run skm -- demo remove',
+    );
   }
   let botUsername: string | undefined = config.telegramBotUsername;
   const staff = new StaffCommands({
@@ -271,6 +280,7 @@ async function runDemoTerminal(config: Config, log: Logger, embedded: Embedded):
       input: process.stdin,
       output: process.stdout,
       prompt: process.stdin.isTTY === true,
+      greet: true,
       defaultLocale: config.defaultLocale,
     });
   } finally {

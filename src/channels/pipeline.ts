@@ -20,7 +20,7 @@ import type { StaffCommands, StaffReply } from '../admin/commands/index.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../log.js';
 import type { ChannelName, SurveyService } from '../survey/service.js';
-import type { Effect, EngineOutput, InboundEvent, Locale, OutMessage, Translate } from '../survey/types.js';
+import type { ChoicesShownAs, Effect, EngineOutput, InboundEvent, Locale, OutMessage, Translate } from '../survey/types.js';
 
 /**
  * What became of a message: `accepted` (stored and answered, or a duplicate), `ignored` (not for
@@ -72,6 +72,8 @@ export type EffectHandlers = Partial<Record<Effect['kind'], (message: InboundMes
 
 export interface PipelineOptions {
   channel: ChannelName;
+  /** How this channel shows a question's choices: the engine's hints follow it ("tekan tombol" or "balas dengan angka"). */
+  choicesAs: ChoicesShownAs;
   service: SurveyService;
   staff?: StaffCommands | undefined;
   t: Translate;
@@ -194,6 +196,7 @@ export class InboundPipeline {
         updateId: message.updateId,
         event: message.event,
         localeHint: message.localeHint,
+        choicesAs: this.options.choicesAs,
       });
       stored = true;
       if (result.duplicate) {

@@ -4,9 +4,9 @@
 import { writeFile } from 'node:fs/promises';
 import { audit, grantRole } from '../admin/staff.js';
 import { ConfigError, loadConfig, normaliseWhatsAppNumber } from '../config/index.js';
-import { seedDemo } from '../admin/demo-seed.js';
 import { EX_CONFIG, EmbeddedSetupError } from '../db/embedded.js';
 import { runBackupCommands } from './backup.js';
+import { runDemoCommands } from './demo.js';
 import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
 import { runUnitCommands } from './units.js';
@@ -23,7 +23,9 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(given: string[], io: CliIo): Promise<number> {
+  // The older spelling of `skm demo seed`, kept working.
+  const argv = given[0] === 'seed' && given[1] === 'demo' ? ['demo', 'seed', ...given.slice(2)] : given;
   const [command, sub, ...rest] = argv;
   try {
     if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -45,12 +47,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}`);
       await withDatabase(async () => {});
       io.out('Database is up to date.');
-      return 0;
-    }
-    if (command === 'seed' && sub === 'demo') {
-      if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}`);
-      const result = await withDatabase((database) => seedDemo(database.db));
-      io.out(`Demo data ready: agency ${result.agency} with ${result.units} units.`);
       return 0;
     }
     if (command === 'units' && sub === 'import') {
@@ -248,6 +244,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return 0;
     }
+    const demo = await runDemoCommands(command, sub, rest, io);
+    if (demo !== null) return demo;
     const units = await runUnitCommands(command, sub, rest, io);
     if (units !== null) return units;
     const handled = await runOperations(command, sub, rest, io);

@@ -54,7 +54,8 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
   if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
   const days = values.days === undefined ? undefined : Number(values.days);
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90)) throw new UsageError('--days must be a whole number from 1 to 90.');
-  const bot = values.bot ?? loadConfig().telegramBotUsername;
+  const config = loadConfig();
+  const bot = values.bot ?? config.telegramBotUsername;
   const result = await withDatabase(async ({ db }) => {
     let target: { agencyId: number | null; unitId: number | null; name: string; timeZone: string };
     if (onUnit) {
@@ -75,9 +76,11 @@ async function inviteCreate(args: string[], io: Io): Promise<number> {
   });
   io.out(`Invitation for ${role} of ${result.name}, valid until ${expiry(result.expiresAt, result.timeZone)} (single use):`);
   io.out(`  code: ${result.code}`);
-  io.out(`  the official sends: /daftar ${result.code}`);
+  io.out(`  on Telegram, the official sends the bot: /daftar ${result.code}`);
   if (bot) io.out(`  or opens: ${telegramStartLink(bot, `i_${result.code}`)}`);
   else io.out('  (set TELEGRAM_BOT_USERNAME or pass --bot <username> to print the deep link https://t.me/<bot>?start=i_<code>)');
+  const wa = config.whatsapp.number;
+  io.out(`  on WhatsApp, the official sends${wa ? ` ${wa}` : " the bot's number"}: DAFTAR ${result.code}`);
   io.out('The code is shown only now: only its hash is stored.');
   return 0;
 }
@@ -232,7 +235,7 @@ async function jobList(args: string[], io: Io): Promise<number> {
   if (args.length > 0) throw new UsageError(`Unexpected argument: ${args[0]}`);
   const rows = await withDatabase(({ db }) => listJobs(db));
   if (rows.length === 0) {
-    io.out('No jobs: add an agency first (skm units import, or skm seed demo).');
+    io.out('No jobs: add an agency first (skm units import, or skm demo seed).');
     return 0;
   }
   // Widths from the content: agency codes run up to 20 characters, time zones to 30.

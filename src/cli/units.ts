@@ -36,7 +36,7 @@ async function list(args: string[], io: Io): Promise<number> {
       include: { agency: { select: { code: true } } },
       orderBy: [{ agency: { code: 'asc' } }, { code: 'asc' }],
     });
-    if (units.length === 0) return [agency ? `Agency ${agency} has no units yet.` : 'There are no units yet (skm units import, or skm seed demo).'];
+    if (units.length === 0) return [agency ? `Agency ${agency} has no units yet.` : 'There are no units yet (skm units import, or skm demo seed).'];
     return formatTable([['code', 'name', 'agency', 'active'], ...units.map((u) => [u.code, u.name, u.agency.code, u.active ? 'yes' : 'no'])]);
   });
   for (const line of lines) io.out(line);

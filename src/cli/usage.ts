@@ -13,7 +13,12 @@ export interface CommandUsage {
 
 export const COMMAND_USAGES: readonly CommandUsage[] = [
   { words: ['db', 'migrate'], usage: ['db migrate'], description: 'apply pending database migrations' },
-  { words: ['seed', 'demo'], usage: ['seed demo'], description: 'add the demo MPP and its units' },
+  { words: ['demo', 'seed'], usage: ['demo seed'], description: 'add the demo MPP and its units (also: skm seed demo)' },
+  {
+    words: ['demo', 'remove'],
+    usage: ['demo remove'],
+    description: 'delete the demo MPP with all its rows, before going live',
+  },
   { words: ['units', 'import'], usage: ['units import <file.csv|file.xlsx>'], description: 'add or update agencies, units and service types' },
   { words: ['units', 'list'], usage: ['units list [--agency <CODE>]'], description: 'service units with their agency and whether they take ratings' },
   {
@@ -83,6 +88,7 @@ const NOTES: Record<string, string> = {
     'CSV: excel-id (default; ";" and decimal comma, opens in Indonesian Excel) or rfc4180 ("," and decimal point). Both UTF-8 with BOM.',
   whatsapp: 'A number may be written 0812-3456-7890, +62 812 3456 7890 or 6281234567890.',
   units: 'A deactivated unit takes no new ratings, gets no poster and is left out of summaries; its ratings are kept.',
+  demo: 'The demo agency is MPP-DEMO. "demo remove" deletes it with its units, responses, staff roles, job runs and queued messages, in one transaction; other agencies are not touched.',
 };
 
 const WIDTH = 52;

@@ -14,6 +14,7 @@ import type { ResponseFlag } from './flags.js';
 import type { Catalog } from './catalog.js';
 import type { Pseudonymizer } from './pseudonym.js';
 import type {
+  ChoicesShownAs,
   CompletedResponse,
   ConvState,
   EngineConfig,
@@ -36,6 +37,8 @@ export interface InboundEnvelope {
   event: InboundEvent;
   /** The user's interface language, used for a chat's first message. */
   localeHint?: Locale | undefined;
+  /** How the channel shows choices (for the hints); buttons when not said. */
+  choicesAs?: ChoicesShownAs | undefined;
 }
 
 /**
@@ -161,7 +164,7 @@ export class SurveyService {
       if (!rows[0]?.first) return { duplicate: true, reply: parseReply(rows[0]?.reply) } as const;
       const row = rows[0];
       const state = parseState(row.state) ?? fresh;
-      const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now);
+      const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now, envelope.choicesAs ?? 'buttons');
       const output = step(state, envelope.event, ctx);
       let erased = false;
       for (const effect of output.effects) {
@@ -200,6 +203,7 @@ export class SurveyService {
     chatKey: string,
     unitChoices: { code: string; name: string }[],
     now: Date,
+    choicesAs: ChoicesShownAs,
   ): Promise<EngineContext> {
     const { catalog } = this.options;
     const wanted = unitCodeWanted(state, event, unitChoices);
@@ -219,6 +223,7 @@ export class SurveyService {
     }
     return {
       now,
+      choicesAs,
       config: this.options.engine,
       t: this.options.t,
       currentQuestionnaire,

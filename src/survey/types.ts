@@ -72,8 +72,16 @@ export interface EngineConfig {
 }
 
 /** Everything the engine may know besides the state and the event, resolved beforehand. */
+/**
+ * How a channel shows the choices of a question, so that hints fit it: `buttons` (Telegram: tap,
+ * or type the number) or `list` (WhatsApp, the terminal: a numbered list, answered by typing).
+ */
+export type ChoicesShownAs = 'buttons' | 'list';
+
 export interface EngineContext {
   now: Date;
+  /** How the chat's channel shows choices (hints say "tekan tombol" only where there are buttons). */
+  choicesAs: ChoicesShownAs;
   config: EngineConfig;
   t: Translate;
   /** Questionnaire for new surveys. */

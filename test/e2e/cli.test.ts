@@ -366,6 +366,9 @@ describe('skm command line', () => {
         /valid until \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4} pukul \d\d\.\d\d WIB \(single use\)/,
       );
       const code = /code: ([A-Z0-9]{10})/.exec(invite.stdout)![1]!;
+      // Both routes: /daftar on Telegram, DAFTAR to the bot's number on WhatsApp.
+      expect(invite.stdout).toContain(`on Telegram, the official sends the bot: /daftar ${code}`);
+      expect(invite.stdout).toContain(`on WhatsApp, the official sends the bot's number: DAFTAR ${code}`);
       // Redeemed in the chat, as an official would; then the job has a recipient.
       const client = createDb(db.url, 1);
       const { redeemInvitation } = await import('../../src/admin/staff.js');

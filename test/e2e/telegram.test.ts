@@ -267,6 +267,8 @@ describe('Telegram bot against a fake Bot API', () => {
     citizen.say('pelayanannya bagus sekali');
     let replies = await citizen.replies(2);
     expect(replies[0]!.text).toContain('tidak kami kenali');
+    // Telegram shows buttons: its hint may name them.
+    expect(replies[0]!.text).toContain('(tekan tombol, atau ketik angka 1–4)');
     expect(replies.at(-1)!.text).toBe(u1.text);
     expect(buttonsOf(replies.at(-1))).toHaveLength(4);
 

@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
-import { periodOf } from '../../src/scoring/index.js';
+import { answersOf, periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
 import { ROOT, runTs } from '../support/run.js';
 
 // Consent, first service type, skip profile, U1..U9, five maladministration answers, skip the suggestion.
 const SCRIPT = ['/start u_SAMSAT', '1', '1', '2', '4', '4', '3', '4', '4', '4', '4', '3', '4', '2', '2', '2', '2', '2', 'Lewati'].join('\n') + '\n';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('terminal chat (npm start without a Telegram token)', () => {
   let empty: { url: string; drop(): Promise<void> };
@@ -37,6 +39,67 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       expect([rows[0]!.u1, rows[0]!.u3, rows[0]!.u9]).toEqual([4, 3, 4]);
     } finally {
       await db.$disconnect();
+    }
+  });
+
+  it('greets, lists the units from the database, and takes a number from the list and partial answers typed through stdin', async () => {
+    // A database of its own: the demo citizen of the other tests has consented already.
+    const own = await createEmptyDatabase('skm_term_greet');
+    const env = { DATABASE_URL: own.url, TELEGRAM_BOT_TOKEN: '' };
+    // Nothing typed: the greeting and the units to rate, numbered, are there before any input.
+    const first = await runTs('src/main.ts', [], { env, input: '' });
+    expect(first.code).toBe(0);
+    expect(first.stdout.startsWith('Demo bot Survei Kepuasan Masyarakat (SKM) di terminal')).toBe(true);
+    const db = createDb(own.url, 1);
+    try {
+      const units = await db.serviceUnit.findMany({ where: { active: true } });
+      expect(units.length).toBeGreaterThan(1);
+      for (const unit of units) expect(first.stdout).toMatch(new RegExp(`^  \\d\\. ${escape(unit.name)} \\(${unit.code}\\)$`, 'm'));
+      const listed = /^ {2}(\d)\. Disdukcapil \(DUKCAPIL\)$/m.exec(first.stdout);
+      expect(listed).not.toBeNull();
+
+      const typed = [
+        listed![1]!, // the unit, by its number on the list
+        'mungkin', // not an answer: asked again briefly
+        'setuju',
+        'KTP elektronik',
+        'lewati',
+        'tidak', // U1 Tidak sesuai
+        'kurang', // U2 Kurang mudah
+        'sangat', // U3 Sangat cepat
+        'mahal', // U4: two labels have it
+        'gratis',
+        'sesuai',
+        'kompeten',
+        'ramah dan sopan',
+        'baik',
+        'dikelola',
+        'nggak',
+        'ya',
+        'tidak',
+        'no',
+        'tdk',
+        'lewati',
+      ];
+      const run = await runTs('src/main.ts', [], { env, input: typed.join('\n') + '\n' });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Terima kasih telah menggunakan layanan Disdukcapil');
+      // The notice is shown once: the wrong answer got the question alone, with the terminal's hint.
+      expect(run.stdout.split('UU No. 27 Tahun 2022')).toHaveLength(2);
+      expect(run.stdout).toContain('Mohon maaf, jawaban tersebut tidak kami kenali. Silakan balas dengan angka 1–2.');
+      expect(run.stdout).toContain('Maksud Bapak/Ibu "Sangat mahal" (1) atau "Cukup mahal" (2)? Silakan balas dengan angkanya.');
+      expect(run.stdout).not.toContain('tombol');
+      expect(run.stdout).toContain('Penilaian Saudara untuk Disdukcapil sudah kami terima');
+      const rows = await db.response.findMany({ where: { unit: { code: 'DUKCAPIL' } }, include: { serviceType: true } });
+      expect(rows).toHaveLength(1);
+      const row = rows[0]!;
+      expect(answersOf(row)).toEqual([1, 2, 4, 4, 3, 3, 3, 3, 4]);
+      expect(row.serviceType?.name).toBe('Kartu Tanda Penduduk elektronik (KTP-el)');
+      expect(row.maladmin).toEqual({ imbalan: false, calo: true, penundaan: false, diskriminasi: false, prosedur: false });
+    } finally {
+      await db.$disconnect();
+      await own.drop();
     }
   });
 

@@ -237,7 +237,7 @@ describe('reading a units file', () => {
     expect(messages[0]).toBe(`"BPP SAMSAT!" may contain only letters A–Z, digits 0–9 and '-' (found space, "!")`);
     expect(messages[1]).toBe('is required');
     expect(messages[2]).toBe('"-5" must be empty or a whole number from 0 to 10000000 (no separators)');
-    expect(messages[3]).toBe('unknown time zone "Asia/Bandung"; use Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura');
+    expect(messages[3]).toBe('unknown time zone "Asia/Bandung"; use WIB, WITA, WIT or Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura');
     expect(messages[4]).toBe('unit code BPP-DUKCAPIL already appears on line 2');
     expect(messages[5]).toBe(
       'agency MPP-BPP has agency_name "Mal Pelayanan Publik Kota Balikpapan" on line 2, here "MPP Balikpapan"; all rows of an agency must agree',
@@ -267,6 +267,16 @@ describe('reading a units file', () => {
       { line: 4, column: 'unit_name', message: 'is required' },
       { line: 4, column: 'column E', message: 'the cell holds the Excel error #N/A' },
     ]);
+  });
+
+  it('time zones may be written WIB, WITA or WIT, in any case', async () => {
+    const file = path.join(tmp, 'zone-words.csv');
+    await writeFile(
+      file,
+      'agency_code;agency_name;time_zone;unit_code;unit_name\nMPP-BPP;MPP Balikpapan;WITA;BPP-1;Samsat\nMPP-JYP;MPP Jayapura;wit;JYP-1;Samsat\nMPP-PTK;MPP Pontianak;WIB;PTK-1;Samsat\n',
+    );
+    const rows = await readUnitsFile(file);
+    expect(rows.map((r) => r.timeZone)).toEqual(['Asia/Makassar', 'Asia/Jayapura', 'Asia/Jakarta']);
   });
 
   it('blank lines before the header are skipped and the lines keep their numbers', async () => {

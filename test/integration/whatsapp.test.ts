@@ -189,7 +189,9 @@ describe('a citizen rates on WhatsApp', () => {
     await citizen.say('nilai imigrasi');
     wa.sticker(citizen.jid);
     let replies = await citizen.answers();
-    expect(replies[0]).toBe('Mohon maaf, kami hanya dapat membaca pesan teks dan tombol.');
+    // WhatsApp shows no buttons here: the hints never say "tekan tombol".
+    expect(replies[0]).toBe(translate('id', 'input.unsupportedList'));
+    expect(replies[0]).not.toContain('tombol');
     expect(replies[1]).toContain('1. Saya setuju');
     await citizen.say('Saya setuju');
     await citizen.say('1');
@@ -197,7 +199,7 @@ describe('a citizen rates on WhatsApp', () => {
     expect(replies.at(-1)).toMatch(/^Pertanyaan 1\/9/);
 
     replies = await citizen.say('bagus sekali');
-    expect(replies[0]).toContain('ketik angka 1–4');
+    expect(replies[0]).toBe('Mohon maaf, jawaban tersebut tidak kami kenali. Silakan balas dengan angka 1–4.');
     expect(replies[1]).toMatch(/^Pertanyaan 1\/9/);
     replies = await citizen.say('7');
     expect(replies[1]).toMatch(/^Pertanyaan 1\/9/);

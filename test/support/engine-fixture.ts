@@ -1,7 +1,7 @@
 // Drives the pure engine the way the service does, with units and questionnaires in memory.
 import { step, unitCodeWanted, initialState } from '../../src/survey/engine.js';
 import { DEFAULT_QUESTIONNAIRE, type Questionnaire } from '../../src/survey/questionnaire.js';
-import type { ConvState, EngineConfig, EngineOutput, InboundEvent, UnitInfo } from '../../src/survey/types.js';
+import type { ChoicesShownAs, ConvState, EngineConfig, EngineOutput, InboundEvent, UnitInfo } from '../../src/survey/types.js';
 import { translate } from '../../src/i18n/index.js';
 
 export const UNITS: UnitInfo[] = [
@@ -37,19 +37,22 @@ export class EngineDriver {
   lastResponseAt: Date | null = null;
   listUnits = true;
   config: EngineConfig = CONFIG;
+  choicesAs: ChoicesShownAs = 'buttons';
+  units: UnitInfo[] = UNITS;
   outputs: EngineOutput[] = [];
   private sessions = 0;
 
   send(event: InboundEvent): EngineOutput {
-    const choices = this.listUnits ? UNITS.map((u) => ({ code: u.code, name: u.name })) : [];
+    const choices = this.listUnits ? this.units.map((u) => ({ code: u.code, name: u.name })) : [];
     const wanted = unitCodeWanted(this.state, event, choices);
     const out = step(this.state, event, {
       now: this.now,
+      choicesAs: this.choicesAs,
       config: this.config,
       t: translate,
       currentQuestionnaire: QUESTIONNAIRE,
       draftQuestionnaire: this.state.survey ? QUESTIONNAIRE : null,
-      eventUnit: wanted ? (UNITS.find((u) => u.code === wanted) ?? null) : null,
+      eventUnit: wanted ? (this.units.find((u) => u.code === wanted) ?? null) : null,
       unitChoices: choices,
       lastResponseAt: this.lastResponseAt,
       newSessionId: () => `session-${++this.sessions}`,

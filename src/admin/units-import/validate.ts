@@ -4,7 +4,7 @@
 // The rules are those listed in index.ts.
 import path from 'node:path';
 import { z } from 'zod';
-import { isValidTimeZone } from '../../scoring/period.js';
+import { resolveTimeZone } from '../../scoring/dates.js';
 import { type ImportIssue, UnitsFileError, columnLetter, fileIssue, formatIssues } from './issues.js';
 import type { RawRow } from './read.js';
 
@@ -71,12 +71,14 @@ const timeZoneField = z.string().transform((raw, ctx) => {
     ctx.addIssue({ code: 'custom', message: `is required (e.g. ${INDONESIAN_TIME_ZONES.join(', ')})` });
     return z.NEVER;
   }
-  if (!isValidTimeZone(value)) {
-    ctx.addIssue({ code: 'custom', message: `unknown time zone ${shown(value)}; use ${INDONESIAN_TIME_ZONES.join(', ')}` });
+  // WIB, WITA, WIT as Indonesians write them, or an IANA name.
+  const zone = resolveTimeZone(value);
+  if (!zone) {
+    ctx.addIssue({ code: 'custom', message: `unknown time zone ${shown(value)}; use WIB, WITA, WIT or ${INDONESIAN_TIME_ZONES.join(', ')}` });
     return z.NEVER;
   }
   // Canonical spelling, so that "asia/jakarta" and "Asia/Jakarta" are one zone.
-  return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 });
 
 const usersField = z.string().transform((raw, ctx) => {

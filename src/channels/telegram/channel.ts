@@ -63,6 +63,8 @@ export class TelegramChannel {
     this.end.catch(() => {});
     this.pipeline = new InboundPipeline({
       channel: 'telegram',
+      // Inline keyboards: a choice is tapped (or its number typed).
+      choicesAs: 'buttons',
       service: options.service,
       staff: options.staff,
       t: options.t,

@@ -1,6 +1,8 @@
 // The terminal channel: one demo citizen chatting through stdin/stdout. Options are shown
-// numbered; a line with the number (or the label's text) answers. Reads line by line, so a
-// piped script works, and ends at the end of input.
+// numbered; a line with the number (or the label's text, or part of it) answers. Reads line by
+// line, so a piped script works, and ends at the end of input. With `greet`, it first says what
+// this is and opens the chat as `/start` would: the units to rate, numbered (or the survey left
+// unfinished last time), so that a newcomer is never left at a bare prompt.
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../../log.js';
@@ -18,6 +20,8 @@ export interface TerminalOptions {
   chatId?: string;
   /** Show a "> " prompt (interactive terminals only). */
   prompt?: boolean;
+  /** Say what this is and open the chat at once (the terminal demo). */
+  greet?: boolean;
   defaultLocale: Locale;
 }
 
@@ -44,6 +48,7 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   };
   const pipeline = new InboundPipeline({
     channel: 'terminal',
+    choicesAs: 'list',
     service,
     t: options.t,
     log,
@@ -61,8 +66,15 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
       write(`\n${text}`);
     },
   };
+  // Taken before the greeting's turn, so that lines piped meanwhile wait for the loop below.
+  const typed = lines[Symbol.asyncIterator]();
+  if (options.greet) {
+    const locale = options.defaultLocale;
+    write(options.t(locale, 'terminal.intro'));
+    await pipeline.take({ chatId, updateId: null, event: { kind: 'command', command: 'start', arg: '' } }, outlet);
+  }
   showPrompt();
-  for await (const line of lines) {
+  for await (const line of { [Symbol.asyncIterator]: () => typed }) {
     const text = line.replace(/\r$/, '');
     if (text.trim() !== '') await pipeline.take({ chatId, updateId: null, event: textEvent(text) }, outlet);
     showPrompt();

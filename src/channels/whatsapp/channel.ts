@@ -69,6 +69,8 @@ export class WhatsAppChannel {
     this.directory = new StaffDirectory(options.db, this.identities, options.clock ?? Date.now);
     this.pipeline = new InboundPipeline({
       channel: 'whatsapp',
+      // No buttons: choices are a numbered list (convert.ts), answered by typing.
+      choicesAs: 'list',
       service: options.service,
       staff: options.staff,
       t: options.t,

@@ -1,10 +1,11 @@
 // Reading answers: a tapped button (its token must belong to the question shown last) and typed
-// text (a number from the list, a label, a unit code, an age, a suggestion). Both end up in the
-// step table's `answer`.
+// text (a number from the list, a label or part of one, a yes/no word, a unit code, an age, a
+// suggestion: match.ts reads it). Both end up in the step table's `answer`.
 import { clip } from '../../text/index.js';
 import { finish, selectUnit } from './lifecycle.js';
 import { ageBand } from './profile.js';
-import { ask, prompt, reask } from './render.js';
+import { type Match, matchAnswer } from './match.js';
+import { ask, chooseHint, prompt, reask } from './render.js';
 import { answer } from './steps.js';
 import { type Prompt, type Turn, SKIP, listedUnit, parseToken, unitCodeFrom } from './turn.js';
 
@@ -23,15 +24,6 @@ export function handleChoice(turn: Turn, token: string): void {
   }
   turn.editSource = `${p.text}\n\n✅ ${choice.label}`;
   answer(turn, choice.value);
-}
-
-function normalise(text: string): string {
-  return text
-    .normalize('NFKC')
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/[.!]+$/, '');
 }
 
 export function handleText(turn: Turn, raw: string): void {
@@ -53,7 +45,9 @@ export function handleText(turn: Turn, raw: string): void {
     // eslint-disable-next-line no-control-regex -- control characters (not tab or newline) are what this strips.
     const value = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
     const p = prompt(turn, step);
-    if (p && matchChoice(p, value)?.value === SKIP) return answer(turn, SKIP);
+    // Only the whole "Lewati" (or its number) skips: any other text is the suggestion itself.
+    const skip = p ? matchAnswer(p.choices, value, { strict: true }) : undefined;
+    if (skip?.kind === 'match' && p?.choices[skip.index]?.value === SKIP) return answer(turn, SKIP);
     if (value.length === 0) {
       turn.say(turn.t('input.empty'));
       return ask(turn);
@@ -66,20 +60,26 @@ export function handleText(turn: Turn, raw: string): void {
   }
   const p = prompt(turn, step);
   if (!p) return reask(turn);
-  const matched = matchChoice(p, text);
-  if (matched) return answer(turn, matched.value);
-  if (step.kind === 'profile' && step.item === 'age' && /^\d{1,3}$/.test(text)) {
-    const band = ageBand(Number(text));
+  const matched = matchAnswer(p.choices, text, { yesNo: p.yesNo === true });
+  if (matched.kind === 'match') return answer(turn, p.choices[matched.index]!.value);
+  if (step.kind === 'profile' && step.item === 'age') {
+    // An age in years ("35", "35 tahun") is put in its band.
+    const age = /^(\d{1,3})\s*(?:tahun|thn|th|years?|yrs?)?\.?$/i.exec(text);
+    const band = age ? ageBand(Number(age[1])) : null;
     if (band) return answer(turn, band);
   }
-  turn.say(turn.t('input.chooseOne', { max: p.choices.length }));
-  ask(turn);
+  if (matched.kind === 'ambiguous') {
+    // One short line naming the candidates; the question (and its buttons) above still stands.
+    turn.say(turn.t('input.ambiguous', { choices: candidates(turn, p, matched) }));
+    return;
+  }
+  turn.say(chooseHint(turn, p.choices.length));
+  ask(turn, { brief: true });
 }
 
-function matchChoice(p: Prompt, text: string): { value: string } | undefined {
-  if (text.length > 200) return undefined;
-  const n = /^\d{1,2}$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (Number.isInteger(n) && n >= 1 && n <= p.choices.length) return p.choices[n - 1];
-  const wanted = normalise(text);
-  return p.choices.find((c) => normalise(c.label) === wanted || normalise(c.value) === wanted);
+/** `"Sangat mahal" (1) atau "Cukup mahal" (2)`: the candidates with the numbers that pick them. */
+function candidates(turn: Turn, p: Prompt, matched: Extract<Match, { kind: 'ambiguous' }>): string {
+  const named = matched.indexes.map((i) => turn.t('input.candidate', { label: p.choices[i]!.label, n: i + 1 }));
+  const last = named.pop()!;
+  return named.length === 0 ? last : `${named.join(', ')} ${turn.t('input.or')} ${last}`;
 }

@@ -43,7 +43,7 @@ export function handleCommand(turn: Turn, command: string, arg: string): void {
     }
     case 'bantuan':
     case 'help':
-      turn.say(turn.t('help.citizen'));
+      turn.say(turn.t('help.citizen', { how: turn.ctx.choicesAs === 'buttons' ? turn.t('help.how.buttons') : turn.t('help.how.list') }));
       return reask(turn, true);
     case 'bahasa':
     case 'language': {

@@ -46,7 +46,7 @@ function handle(turn: Turn, event: InboundEvent): void {
     case 'text':
       return handleText(turn, event.text);
     case 'unsupported':
-      turn.say(turn.t('input.unsupported'));
+      turn.say(turn.ctx.choicesAs === 'buttons' ? turn.t('input.unsupported') : turn.t('input.unsupportedList'));
       return reask(turn);
   }
 }
@@ -55,7 +55,7 @@ function handle(turn: Turn, event: InboundEvent): void {
  * The unit code this event refers to, for the caller to resolve before calling `step`: a
  * deep-link payload, a typed code, a unit picked from the list, or the unit waiting for consent.
  */
-export function unitCodeWanted(state: ConvState, event: InboundEvent, unitChoices: readonly { code: string }[]): string | null {
+export function unitCodeWanted(state: ConvState, event: InboundEvent, unitChoices: readonly { code: string; name: string }[]): string | null {
   const step = state.step;
   if (event.kind === 'text' && step.kind === 'await_unit') {
     const listed = listedUnit(unitChoices, event.text);

@@ -4,7 +4,7 @@
 import type { Choice, Step } from '../types.js';
 import { privacyText } from './consent.js';
 import { profilePrompt } from './profile.js';
-import { type Prompt, type StepOf, type Turn, SKIP } from './turn.js';
+import { type Prompt, type StepOf, type Turn, SKIP, unitLabel } from './turn.js';
 
 type PromptTable = { [K in Step['kind']]: (turn: Turn, step: StepOf<K>) => Prompt | null };
 
@@ -19,17 +19,20 @@ const PROMPTS: PromptTable = {
     const list = turn.ctx.unitChoices;
     return {
       text: turn.t(list.length > 0 ? 'unit.askWithList' : 'unit.ask'),
-      choices: list.map((u) => ({ label: `${u.name} (${u.code})`, value: u.code })),
+      choices: list.map((u) => ({ label: unitLabel(u), value: u.code })),
       columns: 1,
     };
   },
   consent: (turn) => ({
     text: privacyText(turn) + '\n\n' + turn.t('consent.ask'),
+    // Asked again after an answer we could not read: the question alone, not the whole notice.
+    brief: turn.t('consent.ask'),
     choices: [
       { label: turn.t('consent.agree'), value: 'y' },
       { label: turn.t('consent.decline'), value: 'n' },
     ],
     columns: 1,
+    yesNo: true,
   }),
   service_type: (turn) => {
     const unit = turn.state.survey?.unit;
@@ -50,6 +53,7 @@ const PROMPTS: PromptTable = {
       { label: turn.t('profile.skipAll'), value: 'n' },
     ],
     columns: 2,
+    yesNo: true,
   }),
   profile: (turn, step) => profilePrompt(turn, step.item),
   question: (turn, step) => {
@@ -77,6 +81,7 @@ const PROMPTS: PromptTable = {
       text: intro + turn.t('maladmin.question', { n: step.index + 1, total: items.length, question: item.question[turn.state.locale] }),
       choices: yesNo(turn),
       columns: 2,
+      yesNo: true,
     };
   },
   suggestion: (turn) => ({
@@ -99,6 +104,7 @@ const PROMPTS: PromptTable = {
       { label: turn.t('erase.no'), value: 'n' },
     ],
     columns: 1,
+    yesNo: true,
   }),
 };
 
@@ -109,16 +115,26 @@ export function prompt(turn: Turn, step: Step): Prompt | null {
   return render(turn, step);
 }
 
-/** Sends the prompt of the current step, with buttons carrying a new sequence number. */
-export function ask(turn: Turn): void {
+/**
+ * Sends the prompt of the current step, with buttons carrying a new sequence number. `brief`: a
+ * re-ask after an unreadable answer, which shows a long prompt's short form (the consent question
+ * without the notice).
+ */
+export function ask(turn: Turn, options: { brief?: boolean } = {}): void {
   const p = prompt(turn, turn.state.step);
   if (!p) return;
   turn.state.seq += 1;
   const seq = turn.state.seq;
+  const text = options.brief ? (p.brief ?? p.text) : p.text;
   const buttons: Choice[] = p.choices.map((c) => ({ label: c.label, token: `${seq}:${c.value}` }));
   const rows: Choice[][] = [];
   for (let i = 0; i < buttons.length; i += p.columns) rows.push(buttons.slice(i, i + p.columns));
-  turn.messages.push(rows.length > 0 ? { text: p.text, choices: rows } : { text: p.text });
+  turn.messages.push(rows.length > 0 ? { text, choices: rows } : { text });
+}
+
+/** How to answer a question in this chat's channel: "tekan tombol" only where there are buttons. */
+export function chooseHint(turn: Turn, max: number): string {
+  return turn.ctx.choicesAs === 'buttons' ? turn.t('input.chooseOne', { max }) : turn.t('input.chooseOneList', { max });
 }
 
 /** Repeats the current question (after a help text, a bad input...). */

@@ -2,6 +2,7 @@
 // and effects gathered so far), the Prompt a step shows, and the small parsers of button tokens and
 // unit codes that the rest of the engine and its callers share. Pure: no I/O.
 import type { Questionnaire } from '../questionnaire.js';
+import { matchAnswer } from './match.js';
 import {
   type BaseStep,
   type ConvState,
@@ -24,6 +25,10 @@ export interface Prompt {
   text: string;
   choices: { label: string; value: string }[];
   columns: number;
+  /** A yes/no question (its choices are 'y' and 'n'): "ya", "setuju", "nggak" answer it. */
+  yesNo?: boolean;
+  /** What a re-ask shows instead of `text` when the text is long (the consent's notice). */
+  brief?: string;
 }
 
 export class Turn {
@@ -102,9 +107,19 @@ export function parseToken(token: string): { seq: number; value: string } | null
   return { seq: Number(match[1]), value: match[2]! };
 }
 
-/** A number typed while the unit list is shown picks from that list. */
-export function listedUnit(choices: readonly { code: string }[], text: string): string | null {
-  const trimmed = text.trim();
-  if (!/^\d{1,2}$/.test(trimmed)) return null;
-  return choices[Number(trimmed) - 1]?.code ?? null;
+/** The label a listed unit is shown with (and read back by). */
+export function unitLabel(unit: { code: string; name: string }): string {
+  return `${unit.name} (${unit.code})`;
+}
+
+/**
+ * While the unit list is shown, a number from it, or a text naming one unit of it ("samsat",
+ * "bpjs"), picks that unit.
+ */
+export function listedUnit(choices: readonly { code: string; name: string }[], text: string): string | null {
+  const matched = matchAnswer(
+    choices.map((u) => ({ label: unitLabel(u), value: u.code })),
+    text,
+  );
+  return matched.kind === 'match' ? choices[matched.index]!.code : null;
 }
