@@ -68,7 +68,11 @@ export async function createApp(
   try {
     const { db } = database;
     const catalog = new Catalog(db);
-    const [key] = await Promise.all([resolvePseudonymKey(db, config.pseudonymKey), catalog.currentQuestionnaire(), options.prepare?.(db)]);
+    const wording = async () => {
+      for (const added of await catalog.adoptDefaultWording()) log.info(added, 'questionnaire: the current built-in wording added as a new version');
+      await catalog.currentQuestionnaire();
+    };
+    const [key] = await Promise.all([resolvePseudonymKey(db, config.pseudonymKey), wording(), options.prepare?.(db)]);
     const pseudonymizer = createPseudonymizer(key);
     const service = new SurveyService({
       db,

@@ -4,7 +4,7 @@
 // SQL: the citizen's update runs on it (see src/db/sql.ts).
 import { type Db, sqlOf } from '../db/client.js';
 import type { SqlRunner } from '../db/sql.js';
-import { type Questionnaire, questionnaireSchema, DEFAULT_QUESTIONNAIRE } from './questionnaire.js';
+import { type Questionnaire, DEFAULT_QUESTIONNAIRE, PAST_DEFAULT_FINGERPRINTS, definitionFingerprint, questionnaireSchema } from './questionnaire.js';
 import type { UnitInfo } from './types.js';
 
 /**
@@ -98,6 +98,33 @@ export class Catalog {
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(id, value);
     return value;
+  }
+
+  /**
+   * Brings the built-in wording up to date without touching the past: every questionnaire key whose
+   * newest version is a wording this project shipped earlier (PAST_DEFAULT_FINGERPRINTS) gets the
+   * current DEFAULT_QUESTIONNAIRE as its next version. Versions an agency wrote are left alone;
+   * responses keep the version they were answered on, and a survey in progress finishes on its own.
+   * Two instances starting together insert the same version once (the (key, version) key). Returns
+   * the versions added.
+   */
+  async adoptDefaultWording(reader: Reader = this.sql): Promise<{ key: string; version: number }[]> {
+    const newest = await reader.query<QuestionnaireRow & { key: string }>(
+      `SELECT DISTINCT ON (key) id, key, version, definition FROM "Questionnaire" ORDER BY key, version DESC`,
+    );
+    const current = definitionFingerprint(DEFAULT_QUESTIONNAIRE);
+    const added: { key: string; version: number }[] = [];
+    for (const row of newest) {
+      const fingerprint = definitionFingerprint(row.definition);
+      if (fingerprint === current || !PAST_DEFAULT_FINGERPRINTS.has(fingerprint)) continue;
+      const inserted = await reader.execute(
+        `INSERT INTO "Questionnaire" (key, version, definition) VALUES ($1, $2, $3::jsonb) ON CONFLICT (key, version) DO NOTHING`,
+        [row.key, row.version + 1, JSON.stringify(DEFAULT_QUESTIONNAIRE)],
+      );
+      if (inserted === 1) added.push({ key: row.key, version: row.version + 1 });
+    }
+    if (added.length > 0) this.current.clear();
+    return added;
   }
 
   /** The newest version of a questionnaire; the built-in default is stored as version 1 if none exists. */
