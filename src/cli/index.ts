@@ -11,6 +11,7 @@ import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
 import { runUnitCommands } from './units.js';
 import { commandUsage, fullUsage, usageHint, usagesFor } from './usage.js';
+import { translate } from '../i18n/index.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriodWords } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
@@ -183,7 +184,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           const unit = await database.db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } });
           return unitReport(database.db, code, periodIn(unit?.agency.timeZone ?? 'Asia/Jakarta').label);
         });
-        const text = format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report);
+        const text = format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report, translate);
         if (out) await writeFile(out, `${text}\n`);
         else io.out(text);
         return 0;

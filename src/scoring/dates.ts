@@ -33,6 +33,12 @@ export function zoneAbbreviation(instant: Date, timeZone: string): string {
   return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
 }
 
+/** "23 November 2026" (no weekday): for dates in lists and ranges. */
+export function formatDayMonthYear(instant: Date, timeZone: string, locale: 'id' | 'en' = 'id'): string {
+  const p = localParts(instant, timeZone);
+  return `${p.d} ${MONTHS[locale][p.m - 1]} ${p.y}`;
+}
+
 export function formatDateId(instant: Date, timeZone: string, locale: 'id' | 'en' = 'id'): string {
   const p = localParts(instant, timeZone);
   const weekday = new Date(Date.UTC(p.y, p.m - 1, p.d)).getUTCDay();

@@ -3,4 +3,5 @@ export * from './elements.js';
 export * from './ikm.js';
 export * from './period.js';
 export * from './dates.js';
+export * from './numbers.js';
 export * from './period-words.js';

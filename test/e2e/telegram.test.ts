@@ -149,7 +149,7 @@ describe('Telegram bot against a fake Bot API', () => {
 
     citizen.tap(q, 'Saya setuju');
     q = await citizen.question();
-    expect(q.text).toContain('Layanan apa yang Saudara terima di Disdukcapil');
+    expect(q.text).toContain('Layanan apa yang Bapak/Ibu terima di Disdukcapil');
     citizen.tap(q, 'Kartu Keluarga');
     q = await citizen.question();
     citizen.tap(q, 'Isi profil');
@@ -180,7 +180,7 @@ describe('Telegram bot against a fake Bot API', () => {
     expect(q.text).toContain('adakah saran');
     citizen.say('Mohon tambah kursi di ruang tunggu.');
     const closing = await citizen.until((m) => (m.text ?? '').includes('sudah kami terima'));
-    expect(closing.map((m) => m.text).join('\n')).toContain('tanpa identitas Saudara');
+    expect(closing.map((m) => m.text).join('\n')).toContain('tanpa identitas Bapak/Ibu');
 
     // Every answered question was edited to show the choice, and its keyboard removed.
     const u4 = fake.messages(5001).find((m) => m.message_id === questions[3]!.message_id)!;

@@ -27,7 +27,7 @@ describe('terminal chat (npm start without a Telegram token)', () => {
     expect(run.stdout).toContain('Samsat');
     expect(run.stdout).toContain('  1. Saya setuju');
     expect(run.stdout).toContain('Pertanyaan 9/9');
-    expect(run.stdout).toContain('Terima kasih, Bapak/Ibu! Penilaian Saudara untuk Samsat sudah kami terima');
+    expect(run.stdout).toContain('Terima kasih, Bapak/Ibu! Penilaian Bapak/Ibu untuk Samsat sudah kami terima');
     const db = createDb(empty.url, 1);
     try {
       const rows = await db.response.findMany({ include: { unit: true } });
@@ -57,7 +57,7 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       const env = { DATABASE_URL: '', SKM_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '' };
       const first = await runTs('src/main.ts', [], { env, input: SCRIPT, timeoutMs: 120_000 });
       expect(first.code).toBe(0);
-      expect(first.stdout).toContain('Penilaian Saudara untuk Samsat sudah kami terima');
+      expect(first.stdout).toContain('Penilaian Bapak/Ibu untuk Samsat sudah kami terima');
       // Same demo citizen, same day: the stored response from the first run is remembered.
       const second = await runTs('src/main.ts', [], { env, input: '/start u_SAMSAT\n', timeoutMs: 120_000 });
       expect(second.code).toBe(0);

@@ -242,7 +242,7 @@ describe('weekly summary text', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('📊 Ringkasan mingguan SKM: Dinas Uji');
     expect(lines[1]).toBe('Minggu 16–22 November 2026 (2026-W47)');
-    expect(lines[2]).toBe('4 unit, IKM terendah lebih dulu: 🔴 zona merah: 1 · 🟡 zona kuning: 1 · 🟢 zona hijau: 1 · ⚪ belum ada tanggapan: 1');
+    expect(lines[2]).toBe('4 unit, IKM terendah lebih dulu: 🔴 zona merah: 1 · 🟡 zona kuning: 1 · 🟢 zona hijau: 1 · ⚪ belum ada responden: 1');
     expect(lines[3]).toBe('Angka November 2026 dan Triwulan IV 2026 dihitung sampai dengan 22 November 2026.');
     const titles = lines.filter((l) => /^(🔴|🟡|🟢|⚪) /u.test(l));
     expect(titles).toEqual(['🔴 Akta Kelahiran (LOKET-B)', '🟡 Perizinan (LOKET-D)', '🟢 Kartu Keluarga (LOKET-A)', '⚪ Pindah Datang (LOKET-C)']);
@@ -257,10 +257,10 @@ describe('weekly summary text', () => {
     const quarterTarget = targetSample(periodServiceUsers(1000, 'quarter')!);
     expect(blocks.get('LOKET-A')!.split('\n')).toEqual([
       '🟢 Kartu Keluarga (LOKET-A)',
-      'Minggu lalu: IKM 82.41 · mutu B · zona hijau · 6 tanggapan · ▲ 7.41 dari minggu sebelumnya',
-      `November 2026: 12 dari target 278 tanggapan · IKM ${month.ikm.toFixed(2)} · mutu ${month.mutu}`,
-      expect.stringMatching(new RegExp(`^Triwulan IV 2026: 14 dari target ${quarterTarget} tanggapan · IKM \\d+\\.\\d\\d · mutu [A-D]$`)),
-      `Unsur terendah (NRR 1–4): ${weakest.join(' · ')}`,
+      'Minggu lalu: IKM 82.41 · mutu B · zona hijau · 6 responden · ▲ 7.41 dari minggu sebelumnya',
+      `November 2026: 12 dari target 278 responden · IKM ${month.ikm.toFixed(2)} · mutu ${month.mutu}`,
+      expect.stringMatching(new RegExp(`^Triwulan IV 2026: 14 dari target ${quarterTarget} responden · IKM \\d+\\.\\d\\d · mutu [A-D]$`)),
+      `Unsur dengan nilai terendah (NRR 1–4): ${weakest.join(' · ')}`,
       'Laporan maladministrasi: 0',
     ]);
     expect(weakest).toEqual(['Waktu penyelesaian 2.83', 'Penanganan pengaduan, saran dan masukan 3.00']);
@@ -268,14 +268,14 @@ describe('weekly summary text', () => {
     // Provisional, new this week, and without a service-user figure: counts without a target.
     const b = blocks.get('LOKET-B')!;
     expect(b).toContain(
-      'Minggu lalu: IKM 50.00 · mutu D · zona merah (sementara, kurang dari 5 tanggapan) · 3 tanggapan · baru (minggu sebelumnya kosong)',
+      'Minggu lalu: IKM 50.00 · mutu D · zona merah (sementara, kurang dari 5 responden) · 3 responden · baru (minggu sebelumnya kosong)',
     );
-    expect(b).toContain('November 2026: 3 tanggapan · IKM 50.00 · mutu D (sementara)');
+    expect(b).toContain('November 2026: 3 responden · IKM 50.00 · mutu D (sementara)');
 
     const d = blocks.get('LOKET-D')!;
     const dIkm = score(sumsFromAnswers(Array(5).fill(D_ANSWERS)), CONFIG)!.ikm;
     expect(d).toContain(
-      `Minggu lalu: IKM ${dIkm.toFixed(2)} · mutu C · zona kuning · 5 tanggapan · ▼ ${(75 - dIkm).toFixed(2)} dari minggu sebelumnya`,
+      `Minggu lalu: IKM ${dIkm.toFixed(2)} · mutu C · zona kuning · 5 responden · ▼ ${(75 - dIkm).toFixed(2)} dari minggu sebelumnya`,
     );
     expect(d).toContain('Laporan maladministrasi: 2');
     expect(d).toMatch(/^Saran terbaru: “Toilet kotor” · “Ruang tunggu terlalu panas dan sempit, [^”\n]{20,}…”$/mu);
@@ -284,9 +284,9 @@ describe('weekly summary text', () => {
     // No responses: said in words, never a zero score.
     expect(blocks.get('LOKET-C')!.split('\n')).toEqual([
       '⚪ Pindah Datang (LOKET-C)',
-      'Minggu lalu: belum ada tanggapan.',
-      `November 2026: belum ada tanggapan (target ${targetSample(100)})`,
-      `Triwulan IV 2026: 2 dari target ${targetSample(300)} tanggapan · IKM 100.00 · mutu A (sementara)`,
+      'Minggu lalu: belum ada responden.',
+      `November 2026: belum ada responden (target ${targetSample(100)})`,
+      `Triwulan IV 2026: 2 dari target ${targetSample(300)} responden · IKM 100.00 · mutu A (sementara)`,
     ]);
     expect(text).not.toMatch(/IKM 0\.00|IKM 0\b/);
     expect(text).not.toContain('LOKET-X');
@@ -304,12 +304,12 @@ describe('weekly summary text', () => {
   it('reads in English', async () => {
     const [text] = composeSummary(await summaryOf('DINAS-UJI'), 'all', 'en', translate);
     expect(text).toContain('📊 Weekly SKM summary: Dinas Uji\nWeek 16–22 November 2026 (2026-W47)');
-    expect(text).toContain('Last week: IKM 82.41 · grade B · green zone · 6 responses · ▲ 7.41 on the week before');
-    expect(text).toContain('November 2026: 12 of a target of 278 responses');
-    expect(text).toContain('Weakest elements (NRR 1–4): Completion time 2.83');
-    expect(text).toContain('Last week: no responses yet.');
+    expect(text).toContain('Last week: IKM 82.41 · grade B · green zone · 6 respondents · ▲ 7.41 on the week before');
+    expect(text).toContain('November 2026: 12 of a target of 278 respondents');
+    expect(text).toContain('Lowest-scoring elements (NRR 1–4): Completion time 2.83');
+    expect(text).toContain('Last week: no respondents yet.');
     expect(text).toContain('Q4 2026:');
-    expect(text).toContain('red zone (provisional, fewer than 5 responses) · 3 responses · new (none the week before)');
+    expect(text).toContain('red zone (provisional, fewer than 5 respondents) · 3 respondents · new (none the week before)');
     expect(text).not.toMatch(/Minggu|tanggapan|belum/);
 
     let options: TrendOptions | undefined;
@@ -458,6 +458,6 @@ describe('weekly summary chart', () => {
   it('is null when the scope had no response in the eight weeks', async () => {
     const data = await summaryOf('SEPI');
     expect(await summaryChart(data, 'all', 'id', translate)).toBeNull();
-    expect(composeSummary(data, 'all', 'id', translate)[0]).toContain('Minggu lalu: belum ada tanggapan.');
+    expect(composeSummary(data, 'all', 'id', translate)[0]).toContain('Minggu lalu: belum ada responden.');
   });
 });

@@ -43,7 +43,7 @@ describe('conversation engine: the whole survey', () => {
       d.tap(a - 1);
     });
     expect(d.state.step).toEqual({ kind: 'maladmin', index: 0 });
-    expect(d.lastText()).toContain('maladministrasi');
+    expect(d.lastText()).toContain('pertanyaan ya/tidak tentang pungutan liar, calo, atau penyimpangan pelayanan');
     d.tap('Ya'); // imbalan
     for (let i = 1; i < 5; i++) d.tap('Tidak');
     expect(d.state.step).toEqual({ kind: 'suggestion' });
@@ -392,8 +392,7 @@ describe('conversation engine: one response per chat per unit per day', () => {
     d.command('start', 'u_DUKCAPIL');
     d.tap(0);
     expect(d.state.survey).toBeNull();
-    expect(d.lastText()).toContain('sudah memberikan penilaian untuk Disdukcapil');
-    expect(d.lastText()).toContain('Selasa, 24 November 2026 pukul 00.00 WIB');
+    expect(d.lastText()).toContain('Bapak/Ibu sudah menilai Disdukcapil hari ini. Terima kasih! Penilaian berikutnya bisa diberikan mulai besok.');
   });
 
   it('allows a new rating after local midnight in the unit’s time zone', () => {
@@ -412,6 +411,10 @@ describe('conversation engine: one response per chat per unit per day', () => {
     d.command('start', 'u_SAMSAT');
     d.tap(0);
     expect(d.state.survey).toBeNull();
+    // Not "tomorrow": the hour at which it may rate again, on the unit's clock.
+    expect(d.lastText()).toMatch(
+      /\nBapak\/Ibu sudah menilai Samsat\. Terima kasih! Penilaian berikutnya bisa diberikan mulai \w+, \d+ November 2026 pukul \d\d\.\d\d WI[BT]A?\.$/,
+    );
     const e = new EngineDriver();
     e.config = { ...e.config, responseWindow: { kind: 'none' } };
     e.lastResponseAt = new Date(e.now.getTime() - 60_000);

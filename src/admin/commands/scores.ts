@@ -6,11 +6,12 @@ import {
   describePeriod,
   ELEMENT_CODES,
   defaultElementName,
+  formatCount,
+  formatDecimal,
   type Period,
   periodOf,
   periodRange,
   previousPeriod,
-  roundHalfUp,
   score,
   weakestElements,
 } from '../../scoring/index.js';
@@ -27,9 +28,16 @@ const skor: StaffCommand = {
     const { unit, period } = await unitAndPeriod(c, c.req.arg, '/skor DUKCAPIL bulan ini');
     const r = await reportForUnit(c.root, unit, period);
     const head = c.t('staff.skor.head', { unit: r.unitName, code: r.unit, period: describePeriod(period, c.req.locale) });
-    const count = r.target ? c.t('staff.skor.countTarget', { n: r.responses, target: r.target.sample }) : c.t('staff.skor.count', { n: r.responses });
+    const l = c.req.locale;
+    const count = r.target
+      ? c.t('staff.skor.countTarget', { n: formatCount(r.responses, l), target: formatCount(r.target.sample, l) })
+      : c.t('staff.skor.count', { n: formatCount(r.responses, l) });
     if (r.ikm === null) return { messages: [[head, count, c.t('staff.noResponses')].join('\n')] };
-    const lines = [head, c.t('staff.skor.ikm', { ikm: r.ikm.toFixed(2), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }), count];
+    const lines = [
+      head,
+      c.t('staff.skor.ikm', { ikm: formatDecimal(r.ikm, 2, l), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }),
+      count,
+    ];
     if (r.provisional) lines.push(c.t('staff.provisional', { min: r.minResponses }));
     return { messages: [lines.join('\n')] };
   },
@@ -49,11 +57,11 @@ const unsur: StaffCommand = {
     if (!result) return { messages: [[head, c.t('staff.noResponses')].join('\n')] };
     const weakest = new Set(weakestElements(result, 2).map((w) => w.code));
     const rows = ELEMENT_CODES.map((code, i) => {
-      const nrr = roundHalfUp(result.nrr[i]!, 3).toFixed(3);
-      const ikm = roundHalfUp(result.nrr[i]! * 25, 2).toFixed(2);
+      const nrr = formatDecimal(result.nrr[i]!, 3, c.req.locale);
+      const ikm = formatDecimal(result.nrr[i]! * 25, 2, c.req.locale);
       return `${code.padEnd(3)} ${nrr}  ${ikm.padStart(6)}  ${defaultElementName(code)[c.req.locale]}${weakest.has(code) ? ' ⚠️' : ''}`;
     });
-    const lines = [head, c.t('staff.unsur.legend'), ...rows, c.t('staff.skor.count', { n: result.responses })];
+    const lines = [head, c.t('staff.unsur.legend'), ...rows, c.t('staff.skor.count', { n: formatCount(result.responses, c.req.locale) })];
     if (result.provisional) lines.push(c.t('staff.provisional', { min: scoreConfigOf(unit.agency).minResponses }));
     return { messages: [lines.join('\n')] };
   },
@@ -98,7 +106,8 @@ const zona: StaffCommand = {
       }
     }
     const scored = rows.filter((r) => r.ikm !== null).sort((a, b) => b.ikm! - a.ikm! || a.code.localeCompare(b.code));
-    const line = (r: (typeof rows)[number]) => `${r.code} ${r.ikm!.toFixed(2)} (${r.n})${r.provisional ? '*' : ''} – ${r.name}`;
+    const line = (r: (typeof rows)[number]) =>
+      `${r.code} ${formatDecimal(r.ikm!, 2, c.req.locale)} (${formatCount(r.n, c.req.locale)})${r.provisional ? '*' : ''} – ${r.name}`;
     const lines = [c.t('staff.zona.head', { period: describePeriod(period, c.req.locale), units: rows.length })];
     for (const zone of ['hijau', 'kuning', 'merah'] as const) {
       const inZone = scored.filter((r) => r.zona === zone);
@@ -147,7 +156,8 @@ const tren: StaffCommand = {
       points.push({ period: period.label, ikm: result?.ikm ?? null });
     }
     const caption = c.t('staff.tren.caption', { unit: unit.name, code: unit.code, n: points.filter((x) => x.ikm !== null).length });
-    if (!c.renderTrend) return { messages: [caption, ...points.map((x) => `${x.period}: ${x.ikm?.toFixed(2) ?? '-'}`)] };
+    if (!c.renderTrend)
+      return { messages: [caption, ...points.map((x) => `${x.period}: ${x.ikm === null ? '-' : formatDecimal(x.ikm, 2, c.req.locale)}`)] };
     const png = await c.renderTrend({
       title: c.t('staff.tren.title', { unit: unit.name }),
       xTitle: c.t(monthly ? 'staff.tren.month' : 'staff.tren.week'),
