@@ -5,7 +5,7 @@
 import { type Db, sqlOf } from '../db/client.js';
 import type { SqlRunner } from '../db/sql.js';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, PAST_DEFAULT_FINGERPRINTS, definitionFingerprint, questionnaireSchema } from './questionnaire.js';
-import type { UnitInfo } from './types.js';
+import type { Controller, UnitInfo } from './types.js';
 
 /**
  * Where a cache miss reads from. Code inside a transaction passes its transaction: asking the pool
@@ -23,6 +23,7 @@ interface UnitRow {
   code: string;
   name: string;
   agencyName: string;
+  agencyCode: string;
   timeZone: string;
   questionnaireKey: string;
 }
@@ -38,6 +39,7 @@ export class Catalog {
   private choices: Entry<{ code: string; name: string }[]> | undefined;
   private readonly questionnaires = new Map<number, Questionnaire>();
   private readonly current = new Map<string, Entry<Questionnaire>>();
+  private readonly controllers = new Map<string, Entry<Controller | null>>();
 
   private readonly sql: SqlRunner;
 
@@ -54,6 +56,7 @@ export class Catalog {
     this.units.clear();
     this.choices = undefined;
     this.current.clear();
+    this.controllers.clear();
   }
 
   async unitByCode(code: string, reader: Reader = this.sql): Promise<UnitInfo | null> {
@@ -61,7 +64,7 @@ export class Catalog {
     const hit = this.units.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
     const [unit] = await reader.query<UnitRow>(
-      `SELECT u.id, u.code, u.name, a.name AS "agencyName", a."timeZone", a."questionnaireKey"
+      `SELECT u.id, u.code, u.name, a.name AS "agencyName", a.code AS "agencyCode", a."timeZone", a."questionnaireKey"
        FROM "ServiceUnit" u JOIN "Agency" a ON a.id = u."agencyId"
        WHERE u.code = $1 AND u.active LIMIT 1`,
       [key],
@@ -87,6 +90,26 @@ export class Catalog {
     ]);
     const value = rows.length > max ? [] : rows;
     this.choices = { value, expires: this.clock() + this.ttlMs };
+    return value;
+  }
+
+  /**
+   * The agency a privacy notice names as data controller: by its code, or, without one, the only
+   * agency that has active units (null when there are several: the notice then cannot name one).
+   */
+  async controller(agencyCode: string | null, reader: Reader = this.sql): Promise<Controller | null> {
+    const key = agencyCode ?? '';
+    const hit = this.controllers.get(key);
+    if (hit && hit.expires > this.clock()) return hit.value;
+    const columns = `a.code, a.name, a."contactEmail", a."contactPhone", a."contactAddress"`;
+    const rows = agencyCode
+      ? await reader.query<Controller>(`SELECT ${columns} FROM "Agency" a WHERE a.code = $1`, [agencyCode])
+      : await reader.query<Controller>(
+          `SELECT ${columns} FROM "Agency" a WHERE EXISTS (SELECT 1 FROM "ServiceUnit" u WHERE u."agencyId" = a.id AND u.active) LIMIT 2`,
+        );
+    const value = rows.length === 1 ? rows[0]! : null;
+    if (this.controllers.size > 10_000) this.controllers.clear();
+    this.controllers.set(key, { value, expires: this.clock() + this.ttlMs });
     return value;
   }
 

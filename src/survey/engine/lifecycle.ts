@@ -30,8 +30,8 @@ export function selectUnit(turn: Turn, typed: string): void {
     state.survey = null;
   }
   turn.say(turn.t('welcome.unit', { unit: unit.name, agency: unit.agencyName }));
-  if (!hasConsent(turn)) {
-    state.step = { kind: 'consent', unitCode: unit.code };
+  if (!hasConsent(turn, unit)) {
+    state.step = { kind: 'consent', unitCode: unit.code, full: false };
     return ask(turn);
   }
   beginForUnit(turn, unit);
