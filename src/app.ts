@@ -43,11 +43,7 @@ export function noticeFingerprint(): string {
  * period it states, so that a change of any of them asks every citizen for consent again.
  */
 export function consentTextVersion(retentionDays: number): string {
-  return crypto
-    .createHash('sha256')
-    .update(`${retentionDays}\n${PRIVACY_NOTICE_EDITION.number}\n${noticeFingerprint()}`)
-    .digest('hex')
-    .slice(0, 10);
+  return crypto.createHash('sha256').update(`${retentionDays}\n${PRIVACY_NOTICE_EDITION.number}\n${noticeFingerprint()}`).digest('hex').slice(0, 10);
 }
 
 export function engineConfig(config: Config): EngineConfig {

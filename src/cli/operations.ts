@@ -5,6 +5,7 @@ import { telegramStartLink } from '../text/index.js';
 import { loadConfig, normaliseWhatsAppNumber } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
+import { checkContact } from '../admin/units-import/index.js';
 import { cronProblem } from '../jobs/cron.js';
 import { JOB_NAMES, type JobEnv, type RunOutcome, cliOptionsOf, findJob, listJobs, runAgencyJob, runGlobalJob } from '../jobs/jobs.js';
 import { REMINDER_KINDS, REPORT_PERIODS } from '../jobs/reminders.js';
@@ -96,6 +97,12 @@ function describeAgency(a: Awaited<ReturnType<typeof findAgency>>): string {
     `  report period     ${a.reportPeriod}`,
     `  reminders         ${a.reminders.length > 0 ? a.reminders.join(', ') : 'none'}`,
     `  follow-up plans   due after ${a.followUpDays} days, reminder ${a.followUpWarnDays} days before`,
+    `  contact email     ${a.contactEmail ?? '(none)'}`,
+    `  contact phone     ${a.contactPhone ?? '(none)'}`,
+    `  contact address   ${a.contactAddress ?? '(none)'}`,
+    ...(a.contactEmail || a.contactPhone || a.contactAddress
+      ? []
+      : ['  (no contact: the privacy notice tells citizens to ask at the counter; set --contact-email, --contact-phone or --contact-address)']),
   ].join('\n');
 }
 
@@ -125,6 +132,9 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     reminders: { type: 'string' },
     'follow-up-days': { type: 'string' },
     'follow-up-warn-days': { type: 'string' },
+    'contact-email': { type: 'string' },
+    'contact-phone': { type: 'string' },
+    'contact-address': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
   const data: {
@@ -135,6 +145,9 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     reminders?: string[];
     followUpDays?: number;
     followUpWarnDays?: number;
+    contactEmail?: string | null;
+    contactPhone?: string | null;
+    contactAddress?: string | null;
   } = {};
   for (const [option, field] of [
     ['summary-cron', 'summaryCron'],
@@ -173,6 +186,17 @@ async function agencySet(args: string[], io: Io): Promise<number> {
   const warn = intOption('follow-up-warn-days', values['follow-up-warn-days'], 0, 60);
   if (days !== undefined) data.followUpDays = days;
   if (warn !== undefined) data.followUpWarnDays = warn;
+  for (const [option, field] of [
+    ['contact-email', 'contactEmail'],
+    ['contact-phone', 'contactPhone'],
+    ['contact-address', 'contactAddress'],
+  ] as const) {
+    const value = values[option];
+    if (value === undefined) continue;
+    const checked = checkContact(field, value);
+    if (!checked.ok) throw new UsageError(`--${option} "${value}": ${checked.problem}.`);
+    data[field] = checked.value;
+  }
   if (Object.keys(data).length === 0) throw new UsageError('Nothing to change: give at least one option.');
   const text = await withDatabase(async ({ db }) => {
     const agency = await findAgency(db, positionals[0]!);
