@@ -112,8 +112,9 @@ describe('a citizen rates on WhatsApp', () => {
     wa.extendedText(citizen.jid, 'NILAI DUKCAPIL');
     let replies = await citizen.answers();
     expect(replies[0]).toContain('Disdukcapil');
-    expect(replies.at(-1)).toContain('UU No. 27 Tahun 2022');
-    expect(replies.at(-1)).toMatch(/\n1\. Saya setuju\n2\. Saya tidak setuju\n\n_Balas dengan angka 1–2\._$/);
+    expect(replies.at(-1)).toContain('Mal Pelayanan Publik Kota Demo mengelola jawaban Bapak/Ibu');
+    expect(replies.at(-1)).toContain('UU 27/2022');
+    expect(replies.at(-1)).toMatch(/\n1\. Saya setuju\n2\. Saya tidak setuju\n3\. Selengkapnya\n\n_Balas dengan angka 1–3\._$/);
 
     replies = await citizen.say('1');
     expect(joined(replies)).toContain('Layanan apa yang Bapak/Ibu terima di Disdukcapil');
