@@ -61,7 +61,7 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       // Same demo citizen, same day: the stored response from the first run is remembered.
       const second = await runTs('src/main.ts', [], { env, input: '/start u_SAMSAT\n', timeoutMs: 120_000 });
       expect(second.code).toBe(0);
-      expect(second.stdout).toContain('sudah memberikan penilaian untuk Samsat');
+      expect(second.stdout).toContain('Bapak/Ibu sudah menilai Samsat hari ini');
 
       // While the bot holds the data folder, the operator's CLI shares its running PostgreSQL.
       const running = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {

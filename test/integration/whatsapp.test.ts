@@ -314,7 +314,7 @@ describe('one person, two identities (phone number and LID)', () => {
 
     for (const via of [fromLid, { jid: pn }, { jid: lid }]) {
       replies = await person.say('NILAI SAMSAT', via);
-      expect(joined(replies)).toContain('sudah memberikan penilaian untuk Samsat');
+      expect(joined(replies)).toContain('Bapak/Ibu sudah menilai Samsat hari ini');
     }
     const responses = await t.db.response.findMany();
     expect(responses).toHaveLength(1);
