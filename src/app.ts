@@ -23,17 +23,27 @@ export interface App {
 }
 
 /**
- * The version of the consent text: a hash of the privacy notice in every language, so that
- * changing the notice asks every citizen for consent again.
+ * The privacy notice's version as people see it ("versi 1, November 2026"). It belongs to the text
+ * whose fingerprint (noticeFingerprint) test/unit/privacy-notice.test.ts pins: a change of the
+ * notice's text fails that test until this edition is raised and the new text pinned.
+ */
+export const PRIVACY_NOTICE_EDITION = { number: 1, month: '2026-12' } as const;
+
+/** A hash of the notice's texts (summary, full text, version label, consent question) in every language. */
+export function noticeFingerprint(): string {
+  const i18n = getI18n();
+  const texts = ['id', 'en'].map((lng) =>
+    JSON.stringify([i18n.getResource(lng, 'translation', 'privacy'), i18n.getResource(lng, 'translation', 'consent.ask')]),
+  );
+  return crypto.createHash('sha256').update(texts.join('\n')).digest('hex');
+}
+
+/**
+ * The version a consent is recorded against: the notice's texts, its edition and the retention
+ * period it states, so that a change of any of them asks every citizen for consent again.
  */
 export function consentTextVersion(retentionDays: number): string {
-  const i18n = getI18n();
-  const texts = ['id', 'en'].map((lng) => String(i18n.getResource(lng, 'translation', 'privacy.notice')));
-  return crypto
-    .createHash('sha256')
-    .update(`${retentionDays}\n${texts.join('\n')}`)
-    .digest('hex')
-    .slice(0, 10);
+  return crypto.createHash('sha256').update(`${retentionDays}\n${PRIVACY_NOTICE_EDITION.number}\n${noticeFingerprint()}`).digest('hex').slice(0, 10);
 }
 
 export function engineConfig(config: Config): EngineConfig {
@@ -41,6 +51,7 @@ export function engineConfig(config: Config): EngineConfig {
     expiryMinutes: config.surveyExpiryMinutes,
     responseWindow: config.responseWindow,
     consentVersion: consentTextVersion(config.retentionDays),
+    noticeEdition: PRIVACY_NOTICE_EDITION,
     retentionDays: config.retentionDays,
     unitListMax: config.unitListMax,
     suggestionMaxLength: SUGGESTION_MAX_LENGTH,
@@ -68,7 +79,11 @@ export async function createApp(
   try {
     const { db } = database;
     const catalog = new Catalog(db);
-    const [key] = await Promise.all([resolvePseudonymKey(db, config.pseudonymKey), catalog.currentQuestionnaire(), options.prepare?.(db)]);
+    const wording = async () => {
+      for (const added of await catalog.adoptDefaultWording()) log.info(added, 'questionnaire: the current built-in wording added as a new version');
+      await catalog.currentQuestionnaire();
+    };
+    const [key] = await Promise.all([resolvePseudonymKey(db, config.pseudonymKey), wording(), options.prepare?.(db)]);
     const pseudonymizer = createPseudonymizer(key);
     const service = new SurveyService({
       db,

@@ -46,7 +46,7 @@ export async function seedDemo(db: Db): Promise<{ agency: string; units: number 
       data: [{ key: 'default', version: 1, definition: DEFAULT_QUESTIONNAIRE }],
       skipDuplicates: true,
     });
-    const agency = await tx.agency.upsert({ where: { code: DEMO_AGENCY.code }, create: DEMO_AGENCY, update: {} });
+    const agency = await tx.agency.upsert({ where: { code: DEMO_AGENCY.code }, create: DEMO_AGENCY, update: {}, select: { id: true, code: true } });
     await tx.serviceUnit.createMany({
       data: DEMO_UNITS.map((u) => ({ code: u.code, name: u.name, agencyId: agency.id, monthlyServiceUsers: u.monthlyServiceUsers })),
       skipDuplicates: true,

@@ -201,8 +201,8 @@ const ACCENT = rgb(0.12, 0.31, 0.61);
 const TEXT = {
   heading: 'Bagaimana pelayanan kami hari ini?',
   body:
-    'Pindai kode QR ini dengan kamera ponsel Anda untuk memberikan penilaian. ' +
-    'Hanya sekitar 1 menit, tanpa perlu menyebutkan nama atau nomor telepon. Terima kasih atas masukan Anda.',
+    'Pindai kode QR ini dengan kamera ponsel Bapak/Ibu untuk memberikan penilaian. ' +
+    'Hanya sekitar 1 menit, tanpa perlu menyebutkan nama atau nomor telepon. Terima kasih atas masukan Bapak/Ibu.',
   link: 'Atau buka:',
   code: 'Kode unit:',
   whatsapp: 'WhatsApp:',

@@ -208,7 +208,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
           const unit = await database.db.serviceUnit.findUnique({ where: { code: code.toUpperCase() }, include: { agency: true } });
           return unitReport(database.db, code, periodIn(unit?.agency.timeZone ?? 'Asia/Jakarta').label);
         });
-        const text = format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report);
+        const text = format === 'json' ? JSON.stringify(report, null, 2) : formatUnitReportText(report, translate);
         if (out) await writeFile(out, `${text}\n`);
         else io.out(text);
         return 0;

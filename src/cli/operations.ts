@@ -5,6 +5,7 @@ import { telegramStartLink } from '../text/index.js';
 import { loadConfig, normaliseWhatsAppNumber } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
+import { checkContact } from '../admin/units-import/index.js';
 import { cronProblem } from '../jobs/cron.js';
 import { JOB_NAMES, type JobEnv, type RunOutcome, cliOptionsOf, findJob, listJobs, runAgencyJob, runGlobalJob } from '../jobs/jobs.js';
 import { jobSettingsOf } from '../jobs/job.js';
@@ -101,6 +102,12 @@ function describeAgency(a: Awaited<ReturnType<typeof findAgency>>): string {
     `  reminders         ${a.reminders.length > 0 ? a.reminders.join(', ') : 'none'}`,
     `  follow-up plans   due after ${a.followUpDays} days, reminder ${a.followUpWarnDays} days before`,
     `  report signed by  ${[a.signatoryName ?? '(name not set)', a.signatoryNip ? `NIP ${a.signatoryNip}` : '(NIP not set)', a.signatoryTitle ?? '(position not set)'].join(', ')}; place ${a.reportPlace ?? '(not set)'}`,
+    `  contact email     ${a.contactEmail ?? '(none)'}`,
+    `  contact phone     ${a.contactPhone ?? '(none)'}`,
+    `  contact address   ${a.contactAddress ?? '(none)'}`,
+    ...(a.contactEmail || a.contactPhone || a.contactAddress
+      ? []
+      : ['  (no contact: the privacy notice tells citizens to ask at the counter; set --contact-email, --contact-phone or --contact-address)']),
   ].join('\n');
 }
 
@@ -134,6 +141,9 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     'signatory-nip': { type: 'string' },
     'signatory-title': { type: 'string' },
     'report-place': { type: 'string' },
+    'contact-email': { type: 'string' },
+    'contact-phone': { type: 'string' },
+    'contact-address': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
   const data: {
@@ -148,6 +158,9 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     signatoryNip?: string | null;
     signatoryTitle?: string | null;
     reportPlace?: string | null;
+    contactEmail?: string | null;
+    contactPhone?: string | null;
+    contactAddress?: string | null;
   } = {};
   for (const [option, field] of [
     ['summary-cron', 'summaryCron'],
@@ -187,6 +200,17 @@ async function agencySet(args: string[], io: Io): Promise<number> {
   if (days !== undefined) data.followUpDays = days;
   if (warn !== undefined) data.followUpWarnDays = warn;
   Object.assign(data, signatureOptions(values));
+  for (const [option, field] of [
+    ['contact-email', 'contactEmail'],
+    ['contact-phone', 'contactPhone'],
+    ['contact-address', 'contactAddress'],
+  ] as const) {
+    const value = values[option];
+    if (value === undefined) continue;
+    const checked = checkContact(field, value);
+    if (!checked.ok) throw new UsageError(`--${option} "${value}": ${checked.problem}.`);
+    data[field] = checked.value;
+  }
   if (Object.keys(data).length === 0) throw new UsageError('Nothing to change: give at least one option.');
   const text = await withDatabase(async ({ db }) => {
     const agency = await findAgency(db, positionals[0]!);

@@ -42,7 +42,7 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
     usage: ['invite create --role unit_official|agency_official|agency_admin --unit <CODE>|--agency <CODE> [--days 7] [--bot <username>]'],
     description: 'a one-time invitation code and its deep link',
   },
-  { words: ['agency', 'show'], usage: ['agency show [<CODE>]'], description: "an agency's schedule and reminder settings" },
+  { words: ['agency', 'show'], usage: ['agency show [<CODE>]'], description: "an agency's schedule, reminder settings and contact" },
   {
     words: ['agency', 'set'],
     usage: [
@@ -50,8 +50,10 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
       '           [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]',
       '           [--follow-up-days 30] [--follow-up-warn-days 3]',
       '           [--signatory-name "…"] [--signatory-nip <18 digits>] [--signatory-title "Kepala …"] [--report-place <city>]',
+      '           [--contact-email ppid@kota.go.id] [--contact-phone "(0542) 123456"] [--contact-address "Jl. …"]  ("" clears one)',
     ],
-    description: "change an agency's schedule, reminders and report signatory (cron times are in its time zone)",
+    description:
+      "change an agency's schedule, reminders, report signatory and the contact its privacy notice names (cron times are in its time zone)",
   },
   { words: ['job', 'list'], usage: ['job list'], description: 'scheduled jobs with their last and next runs' },
   {

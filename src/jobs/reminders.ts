@@ -21,10 +21,11 @@ import {
   type PeriodKind,
   defaultElementName,
   describePeriod,
+  formatCount,
   formatDateId,
+  formatDecimal,
   periodOf,
   periodRange,
-  roundHalfUp,
   score,
   targetSample,
   weakestElements,
@@ -55,7 +56,7 @@ function messagesFor(recipients: Recipient[], text: (locale: Locale) => string):
 function elementNames(codes: { code: ElementCode; nrr: number }[], locale: Locale): string {
   return codes
     .map((w) => {
-      return `${w.code} ${defaultElementName(w.code)[locale]} (${roundHalfUp(w.nrr, 2).toFixed(2)})`.trim();
+      return `${w.code} ${defaultElementName(w.code)[locale]} (NRR ${formatDecimal(w.nrr, 3, locale)})`;
     })
     .join(', ');
 }
@@ -112,9 +113,9 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
       unit: unit.name,
       code: unit.code,
       period: describe(l),
-      ikm: result.ikm.toFixed(2),
+      ikm: formatDecimal(result.ikm, 2, l),
       mutu: result.mutu,
-      n: result.responses,
+      n: formatCount(result.responses, l),
       weakest: elementNames(weakestElements(result, 2), l),
     });
     if (enabled.has('zone') && !(result.zona === 'kuning' && taken.has(`zone-merah:${unit.code}:${period.label}`))) {
@@ -145,7 +146,15 @@ export async function planDailyReminders(db: Db, t: Translate, agency: AgencyWit
         record(
           `target-behind:${unit.code}:${period.label}`,
           coveringUnit(recipients, unit.id),
-          (l) => t(l, 'reminders.target', { unit: unit.name, code: unit.code, period: describe(l), n, target, half: Math.ceil(target / 2) }),
+          (l) =>
+            t(l, 'reminders.target', {
+              unit: unit.name,
+              code: unit.code,
+              period: describe(l),
+              n: formatCount(n, l),
+              target: formatCount(target, l),
+              half: formatCount(Math.ceil(target / 2), l),
+            }),
           { n, target },
         );
       }
@@ -225,7 +234,7 @@ export async function planMaladminAlerts(db: Db, t: Translate, at: Date): Promis
       t(l, 'reminders.maladmin', {
         unit: unit.name,
         code: unit.code,
-        n: reports.length,
+        n: formatCount(reports.length, l),
         date: formatDateId(reports.at(-1)!.submittedAt, tz, l),
         items: [...counts].map(([code, n]) => `${t(l, `staff.maladminItems.${code}`)} (${n})`).join(', '),
       });

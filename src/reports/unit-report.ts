@@ -1,4 +1,4 @@
-// One unit's SKM result for one period, as the CLI and (later) chat commands show it.
+// One unit's SKM result for one period, as the CLI (`skm report --unit`) and /skor show it.
 import type { Db } from '../db/client.js';
 import {
   type ElementCode,
@@ -11,12 +11,18 @@ import {
   DEFAULT_SCORE_CONFIG,
   ELEMENT_CODES,
   defaultElementName,
+  describePeriod,
+  formatCount,
+  formatDayMonthYear,
+  formatDecimal,
   parsePeriod,
   periodRange,
   roundHalfUp,
   score,
   targetSample,
+  zoneAbbreviation,
 } from '../scoring/index.js';
+import type { Locale, Translate } from '../survey/types.js';
 import { type UnitSums, unitSums } from './aggregate.js';
 
 export class ReportError extends Error {
@@ -130,21 +136,40 @@ export function unsurOf(result: Score | null): UnsurNrr[] {
   }));
 }
 
-export function formatUnitReportText(r: UnitReport): string {
+/** The report as an operator reads it (`skm report --unit`), in the given language. */
+export function formatUnitReportText(r: UnitReport, t: Translate, locale: Locale = 'id'): string {
+  const say = (key: string, params?: Record<string, string | number>) => t(locale, key, params);
+  const n = (value: number) => formatCount(value, locale);
+  const period = parsePeriod(r.period);
+  const from = new Date(r.from);
+  // The period's last day: `to` is the first instant after it.
+  const last = new Date(new Date(r.to).getTime() - 1);
   const lines = [
-    `${r.unitName} (${r.unit}) · ${r.agency} · periode ${r.period} (${r.timeZone})`,
-    `Responden: ${r.responses}${r.target ? ` dari target ${r.target.sample} (pengguna layanan ${r.target.serviceUsers})` : ''}`,
+    say('report.unit.head', {
+      unit: r.unitName,
+      code: r.unit,
+      agency: r.agency,
+      period: period ? describePeriod(period, locale) : r.period,
+      from: formatDayMonthYear(from, r.timeZone, locale),
+      to: formatDayMonthYear(last, r.timeZone, locale),
+      zone: zoneAbbreviation(from, r.timeZone),
+    }),
+    r.target
+      ? say('report.unit.respondentsTarget', { n: n(r.responses), target: n(r.target.sample), users: n(r.target.serviceUsers) })
+      : say('report.unit.respondents', { n: n(r.responses) }),
   ];
-  if (r.ikm === null) {
-    lines.push('Belum ada penilaian pada periode ini.');
-  } else {
-    lines.push(
-      `IKM: ${r.ikm.toFixed(2)} · mutu ${r.mutu} (${r.kinerja}) · zona ${r.zona}${r.provisional ? ` · SEMENTARA (kurang dari ${r.minResponses} responden)` : ''}`,
-    );
-    if (r.flagged > 0) lines.push(`Respons bertanda anomali: ${r.flagged}`);
-    lines.push(`Laporan maladministrasi: ${r.maladminReports}`);
-    lines.push('Unsur:');
-    for (const u of r.unsur) lines.push(`  ${u.code.padEnd(3)} ${u.nrr?.toFixed(3) ?? '-'}  ${u.name}`);
+  const zona = r.zona;
+  if (r.ikm === null || zona === null) {
+    lines.push(say('staff.noResponses'));
+    return lines.join('\n');
+  }
+  lines.push(say('report.unit.ikm', { ikm: formatDecimal(r.ikm, 2, locale), mutu: r.mutu!, kinerja: r.kinerja!, zone: say(`staff.zones.${zona}`) }));
+  if (r.provisional) lines.push(say('staff.provisional', { min: r.minResponses }));
+  if (r.flagged > 0) lines.push(say('report.unit.flagged', { n: n(r.flagged) }));
+  lines.push(say('report.unit.maladmin', { n: n(r.maladminReports) }), say('report.unit.elements'));
+  for (const [i, u] of r.unsur.entries()) {
+    const name = defaultElementName(ELEMENT_CODES[i]!)[locale];
+    lines.push(`  ${u.code.padEnd(3)} ${u.nrr === null ? '-' : formatDecimal(u.nrr, 3, locale)}  ${name}`);
   }
   return lines.join('\n');
 }

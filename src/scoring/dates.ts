@@ -36,6 +36,16 @@ export function zoneAbbreviation(instant: Date, timeZone: string): string {
 /** A local day 'YYYY-MM-DD' as people write it: "29 November 2026" (no weekday). */
 export function formatDay(day: string, locale: 'id' | 'en' = 'id'): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return dayMonthYear(y, m, d, locale);
+}
+
+/** "23 November 2026" (no weekday): for dates in lists and ranges. */
+export function formatDayMonthYear(instant: Date, timeZone: string, locale: 'id' | 'en' = 'id'): string {
+  const p = localParts(instant, timeZone);
+  return dayMonthYear(p.y, p.m, p.d, locale);
+}
+
+function dayMonthYear(y: number, m: number, d: number, locale: 'id' | 'en'): string {
   return `${d} ${MONTHS[locale][m - 1]} ${y}`;
 }
 

@@ -55,7 +55,7 @@ export const DEFAULT_ELEMENTS: readonly ElementText[] = [
     code: 'U1',
     name: t('Persyaratan', 'Requirements'),
     question: t(
-      'Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?',
+      'Bagaimana pendapat Bapak/Ibu tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?',
       'How well did the service requirements match the type of service?',
     ),
     labels: [
@@ -68,26 +68,26 @@ export const DEFAULT_ELEMENTS: readonly ElementText[] = [
   {
     code: 'U2',
     name: t('Sistem, mekanisme, dan prosedur', 'Systems, mechanisms and procedures'),
-    question: t('Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?', 'How easy was the service procedure at this unit?'),
+    question: t('Bagaimana pendapat Bapak/Ibu tentang kemudahan prosedur pelayanan di unit ini?', 'How easy was the service procedure at this unit?'),
     labels: [t('Tidak mudah', 'Not easy'), t('Kurang mudah', 'Somewhat difficult'), t('Mudah', 'Easy'), t('Sangat mudah', 'Very easy')],
   },
   {
     code: 'U3',
     name: t('Waktu penyelesaian', 'Completion time'),
-    question: t('Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?', 'How fast was the service delivered?'),
+    question: t('Bagaimana pendapat Bapak/Ibu tentang kecepatan waktu dalam memberikan pelayanan?', 'How fast was the service delivered?'),
     labels: [t('Tidak cepat', 'Not fast'), t('Kurang cepat', 'Somewhat slow'), t('Cepat', 'Fast'), t('Sangat cepat', 'Very fast')],
   },
   {
     code: 'U4',
     name: t('Biaya/tarif', 'Cost/tariff'),
-    question: t('Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?', 'How fair was the cost/tariff of the service?'),
+    question: t('Bagaimana pendapat Bapak/Ibu tentang kewajaran biaya/tarif dalam pelayanan?', 'How fair was the cost/tariff of the service?'),
     labels: [t('Sangat mahal', 'Very expensive'), t('Cukup mahal', 'Fairly expensive'), t('Murah', 'Cheap'), t('Gratis', 'Free')],
   },
   {
     code: 'U5',
     name: t('Produk spesifikasi jenis pelayanan', 'Service product specification'),
     question: t(
-      'Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil yang diberikan?',
+      'Bagaimana pendapat Bapak/Ibu tentang kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil yang diberikan?',
       'How well did the result match the product stated in the service standard?',
     ),
     labels: [
@@ -100,7 +100,7 @@ export const DEFAULT_ELEMENTS: readonly ElementText[] = [
   {
     code: 'U6',
     name: t('Kompetensi pelaksana', 'Staff competence'),
-    question: t('Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?', 'How competent were the staff who served you?'),
+    question: t('Bagaimana pendapat Bapak/Ibu tentang kompetensi/kemampuan petugas dalam pelayanan?', 'How competent were the staff who served you?'),
     labels: [
       t('Tidak kompeten', 'Not competent'),
       t('Kurang kompeten', 'Somewhat incompetent'),
@@ -112,7 +112,7 @@ export const DEFAULT_ELEMENTS: readonly ElementText[] = [
     code: 'U7',
     name: t('Perilaku pelaksana', 'Staff behaviour'),
     question: t(
-      'Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?',
+      'Bagaimana pendapat Bapak/Ibu tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?',
       'How polite and friendly were the staff?',
     ),
     labels: [
@@ -125,13 +125,13 @@ export const DEFAULT_ELEMENTS: readonly ElementText[] = [
   {
     code: 'U8',
     name: t('Sarana dan prasarana', 'Facilities and infrastructure'),
-    question: t('Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?', 'How good were the facilities and infrastructure?'),
+    question: t('Bagaimana pendapat Bapak/Ibu tentang kualitas sarana dan prasarana?', 'How good were the facilities and infrastructure?'),
     labels: [t('Buruk', 'Poor'), t('Cukup', 'Fair'), t('Baik', 'Good'), t('Sangat baik', 'Very good')],
   },
   {
     code: 'U9',
     name: t('Penanganan pengaduan, saran dan masukan', 'Handling of complaints, suggestions and feedback'),
-    question: t('Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?', 'How are complaints from service users handled?'),
+    question: t('Bagaimana pendapat Bapak/Ibu tentang penanganan pengaduan pengguna layanan?', 'How are complaints from service users handled?'),
     labels: [
       t('Tidak ada', 'Not available'),
       t('Ada tetapi tidak berfungsi', 'Available but not working'),

@@ -4,8 +4,8 @@
 // SQL: the citizen's update runs on it (see src/db/sql.ts).
 import { type Db, sqlOf } from '../db/client.js';
 import type { SqlRunner } from '../db/sql.js';
-import { type Questionnaire, questionnaireSchema, DEFAULT_QUESTIONNAIRE } from './questionnaire.js';
-import type { UnitInfo } from './types.js';
+import { type Questionnaire, DEFAULT_QUESTIONNAIRE, PAST_DEFAULT_FINGERPRINTS, definitionFingerprint, questionnaireSchema } from './questionnaire.js';
+import type { Controller, UnitInfo } from './types.js';
 
 /**
  * Where a cache miss reads from. Code inside a transaction passes its transaction: asking the pool
@@ -23,6 +23,7 @@ interface UnitRow {
   code: string;
   name: string;
   agencyName: string;
+  agencyCode: string;
   timeZone: string;
   questionnaireKey: string;
 }
@@ -38,6 +39,7 @@ export class Catalog {
   private choices: Entry<{ code: string; name: string }[]> | undefined;
   private readonly questionnaires = new Map<number, Questionnaire>();
   private readonly current = new Map<string, Entry<Questionnaire>>();
+  private readonly controllers = new Map<string, Entry<Controller | null>>();
 
   private readonly sql: SqlRunner;
 
@@ -54,6 +56,7 @@ export class Catalog {
     this.units.clear();
     this.choices = undefined;
     this.current.clear();
+    this.controllers.clear();
   }
 
   async unitByCode(code: string, reader: Reader = this.sql): Promise<UnitInfo | null> {
@@ -61,7 +64,7 @@ export class Catalog {
     const hit = this.units.get(key);
     if (hit && hit.expires > this.clock()) return hit.value;
     const [unit] = await reader.query<UnitRow>(
-      `SELECT u.id, u.code, u.name, a.name AS "agencyName", a."timeZone", a."questionnaireKey"
+      `SELECT u.id, u.code, u.name, a.name AS "agencyName", a.code AS "agencyCode", a."timeZone", a."questionnaireKey"
        FROM "ServiceUnit" u JOIN "Agency" a ON a.id = u."agencyId"
        WHERE u.code = $1 AND u.active LIMIT 1`,
       [key],
@@ -90,6 +93,26 @@ export class Catalog {
     return value;
   }
 
+  /**
+   * The agency a privacy notice names as data controller: by its code, or, without one, the only
+   * agency that has active units (null when there are several: the notice then cannot name one).
+   */
+  async controller(agencyCode: string | null, reader: Reader = this.sql): Promise<Controller | null> {
+    const key = agencyCode ?? '';
+    const hit = this.controllers.get(key);
+    if (hit && hit.expires > this.clock()) return hit.value;
+    const columns = `a.code, a.name, a."contactEmail", a."contactPhone", a."contactAddress"`;
+    const rows = agencyCode
+      ? await reader.query<Controller>(`SELECT ${columns} FROM "Agency" a WHERE a.code = $1`, [agencyCode])
+      : await reader.query<Controller>(
+          `SELECT ${columns} FROM "Agency" a WHERE EXISTS (SELECT 1 FROM "ServiceUnit" u WHERE u."agencyId" = a.id AND u.active) LIMIT 2`,
+        );
+    const value = rows.length === 1 ? rows[0]! : null;
+    if (this.controllers.size > 10_000) this.controllers.clear();
+    this.controllers.set(key, { value, expires: this.clock() + this.ttlMs });
+    return value;
+  }
+
   async questionnaire(id: number, reader: Reader = this.sql): Promise<Questionnaire | null> {
     const hit = this.questionnaires.get(id);
     if (hit) return hit;
@@ -98,6 +121,33 @@ export class Catalog {
     const value: Questionnaire = { id: row.id, version: row.version, definition: questionnaireSchema.parse(row.definition) };
     this.questionnaires.set(id, value);
     return value;
+  }
+
+  /**
+   * Brings the built-in wording up to date without touching the past: every questionnaire key whose
+   * newest version is a wording this project shipped earlier (PAST_DEFAULT_FINGERPRINTS) gets the
+   * current DEFAULT_QUESTIONNAIRE as its next version. Versions an agency wrote are left alone;
+   * responses keep the version they were answered on, and a survey in progress finishes on its own.
+   * Two instances starting together insert the same version once (the (key, version) key). Returns
+   * the versions added.
+   */
+  async adoptDefaultWording(reader: Reader = this.sql): Promise<{ key: string; version: number }[]> {
+    const newest = await reader.query<QuestionnaireRow & { key: string }>(
+      `SELECT DISTINCT ON (key) id, key, version, definition FROM "Questionnaire" ORDER BY key, version DESC`,
+    );
+    const current = definitionFingerprint(DEFAULT_QUESTIONNAIRE);
+    const added: { key: string; version: number }[] = [];
+    for (const row of newest) {
+      const fingerprint = definitionFingerprint(row.definition);
+      if (fingerprint === current || !PAST_DEFAULT_FINGERPRINTS.has(fingerprint)) continue;
+      const inserted = await reader.execute(
+        `INSERT INTO "Questionnaire" (key, version, definition) VALUES ($1, $2, $3::jsonb) ON CONFLICT (key, version) DO NOTHING`,
+        [row.key, row.version + 1, JSON.stringify(DEFAULT_QUESTIONNAIRE)],
+      );
+      if (inserted === 1) added.push({ key: row.key, version: row.version + 1 });
+    }
+    if (added.length > 0) this.current.clear();
+    return added;
   }
 
   /** The newest version of a questionnaire; the built-in default is stored as version 1 if none exists. */

@@ -4,6 +4,7 @@
 // words them. Versions are stored in the database and never edited in place, so a response keeps
 // the text it was answered with. This is their shape, a zod check for stored or imported
 // definitions, and the default (the regulation's sample wording).
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import { type LocalText, DEFAULT_ELEMENTS, ELEMENT_CODES, ELEMENT_COUNT } from '../scoring/index.js';
 
@@ -46,7 +47,7 @@ export const DEFAULT_QUESTIONNAIRE: QuestionnaireDefinition = {
     {
       code: 'imbalan',
       question: t(
-        'Apakah Saudara diminta membayar uang, barang, atau jasa di luar tarif resmi (pungutan liar/imbalan)?',
+        'Apakah Bapak/Ibu diminta membayar uang, barang, atau jasa di luar tarif resmi (pungutan liar/imbalan)?',
         'Were you asked to pay money, goods or services beyond the official tariff (illegal fee)?',
       ),
     },
@@ -57,23 +58,57 @@ export const DEFAULT_QUESTIONNAIRE: QuestionnaireDefinition = {
     {
       code: 'penundaan',
       question: t(
-        'Apakah pelayanan Saudara ditunda atau diperlambat tanpa alasan yang jelas?',
+        'Apakah pelayanan Bapak/Ibu ditunda atau diperlambat tanpa alasan yang jelas?',
         'Was your service delayed or slowed down without a clear reason?',
       ),
     },
     {
       code: 'diskriminasi',
       question: t(
-        'Apakah Saudara diperlakukan tidak adil atau dibeda-bedakan (diskriminasi)?',
+        'Apakah Bapak/Ibu diperlakukan tidak adil atau dibeda-bedakan (diskriminasi)?',
         'Were you treated unfairly or differently from others (discrimination)?',
       ),
     },
     {
       code: 'prosedur',
       question: t(
-        'Apakah prosedur yang Saudara alami berbeda dari standar pelayanan yang dipasang?',
-        'Did the procedure you experienced differ from the displayed service standard?',
+        'Apakah prosedur yang Bapak/Ibu alami berbeda dari standar pelayanan yang dipajang/diumumkan di unit ini?',
+        'Did the procedure you experienced differ from the service standard displayed or announced at this unit?',
       ),
     },
   ],
 };
+
+/** Sorted keys all the way down: a stored definition (jsonb reorders keys) reads back the same. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((k) => [k, canonical(record[k])]),
+    );
+  }
+  return value;
+}
+
+/** A hash of a definition's content, independent of key order. */
+export function definitionFingerprint(definition: unknown): string {
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(canonical(definition)))
+    .digest('hex');
+}
+
+/**
+ * Fingerprints of the built-in wordings this project shipped before the current DEFAULT_QUESTIONNAIRE.
+ * A stored version that is exactly one of them was stored by the catalog, not written by an agency,
+ * so on start-up the catalog adds the current wording as the next version (Catalog.adoptDefaultWording).
+ * When DEFAULT_QUESTIONNAIRE changes, add the fingerprint of the wording it replaces here
+ * (test/unit/questionnaire-default.test.ts pins the current one and says so).
+ */
+export const PAST_DEFAULT_FINGERPRINTS: ReadonlySet<string> = new Set([
+  // Until December 2026: "Saudara", "Bagaimana pemahaman Saudara …" (U2), "standar pelayanan yang dipasang".
+  '7ee533ee96aa18030cd4eabf6927112e2f045c50c00b0a538a2ebd68841bb52b',
+]);

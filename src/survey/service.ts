@@ -102,6 +102,12 @@ function parseReply(value: unknown): OutMessage[] | null {
   return messages.length === value.length ? messages : null;
 }
 
+/** Whether this event may show the privacy notice (so the context needs its data controller). */
+function noticeMayShow(state: ConvState, event: InboundEvent, unitNamed: boolean): boolean {
+  if (unitNamed || state.step.kind === 'consent') return true;
+  return event.kind === 'command' && (event.command === 'privasi' || event.command === 'privacy');
+}
+
 /** The element answers, in ELEMENT_COLUMNS order (the engine completes a response only with all of them). */
 function elementAnswers(answers: readonly number[]): number[] {
   if (answers.length !== ELEMENT_COUNT) throw new Error(`a response needs ${ELEMENT_COUNT} answers, got ${answers.length}`);
@@ -173,13 +179,11 @@ export class SurveyService {
             await this.saveResponse(tx, effect.response, envelope.channel, chatKey, now);
             break;
           case 'recordConsent':
-            await tx.execute(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale, "givenAt") VALUES ($1, $2, $3, $4, $5)`, [
-              envelope.channel,
-              chatKey,
-              effect.textVersion,
-              effect.locale,
-              now,
-            ]);
+            await tx.execute(
+              `INSERT INTO "Consent" (channel, "chatKey", "textVersion", "agencyId", locale, "givenAt")
+               VALUES ($1, $2, $3, (SELECT id FROM "Agency" WHERE code = $4), $5, $6)`,
+              [envelope.channel, chatKey, effect.textVersion, effect.agencyCode, effect.locale, now],
+            );
             break;
           case 'eraseData':
             await this.erase(tx, envelope.channel, chatKey, now);
@@ -211,6 +215,9 @@ export class SurveyService {
     const eventUnit = wanted ? await catalog.unitByCode(wanted, tx) : null;
     const currentQuestionnaire = await catalog.currentQuestionnaire(eventUnit?.questionnaireKey ?? 'default', tx);
     const draftQuestionnaire = state.survey ? await catalog.questionnaire(state.survey.questionnaireId, tx) : null;
+    const controller = noticeMayShow(state, event, eventUnit !== null)
+      ? await catalog.controller(eventUnit?.agencyCode || state.survey?.unit.agencyCode || state.consent?.agency || null, tx)
+      : null;
     // The one-response rule needs the last response only when a survey may start or finish.
     const unitId = eventUnit?.id ?? (state.survey && state.step.kind === 'suggestion' ? state.survey.unit.id : null);
     let lastResponseAt: Date | null = null;
@@ -229,6 +236,7 @@ export class SurveyService {
       currentQuestionnaire,
       draftQuestionnaire,
       eventUnit,
+      controller,
       unitChoices,
       lastResponseAt,
       newSessionId: () => crypto.randomUUID(),

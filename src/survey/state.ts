@@ -6,7 +6,8 @@ import { ELEMENT_COUNT } from '../scoring/index.js';
 const stepBase = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('idle') }),
   z.object({ kind: z.literal('await_unit') }),
-  z.object({ kind: z.literal('consent'), unitCode: z.string() }),
+  // full: the whole notice was asked for and shown, so the question is asked without the summary.
+  z.object({ kind: z.literal('consent'), unitCode: z.string(), full: z.boolean().default(false) }),
   z.object({ kind: z.literal('service_type') }),
   z.object({ kind: z.literal('profile_offer') }),
   z.object({ kind: z.literal('profile'), item: z.enum(['gender', 'age', 'education', 'occupation']) }),
@@ -25,6 +26,8 @@ const unit = z.object({
   code: z.string(),
   name: z.string(),
   agencyName: z.string(),
+  // Empty in a draft stored before agencies were named in the notice.
+  agencyCode: z.string().default(''),
   timeZone: z.string(),
   questionnaireKey: z.string().default('default'),
   serviceTypes: z.array(z.object({ id: z.number().int(), name: z.string() })),
@@ -36,7 +39,8 @@ const stateSchema = z.object({
   // Increases with every question asked; buttons carry it, so old buttons are recognised.
   seq: z.number().int().min(0),
   step,
-  consent: z.object({ version: z.string(), at: z.string() }).nullable(),
+  // agency: the data controller the agreed notice named (a consent holds for that agency only).
+  consent: z.object({ version: z.string(), at: z.string(), agency: z.string().nullable().default(null) }).nullable(),
   survey: z
     .object({
       sessionId: z.string(),

@@ -48,7 +48,10 @@ export interface CompletedResponse {
 
 /** Things the engine wants done in the same transaction as the state change. */
 export type Effect =
-  { kind: 'saveResponse'; response: CompletedResponse } | { kind: 'recordConsent'; textVersion: string; locale: Locale } | { kind: 'eraseData' };
+  | { kind: 'saveResponse'; response: CompletedResponse }
+  /** `agencyCode`: the data controller the notice named. */
+  | { kind: 'recordConsent'; textVersion: string; agencyCode: string | null; locale: Locale }
+  | { kind: 'eraseData' };
 
 export interface EngineOutput {
   state: ConvState;
@@ -65,7 +68,10 @@ export type Translate = (locale: Locale, key: string, params?: Record<string, st
 export interface EngineConfig {
   expiryMinutes: number;
   responseWindow: { kind: 'day' } | { kind: 'none' } | { kind: 'hours'; hours: number };
+  /** What a consent is recorded against: changes whenever the notice's text or retention changes. */
   consentVersion: string;
+  /** The notice as people see its version ("versi 1, November 2026"): number and month (YYYY-MM). */
+  noticeEdition: { number: number; month: string };
   retentionDays: number;
   unitListMax: number;
   suggestionMaxLength: number;
@@ -90,12 +96,27 @@ export interface EngineContext {
   draftQuestionnaire: Questionnaire | null;
   /** The unit the event names (deep link, typed code or list choice); null when not found. */
   eventUnit: UnitInfo | null;
+  /**
+   * The data controller the privacy notice names: the agency of the unit in question (the event's,
+   * the survey's, or the one consented to), or the only agency there is. Null when unknown; resolved
+   * only when a notice may be shown (a unit named, consent asked, /privasi).
+   */
+  controller: Controller | null;
   /** Units to offer as a list when the citizen has no code (empty when there are too many). */
   unitChoices: { code: string; name: string }[];
   /** When this chat last completed a response for the unit in question (event's or draft's). */
   lastResponseAt: Date | null;
   /** A fresh random id for a new survey session. */
   newSessionId: () => string;
+}
+
+/** An agency as the privacy notice names it: who controls the data and how to reach them. */
+export interface Controller {
+  code: string;
+  name: string;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  contactAddress: string | null;
 }
 
 export const UNIT_CODE_PATTERN = /^[A-Za-z0-9-]{1,20}$/;

@@ -64,6 +64,7 @@ describe('skm command line', () => {
       [['agency', 'set', 'X', '--report-period', 'week'], /--report-period must be/],
       [['agency', 'set', 'X'], /Nothing to change/],
       [['agency', 'set', 'X', '--signatory-nip', '1968-03'], /--signatory-nip "1968-03" is not a NIP: 18 digits/],
+      [['agency', 'set', 'X', '--contact-email', 'ppid at kota'], /--contact-email "ppid at kota": is not an e-mail address/],
       [['outbox', 'retry'], /Give message ids/],
       [['outbox', 'retry', 'abc'], /not a message id/],
       [['outbox', 'retry', '--failed', '--unknown'], /Give message ids/],
@@ -417,6 +418,28 @@ describe('skm command line', () => {
       expect(set.stdout).toContain('weekly summary    30 7 * * 1');
       expect(set.stdout).toContain('reminders         none');
       expect(set.stdout).toContain('time zone         Asia/Jayapura');
+      // The privacy notice's contact: set, shown, and cleared with an empty value.
+      const contact = await runSkm(
+        [
+          'agency',
+          'set',
+          'MPP-DEMO',
+          '--contact-email',
+          'ppid@demo.go.id',
+          '--contact-phone',
+          '(0542) 123 456',
+          '--contact-address',
+          'Jl. Sudirman No. 1',
+        ],
+        { env },
+      );
+      expect(contact.code).toBe(0);
+      expect(contact.stdout).toContain('contact email     ppid@demo.go.id');
+      expect(contact.stdout).toContain('contact phone     (0542) 123 456');
+      expect(contact.stdout).toContain('contact address   Jl. Sudirman No. 1');
+      const cleared = await runSkm(['agency', 'set', 'MPP-DEMO', '--contact-phone', ''], { env });
+      expect(cleared.stdout).toContain('contact phone     (none)');
+      expect(cleared.stdout).toContain('contact email     ppid@demo.go.id');
       const wita = await runSkm(['agency', 'set', 'KAB-BOLAANG-MONGONDO', '--time-zone', 'wita'], { env });
       expect(wita.stdout).toContain('time zone         Asia/Makassar');
       const listed = await runSkm(['job', 'list'], { env });

@@ -119,14 +119,44 @@ describe('officials’ chat commands', () => {
   it('/skor shows the IKM, mutu, zone and count against the target, matching the scoring module', async () => {
     const expected = score(sumsFromAnswers(WORKED_EXAMPLE))!;
     const text = await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL November 2026');
-    expect(text).toContain(`IKM ${expected.ikm.toFixed(2)} · mutu B (Baik) · 🟢 zona hijau`);
+    expect(text).toContain('IKM 82,41 · mutu B (Baik) · 🟢 zona hijau');
+    expect(expected.ikm).toBe(82.41);
     expect(text).toContain(`Responden: 6 dari target ${targetSample(1200)}`);
     expect(text).toContain('SEMENTARA');
     // Default unit (the official's own) and default period (this month) give the same.
     expect(await textOf(UNIT_OFFICIAL, '/skor')).toBe(text);
     expect(await textOf(UNIT_OFFICIAL, '/skor bulan ini')).toBe(text);
     // October holds only the one response from 31 October 23:30 WIB.
-    expect(await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL bulan lalu')).toContain('IKM 25.00');
+    expect(await textOf(UNIT_OFFICIAL, '/skor DUKCAPIL bulan lalu')).toContain('IKM 25,00');
+  });
+
+  it('numbers read as each language writes them: decimal comma in Indonesian, point in English', async () => {
+    const english = (command: string) => {
+      const before = fake.messages(UNIT_OFFICIAL).length;
+      fake.sendText(UNIT_OFFICIAL, command, { languageCode: 'en' });
+      return before;
+    };
+    const waitFor = async (before: number) => {
+      const deadline = Date.now() + 20_000;
+      while (handled < fake.pushed) {
+        if (Date.now() > deadline) throw new Error('no answer');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return fake
+        .messages(UNIT_OFFICIAL)
+        .slice(before)
+        .map((m) => m.text ?? '')
+        .join('\n');
+    };
+    const skor = await waitFor(english('/skor DUKCAPIL 2026-11'));
+    expect(skor).toContain('IKM 82.41 · grade B (Baik) · 🟢 green zone');
+    expect(skor).toContain(`Respondents: 6 of target ${targetSample(1200)}`);
+    expect(skor).not.toContain('82,41');
+    const unsur = await waitFor(english('/unsur DUKCAPIL 2026-11'));
+    expect(unsur).toMatch(/U2 +3\.167 +79\.17 /);
+    const id = await textOf(UNIT_OFFICIAL, '/unsur DUKCAPIL 2026-11');
+    expect(id).toMatch(/U2 +3,167 +79,17 /);
+    expect(id).not.toMatch(/\d\.\d{3}/);
   });
 
   it('/unsur lists the nine NRR, one element a line, with the weakest two marked', async () => {
@@ -267,7 +297,7 @@ describe('officials’ chat commands', () => {
     expect(JSON.stringify(stored)).not.toContain(code!);
     const joined = await textOf(NEWCOMER, `/start i_${code}`);
     expect(joined).toContain('pejabat unit untuk Disdukcapil');
-    expect(await textOf(NEWCOMER, '/skor')).toContain('IKM 82.41');
+    expect(await textOf(NEWCOMER, '/skor')).toContain('IKM 82,41');
     const used = await textOf(CITIZEN, `/daftar ${code}`);
     const wrong = await textOf(CITIZEN, '/daftar ZZZZZZZZZZ');
     expect(used).toBe(wrong);

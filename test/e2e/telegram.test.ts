@@ -143,13 +143,21 @@ describe('Telegram bot against a fake Bot API', () => {
     citizen.say('/start u_DUKCAPIL');
     const greeting = await citizen.replies(2);
     expect(greeting[0]!.text).toContain('Disdukcapil');
-    expect(greeting.some((m) => (m.text ?? '').includes('UU No. 27 Tahun 2022'))).toBe(true);
+    expect(greeting.some((m) => (m.text ?? '').includes('UU 27/2022'))).toBe(true);
     let q = greeting.at(-1)!;
+    expect(buttonsOf(q).map((b) => b.text)).toEqual(['Saya setuju', 'Saya tidak setuju', 'Selengkapnya']);
+    // "Selengkapnya" sends the whole notice, naming the agency, then the question with two buttons.
+    citizen.tap(q, 'Selengkapnya');
+    const more = await citizen.until((m) => buttonsOf(m).length > 0);
+    const fullText = more.map((m) => m.text ?? '').join('\n');
+    expect(fullText).toContain('Pengendali data: Mal Pelayanan Publik Kota Demo');
+    expect(fullText).toContain('/hapusdata');
+    q = more.filter((m) => buttonsOf(m).length > 0).at(-1)!;
     expect(buttonsOf(q).map((b) => b.text)).toEqual(['Saya setuju', 'Saya tidak setuju']);
 
     citizen.tap(q, 'Saya setuju');
     q = await citizen.question();
-    expect(q.text).toContain('Layanan apa yang Saudara terima di Disdukcapil');
+    expect(q.text).toContain('Layanan apa yang Bapak/Ibu terima di Disdukcapil');
     citizen.tap(q, 'Kartu Keluarga');
     q = await citizen.question();
     citizen.tap(q, 'Isi profil');
@@ -180,7 +188,7 @@ describe('Telegram bot against a fake Bot API', () => {
     expect(q.text).toContain('adakah saran');
     citizen.say('Mohon tambah kursi di ruang tunggu.');
     const closing = await citizen.until((m) => (m.text ?? '').includes('sudah kami terima'));
-    expect(closing.map((m) => m.text).join('\n')).toContain('tanpa identitas Saudara');
+    expect(closing.map((m) => m.text).join('\n')).toContain('tanpa identitas Bapak/Ibu');
 
     // Every answered question was edited to show the choice, and its keyboard removed.
     const u4 = fake.messages(5001).find((m) => m.message_id === questions[3]!.message_id)!;

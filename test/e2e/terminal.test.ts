@@ -29,7 +29,7 @@ describe('terminal chat (npm start without a Telegram token)', () => {
     expect(run.stdout).toContain('Samsat');
     expect(run.stdout).toContain('  1. Saya setuju');
     expect(run.stdout).toContain('Pertanyaan 9/9');
-    expect(run.stdout).toContain('Terima kasih, Bapak/Ibu! Penilaian Saudara untuk Samsat sudah kami terima');
+    expect(run.stdout).toContain('Terima kasih, Bapak/Ibu! Penilaian Bapak/Ibu untuk Samsat sudah kami terima');
     const db = createDb(empty.url, 1);
     try {
       const rows = await db.response.findMany({ include: { unit: true } });
@@ -85,12 +85,12 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Terima kasih telah menggunakan layanan Disdukcapil');
-      // The notice is shown once: the wrong answer got the question alone, with the terminal's hint.
-      expect(run.stdout.split('UU No. 27 Tahun 2022')).toHaveLength(2);
-      expect(run.stdout).toContain('Mohon maaf, jawaban tersebut tidak kami kenali. Silakan balas dengan angka 1–2.');
+      // The notice's summary is shown once: the wrong answer got the question alone, with the terminal's hint.
+      expect(run.stdout.split('(UU 27/2022)')).toHaveLength(2);
+      expect(run.stdout).toContain('Mohon maaf, jawaban tersebut tidak kami kenali. Silakan balas dengan angka 1–3.');
       expect(run.stdout).toContain('Maksud Bapak/Ibu "Sangat mahal" (1) atau "Cukup mahal" (2)? Silakan balas dengan angkanya.');
       expect(run.stdout).not.toContain('tombol');
-      expect(run.stdout).toContain('Penilaian Saudara untuk Disdukcapil sudah kami terima');
+      expect(run.stdout).toContain('Penilaian Bapak/Ibu untuk Disdukcapil sudah kami terima');
       const rows = await db.response.findMany({ where: { unit: { code: 'DUKCAPIL' } }, include: { serviceType: true } });
       expect(rows).toHaveLength(1);
       const row = rows[0]!;
@@ -120,11 +120,11 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       const env = { DATABASE_URL: '', SKM_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '' };
       const first = await runTs('src/main.ts', [], { env, input: SCRIPT, timeoutMs: 120_000 });
       expect(first.code).toBe(0);
-      expect(first.stdout).toContain('Penilaian Saudara untuk Samsat sudah kami terima');
+      expect(first.stdout).toContain('Penilaian Bapak/Ibu untuk Samsat sudah kami terima');
       // Same demo citizen, same day: the stored response from the first run is remembered.
       const second = await runTs('src/main.ts', [], { env, input: '/start u_SAMSAT\n', timeoutMs: 120_000 });
       expect(second.code).toBe(0);
-      expect(second.stdout).toContain('sudah memberikan penilaian untuk Samsat');
+      expect(second.stdout).toContain('Bapak/Ibu sudah menilai Samsat hari ini');
 
       // While the bot holds the data folder, the operator's CLI shares its running PostgreSQL.
       const running = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {

@@ -227,7 +227,7 @@ describe('reminders', () => {
     await runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, 5, 9, 0, 'Asia/Jakarta'), 'schedule');
     let texts = (await outboxOf(official.id)).map((m) => m.text);
     expect(texts).toHaveLength(1);
-    expect(texts[0]).toMatch(/🟡.*ZONA-1.*zona kuning.*November 2026.*IKM 75\.00/s);
+    expect(texts[0]).toMatch(/🟡.*ZONA-1.*zona kuning.*November 2026.*IKM 75,00/s);
     expect(await outboxOf(other.id)).toHaveLength(0);
     // Falls to red: told once, with the follow-up request and a missing-plan reminder.
     await responses(u.id, all(20, 2), day(6));
@@ -276,6 +276,24 @@ describe('reminders', () => {
     expect(texts).toEqual([expect.stringMatching(/zona merah/)]);
   });
 
+  it('zone alerts write numbers as the official reads them: decimal comma in Indonesian, point in English', async () => {
+    const a = await agency('ANGKA', 'Asia/Jakarta');
+    const u = await unit(a.id, 'ANGKA-1');
+    const id = await staff('unit_official', { unitId: u.id });
+    const en = await staff('unit_official', { unitId: u.id }, 'en');
+    // Half 2s, half 3s: NRR 2.500 everywhere, IKM 62.50, red.
+    await responses(u.id, [...all(3, 2), ...all(3, 3)], zonedTimeUtc(2026, 11, 3, 10, 0, 'Asia/Jakarta'));
+    await runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, 4, 9, 0, 'Asia/Jakarta'), 'schedule');
+    const [idText] = (await outboxOf(id.id)).map((m) => m.text);
+    const [enText] = (await outboxOf(en.id)).map((m) => m.text);
+    expect(idText).toContain('IKM 62,50 (mutu D) dari 6 responden');
+    expect(idText).toContain('Unsur dengan nilai terendah: U1 Persyaratan (NRR 2,500)');
+    expect(idText).not.toMatch(/\d\.\d/);
+    expect(enText).toContain('IKM 62.50 (grade D) from 6 respondents');
+    expect(enText).toContain('Lowest-scoring elements: U1 Requirements (NRR 2.500)');
+    expect(enText).not.toMatch(/\d,\d/);
+  });
+
   it('a provisional score (fewer than the minimum responses) raises no zone alert', async () => {
     const a = await agency('SEDIKIT', 'Asia/Jakarta');
     const u = await unit(a.id, 'SEDIKIT-1');
@@ -301,7 +319,7 @@ describe('reminders', () => {
     await runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, 18, 9, 0, 'Asia/Makassar'), 'schedule');
     await runAgencyJob(env(), daily, a.id, zonedTimeUtc(2026, 11, 19, 9, 0, 'Asia/Makassar'), 'schedule');
     const texts = (await outboxOf(o1.id)).map((m) => m.text);
-    expect(texts).toEqual([expect.stringMatching(/TARGET-1.*10 tanggapan.*40 dari 80/s)]);
+    expect(texts).toEqual([expect.stringMatching(/TARGET-1.*10 responden.*40 dari 80/s)]);
     expect(await outboxOf(o2.id)).toHaveLength(0);
   });
 

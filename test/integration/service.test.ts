@@ -43,6 +43,31 @@ describe('survey service on PostgreSQL', () => {
     expect(consents).toHaveLength(1);
   });
 
+  it('the privacy notice a citizen receives names the agency from its record, its contact and the rights; the consent records the agency', async () => {
+    const demo = await t.db.agency.findUniqueOrThrow({ where: { code: 'MPP-DEMO' } });
+    await t.db.agency.update({ where: { id: demo.id }, data: { contactEmail: 'ppid@mpp-demo.go.id', contactPhone: '(0542) 700 100' } });
+    const { service } = createTestService(t.db, { clock });
+    const chat = new ServiceChat(service, '1090');
+    await chat.send({ kind: 'command', command: 'start', arg: 'u_DUKCAPIL' });
+    const prompt = chat.last!.messages.at(-1)!;
+    expect(prompt.text.split('\n\n')[0]!.split('\n')).toHaveLength(3);
+    expect(prompt.text).toContain(`${demo.name} mengelola jawaban Bapak/Ibu`);
+    expect(prompt.choices!.flat().map((c) => c.label)).toEqual(['Saya setuju', 'Saya tidak setuju', 'Selengkapnya']);
+    await chat.tap(2);
+    const full = chat.last!.messages[0]!.text;
+    expect(full).toContain(`Pengendali data: ${demo.name}. Kontak: ppid@mpp-demo.go.id · (0542) 700 100.`);
+    for (const part of ['pasal 20', 'PermenPANRB No. 14 Tahun 2017', 'bukan nomor telepon', '/hapusdata', 'SP4N-LAPOR!', 'versi 1, Desember 2026']) {
+      expect(full).toContain(part);
+    }
+    await chat.tap(0);
+    expect(chat.last!.state.step.kind).toBe('service_type');
+    const consents = await t.db.consent.findMany({ orderBy: { id: 'desc' }, take: 1 });
+    expect(consents[0]!.agencyId).toBe(demo.id);
+    // /privasi later names the same agency.
+    await chat.send({ kind: 'command', command: 'privasi', arg: '' });
+    expect(chat.last!.messages[0]!.text).toContain(`Pengendali data: ${demo.name}`);
+  });
+
   it('a re-delivered update takes effect once', async () => {
     const { service } = createTestService(t.db, { clock });
     const chat = new ServiceChat(service, '1002');

@@ -191,6 +191,9 @@ describe('reading a units file', () => {
       unitName: 'Samsat Balikpapan, Kalimantan Timur',
       monthlyServiceUsers: 2000,
       serviceTypes: ['Pajak kendaraan tahunan', 'Balik nama kendaraan'],
+      contactEmail: null,
+      contactPhone: null,
+      contactAddress: null,
     } satisfies UnitRow);
     // Lower-case codes are stored upper-case; a row after a multi-line cell keeps its row number.
     expect(comma[2]).toMatchObject({ line: 4, agencyCode: 'MPP-PTK', unitCode: 'PTK-DPMPTSP', monthlyServiceUsers: null });
@@ -214,6 +217,9 @@ describe('reading a units file', () => {
         unitName: 'KUA Kecamatan Satu',
         monthlyServiceUsers: null,
         serviceTypes: [],
+        contactEmail: null,
+        contactPhone: null,
+        contactAddress: null,
       },
     ]);
   });
@@ -294,7 +300,7 @@ describe('reading a units file', () => {
   it('an empty file, a header without rows and a wrong header are clear errors', async () => {
     const empty = await fileError(readUnitsFile(fixture('empty.csv')));
     expect(empty.message).toBe(
-      'the file is empty: expected a header row with the columns agency_code, agency_name, time_zone, unit_code, unit_name, monthly_service_users, service_types',
+      'the file is empty: expected a header row with the columns agency_code, agency_name, time_zone, unit_code, unit_name, monthly_service_users, service_types, contact_email, contact_phone, contact_address',
     );
     expect(empty.issues).toEqual([{ line: 0, column: '', message: empty.message }]);
 
@@ -309,13 +315,13 @@ describe('reading a units file', () => {
         line: 1,
         column: 'unit_nama',
         message:
-          'unknown column (column E); the columns are agency_code, agency_name, time_zone, unit_code, unit_name, monthly_service_users, service_types',
+          'unknown column (column E); the columns are agency_code, agency_name, time_zone, unit_code, unit_name, monthly_service_users, service_types, contact_email, contact_phone, contact_address',
       },
       {
         line: 1,
         column: 'kepala_unit',
         message:
-          'unknown column (column H); the columns are agency_code, agency_name, time_zone, unit_code, unit_name, monthly_service_users, service_types',
+          'unknown column (column H); the columns are agency_code, agency_name, time_zone, unit_code, unit_name, monthly_service_users, service_types, contact_email, contact_phone, contact_address',
       },
     ]);
     expect(unknown.message).toBe('3 problems in unknown-column.csv on 1 line; nothing was imported');
@@ -448,5 +454,63 @@ describe('importing units into PostgreSQL', () => {
       const again = await importUnits(db, await readUnitsFile(fixture('changed.csv')));
       expect(again).toEqual({ agenciesCreated: 0, agenciesUpdated: 0, unitsCreated: 0, unitsUpdated: 0, serviceTypesAdded: 0, unchanged: 6 });
     });
+  });
+});
+
+describe('the agency contact for the privacy notice', () => {
+  let dir: string;
+  let db: Db;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'skm-contact-'));
+    db = await freshDb();
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const csv = async (name: string, lines: string[]) => {
+    const file = path.join(dir, name);
+    await writeFile(file, lines.join('\n'));
+    return file;
+  };
+  const HEAD = 'agency_code;agency_name;time_zone;unit_code;unit_name;contact_email;contact_phone;contact_address';
+
+  it('is imported with the units, kept when a later file leaves it empty, and changed when a file gives a new one', async () => {
+    const first = await csv('contact.csv', [
+      HEAD,
+      'KONTAK;Dinas Kontak;Asia/Jakarta;KONTAK-1;Loket Satu;ppid@kontak.go.id;(021) 555-1234;"Jl. Merdeka No. 1, Jakarta"',
+      'KONTAK;Dinas Kontak;Asia/Jakarta;KONTAK-2;Loket Dua;;;',
+    ]);
+    await importUnits(db, await readUnitsFile(first));
+    const stored = () => db.agency.findUniqueOrThrow({ where: { code: 'KONTAK' } });
+    expect(await stored()).toMatchObject({
+      contactEmail: 'ppid@kontak.go.id',
+      contactPhone: '(021) 555-1234',
+      contactAddress: 'Jl. Merdeka No. 1, Jakarta',
+    });
+
+    const silent = await csv('silent.csv', [HEAD, 'KONTAK;Dinas Kontak;Asia/Jakarta;KONTAK-1;Loket Satu;;;']);
+    const unchanged = await importUnits(db, await readUnitsFile(silent));
+    expect(unchanged.agenciesUpdated).toBe(0);
+    expect((await stored()).contactEmail).toBe('ppid@kontak.go.id');
+
+    const changed = await csv('changed-contact.csv', [HEAD, 'KONTAK;Dinas Kontak;Asia/Jakarta;KONTAK-1;Loket Satu;pengaduan@kontak.go.id;;']);
+    expect((await importUnits(db, await readUnitsFile(changed))).agenciesUpdated).toBe(1);
+    expect(await stored()).toMatchObject({ contactEmail: 'pengaduan@kontak.go.id', contactPhone: '(021) 555-1234' });
+  });
+
+  it('refuses a malformed contact and two rows of one agency giving different ones, with the line of each', async () => {
+    const bad = await csv('bad-contact.csv', [
+      HEAD,
+      'BURUK;Dinas Buruk;Asia/Jakarta;BURUK-1;Loket Satu;bukan-email;telepon;',
+      'BURUK;Dinas Buruk;Asia/Jakarta;BURUK-2;Loket Dua;a@buruk.go.id;;',
+      'BURUK;Dinas Buruk;Asia/Jakarta;BURUK-3;Loket Tiga;b@buruk.go.id;;',
+    ]);
+    const error = await readUnitsFile(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnitsFileError);
+    const text = formatIssues((error as UnitsFileError).issues);
+    expect(text).toContain('line 2, contact_email: "bukan-email" is not an e-mail address');
+    expect(text).toContain('line 2, contact_phone: "telepon" is not a phone number');
+    expect(text).toMatch(/line 4, contact_email: agency BURUK has contact_email "a@buruk\.go\.id" on line 3/);
+    expect(await db.agency.findUnique({ where: { code: 'BURUK' } })).toBeNull();
   });
 });

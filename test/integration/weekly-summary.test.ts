@@ -275,12 +275,12 @@ describe('weekly summary text', () => {
     const blocks = blocksOf(messages);
     expect([...blocks.keys()]).toEqual(['LOKET-B', 'LOKET-D', 'LOKET-A']);
     expect(blocks.get('LOKET-B')).toBe(
-      '🔴 Akta Kelahiran (LOKET-B): IKM 50,00* (D) · 3 responden · baru dinilai\n   Unsur terendah: Persyaratan 2,00 · tindak lanjut: belum ada',
+      '🔴 Akta Kelahiran (LOKET-B): IKM 50,00* (D) · 3 responden · baru dinilai\n   Unsur dengan nilai terendah: Persyaratan 2,00 · tindak lanjut: belum ada',
     );
     const dIkm = score(sumsFromAnswers(Array(5).fill(D_ANSWERS)), CONFIG)!.ikm;
     expect(blocks.get('LOKET-D')).toBe(
       `🟡 Perizinan (LOKET-D): IKM ${dIkm.toFixed(2).replace('.', ',')} (C) · 5 responden · ▼ ${(75 - dIkm).toFixed(2).replace('.', ',')}\n` +
-        '   Unsur terendah: Biaya/tarif 2,00 · laporan maladministrasi: 2',
+        '   Unsur dengan nilai terendah: Biaya/tarif 2,00 · laporan maladministrasi: 2',
     );
     // A green unit without maladministration: one line.
     expect(blocks.get('LOKET-A')).toBe('🟢 Kartu Keluarga (LOKET-A): IKM 82,41 (B) · 6 responden · ▲ 7,41');
@@ -322,7 +322,7 @@ describe('weekly summary text', () => {
     const messages = composeSummary(await summaryOf('DINAS-UJI'), [ids['LOKET-D']!], 'id', translate);
     expect(messages[0]).toContain('IKM Perizinan: ');
     expect(messages[0]).toContain('1 unit: 🟡 1 kuning');
-    expect(messages[0]).toContain('\nUnsur terendah: Biaya/tarif 2,00 · laporan maladministrasi: 2\n');
+    expect(messages[0]).toContain('\nUnsur dengan nilai terendah: Biaya/tarif 2,00 · laporan maladministrasi: 2\n');
     expect(messages.join('\n')).not.toMatch(/Kartu Keluarga|Akta Kelahiran|Dinas Uji, /);
     // Units outside the agency's active units are ignored; nothing in scope, no message.
     expect(composeSummary(await summaryOf('DINAS-UJI'), [ids['LOKET-X']!, ids['LAIN-1']!], 'id', translate)).toEqual([]);
@@ -333,7 +333,7 @@ describe('weekly summary text', () => {
     const text = messages.join('\n');
     expect(text).toContain('📊 Weekly SKM summary: Dinas Uji\nWeek 16–22 November 2026 (2026-W47)');
     expect(text).toContain('🟢 Kartu Keluarga (LOKET-A): IKM 82.41 (B) · 6 respondents · ▲ 7.41');
-    expect(text).toContain('Weakest element: Cost/tariff 2.00');
+    expect(text).toContain('Lowest-scoring element: Cost/tariff 2.00');
     expect(text).toContain('4 units: 🔴 1 red · 🟡 1 yellow · 🟢 1 green · ⚪ 1 without respondents');
     expect(text).toContain('12 of a target of 278 respondents (4%)');
     expect(text).toContain('Q4 2026');

@@ -112,11 +112,12 @@ describe('a citizen rates on WhatsApp', () => {
     wa.extendedText(citizen.jid, 'NILAI DUKCAPIL');
     let replies = await citizen.answers();
     expect(replies[0]).toContain('Disdukcapil');
-    expect(replies.at(-1)).toContain('UU No. 27 Tahun 2022');
-    expect(replies.at(-1)).toMatch(/\n1\. Saya setuju\n2\. Saya tidak setuju\n\n_Balas dengan angka 1–2\._$/);
+    expect(replies.at(-1)).toContain('Mal Pelayanan Publik Kota Demo mengelola jawaban Bapak/Ibu');
+    expect(replies.at(-1)).toContain('UU 27/2022');
+    expect(replies.at(-1)).toMatch(/\n1\. Saya setuju\n2\. Saya tidak setuju\n3\. Selengkapnya\n\n_Balas dengan angka 1–3\._$/);
 
     replies = await citizen.say('1');
-    expect(joined(replies)).toContain('Layanan apa yang Saudara terima di Disdukcapil');
+    expect(joined(replies)).toContain('Layanan apa yang Bapak/Ibu terima di Disdukcapil');
     expect(replies.at(-1)).toContain('2. Kartu Keluarga');
     expect(replies.at(-1)).toContain('Balas dengan angka 1–5');
     replies = await citizen.say('2');
@@ -239,7 +240,7 @@ describe('a citizen rates on WhatsApp', () => {
     replies = await citizen.say('HAPUSDATA');
     expect(replies.at(-1)).toMatch(/1\. Ya, hapus data saya\n2\. Tidak jadi/);
     replies = await citizen.say('1');
-    expect(joined(replies)).toContain('Data Saudara telah dihapus');
+    expect(joined(replies)).toContain('Data Bapak/Ibu telah dihapus');
     expect(await t.db.consent.count({ where: { withdrawnAt: null } })).toBe(0);
     expect(await t.db.whatsAppAlias.count()).toBe(0);
   });
@@ -315,7 +316,7 @@ describe('one person, two identities (phone number and LID)', () => {
 
     for (const via of [fromLid, { jid: pn }, { jid: lid }]) {
       replies = await person.say('NILAI SAMSAT', via);
-      expect(joined(replies)).toContain('sudah memberikan penilaian untuk Samsat');
+      expect(joined(replies)).toContain('Bapak/Ibu sudah menilai Samsat hari ini');
     }
     const responses = await t.db.response.findMany();
     expect(responses).toHaveLength(1);
@@ -335,7 +336,7 @@ describe('one person, two identities (phone number and LID)', () => {
     const person = new Person(wa, channel, lid);
     await person.say('NILAI BPJSKES');
     let replies = await person.say('1', { jid: pn, alt: lid });
-    expect(replies.at(-1)).toContain('Layanan apa yang Saudara terima');
+    expect(replies.at(-1)).toContain('Layanan apa yang Bapak/Ibu terima');
     await channel.stop();
     channels.splice(0);
     // A restarted bot (empty caches) reads the aliases from the database.

@@ -1,7 +1,7 @@
 // Drives the pure engine the way the service does, with units and questionnaires in memory.
 import { step, unitCodeWanted, initialState } from '../../src/survey/engine.js';
 import { DEFAULT_QUESTIONNAIRE, type Questionnaire } from '../../src/survey/questionnaire.js';
-import type { ChoicesShownAs, ConvState, EngineConfig, EngineOutput, InboundEvent, UnitInfo } from '../../src/survey/types.js';
+import type { ChoicesShownAs, Controller, ConvState, EngineConfig, EngineOutput, InboundEvent, UnitInfo } from '../../src/survey/types.js';
 import { translate } from '../../src/i18n/index.js';
 
 export const UNITS: UnitInfo[] = [
@@ -10,6 +10,7 @@ export const UNITS: UnitInfo[] = [
     code: 'DUKCAPIL',
     name: 'Disdukcapil',
     agencyName: 'MPP Demo',
+    agencyCode: 'MPP-DEMO',
     timeZone: 'Asia/Jakarta',
     questionnaireKey: 'default',
     serviceTypes: [
@@ -17,7 +18,40 @@ export const UNITS: UnitInfo[] = [
       { id: 12, name: 'Kartu Keluarga' },
     ],
   },
-  { id: 2, code: 'SAMSAT', name: 'Samsat', agencyName: 'MPP Demo', timeZone: 'Asia/Jayapura', questionnaireKey: 'default', serviceTypes: [] },
+  {
+    id: 2,
+    code: 'SAMSAT',
+    name: 'Samsat',
+    agencyName: 'MPP Demo',
+    agencyCode: 'MPP-DEMO',
+    timeZone: 'Asia/Jayapura',
+    questionnaireKey: 'default',
+    serviceTypes: [],
+  },
+];
+
+/** A unit of another agency (not in the list offered to citizens). */
+export const OTHER_AGENCY_UNIT: UnitInfo = {
+  id: 3,
+  code: 'RSUD',
+  name: 'RSUD Kota',
+  agencyName: 'Dinas Kesehatan',
+  agencyCode: 'DINKES',
+  timeZone: 'Asia/Jakarta',
+  questionnaireKey: 'default',
+  serviceTypes: [],
+};
+
+/** The agencies as the catalog gives them to the notice. */
+export const CONTROLLERS: Controller[] = [
+  {
+    code: 'MPP-DEMO',
+    name: 'Mal Pelayanan Publik Kota Demo',
+    contactEmail: 'ppid@demo.go.id',
+    contactPhone: '0542-123456',
+    contactAddress: 'Jl. Jenderal Sudirman No. 1, Kota Demo',
+  },
+  { code: 'DINKES', name: 'Dinas Kesehatan', contactEmail: null, contactPhone: null, contactAddress: null },
 ];
 
 export const QUESTIONNAIRE: Questionnaire = { id: 7, version: 1, definition: DEFAULT_QUESTIONNAIRE };
@@ -26,6 +60,7 @@ export const CONFIG: EngineConfig = {
   expiryMinutes: 30,
   responseWindow: { kind: 'day' },
   consentVersion: 'c1',
+  noticeEdition: { number: 1, month: '2026-12' },
   retentionDays: 365,
   unitListMax: 10,
   suggestionMaxLength: 1000,
@@ -45,6 +80,7 @@ export class EngineDriver {
   send(event: InboundEvent): EngineOutput {
     const choices = this.listUnits ? this.units.map((u) => ({ code: u.code, name: u.name })) : [];
     const wanted = unitCodeWanted(this.state, event, choices);
+    const eventUnit = wanted ? ([...this.units, OTHER_AGENCY_UNIT].find((u) => u.code === wanted) ?? null) : null;
     const out = step(this.state, event, {
       now: this.now,
       choicesAs: this.choicesAs,
@@ -52,7 +88,8 @@ export class EngineDriver {
       t: translate,
       currentQuestionnaire: QUESTIONNAIRE,
       draftQuestionnaire: this.state.survey ? QUESTIONNAIRE : null,
-      eventUnit: wanted ? (this.units.find((u) => u.code === wanted) ?? null) : null,
+      eventUnit,
+      controller: this.controllerFor(eventUnit),
       unitChoices: choices,
       lastResponseAt: this.lastResponseAt,
       newSessionId: () => `session-${++this.sessions}`,
@@ -60,6 +97,13 @@ export class EngineDriver {
     this.state = out.state;
     this.outputs.push(out);
     return out;
+  }
+
+  /** As the service resolves it: the unit's agency, the survey's, the one consented to, else the only one. */
+  private controllerFor(eventUnit: UnitInfo | null): Controller | null {
+    const code = eventUnit?.agencyCode || this.state.survey?.unit.agencyCode || this.state.consent?.agency || null;
+    if (code) return CONTROLLERS.find((c) => c.code === code) ?? null;
+    return CONTROLLERS.length === 1 ? CONTROLLERS[0]! : null;
   }
 
   text(text: string): EngineOutput {

@@ -8,7 +8,7 @@ function atConsent(choicesAs: ChoicesShownAs = 'buttons'): EngineDriver {
   const d = new EngineDriver();
   d.choicesAs = choicesAs;
   d.command('start', 'u_DUKCAPIL');
-  expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL' });
+  expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL', full: false });
   return d;
 }
 
@@ -26,7 +26,7 @@ describe('typed answers, leniently', () => {
   it('"setuju" gives consent, "KTP elektronik" picks the KTP-el service, "tidak" on U1 is "Tidak sesuai"', () => {
     const d = atConsent();
     const out = d.text('setuju');
-    expect(out.effects).toEqual([{ kind: 'recordConsent', textVersion: 'c1', locale: 'id' }]);
+    expect(out.effects).toEqual([{ kind: 'recordConsent', textVersion: 'c1', agencyCode: 'MPP-DEMO', locale: 'id' }]);
     expect(d.state.step).toEqual({ kind: 'service_type' });
     d.text('Kartu Keluarga');
     expect(d.state.survey?.serviceTypeId).toBe(12);
@@ -76,9 +76,9 @@ describe('typed answers, leniently', () => {
     const out = d.text('mungkin nanti');
     expect(d.state.step.kind).toBe('consent');
     expect(out.messages).toHaveLength(2);
-    expect(out.messages[0]!.text).toBe(translate('id', 'input.chooseOne', { max: 2 }));
+    expect(out.messages[0]!.text).toBe(translate('id', 'input.chooseOne', { max: 3 }));
     expect(out.messages[1]!.text).toBe(translate('id', 'consent.ask'));
-    expect(out.messages[1]!.choices?.flat().map((c) => c.label)).toEqual(['Saya setuju', 'Saya tidak setuju']);
+    expect(out.messages[1]!.choices?.flat().map((c) => c.label)).toEqual(['Saya setuju', 'Saya tidak setuju', translate('id', 'consent.more')]);
     expect(d.lastText()).not.toContain('UU No. 27');
     // The re-asked buttons are the live ones now.
     expect(d.state.seq).toBe(seq + 1);
@@ -139,11 +139,11 @@ describe('typed answers, leniently', () => {
     d.command('start');
     expect(d.state.step).toEqual({ kind: 'await_unit' });
     d.text('samsat');
-    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT' });
+    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT', full: false });
     const e = new EngineDriver();
     e.command('start');
     e.text('disduk');
-    expect(e.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL' });
+    expect(e.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL', full: false });
   });
 });
 

@@ -11,11 +11,11 @@ describe('conversation engine: the whole survey', () => {
     const d = new EngineDriver();
     let out = d.command('start', 'u_DUKCAPIL');
     expect(out.messages[0]!.text).toContain('Disdukcapil');
-    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL' });
-    expect(d.lastText()).toContain('UU No. 27 Tahun 2022');
+    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL', full: false });
+    expect(d.lastText()).toContain('UU 27/2022');
 
     out = d.tap('Saya setuju');
-    expect(out.effects).toEqual([{ kind: 'recordConsent', textVersion: 'c1', locale: 'id' }]);
+    expect(out.effects).toEqual([{ kind: 'recordConsent', textVersion: 'c1', agencyCode: 'MPP-DEMO', locale: 'id' }]);
     expect(d.state.step).toEqual({ kind: 'service_type' });
     expect(out.editSource).toContain('✅ Saya setuju');
 
@@ -43,7 +43,7 @@ describe('conversation engine: the whole survey', () => {
       d.tap(a - 1);
     });
     expect(d.state.step).toEqual({ kind: 'maladmin', index: 0 });
-    expect(d.lastText()).toContain('maladministrasi');
+    expect(d.lastText()).toContain('pertanyaan ya/tidak tentang pungutan liar, calo, atau penyimpangan pelayanan');
     d.tap('Ya'); // imbalan
     for (let i = 1; i < 5; i++) d.tap('Tidak');
     expect(d.state.step).toEqual({ kind: 'suggestion' });
@@ -147,18 +147,18 @@ describe('conversation engine: starting without a code', () => {
       .map((c) => c.label);
     expect(labels).toEqual(['Disdukcapil (DUKCAPIL)', 'Samsat (SAMSAT)']);
     d.tap(1);
-    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT' });
+    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT', full: false });
   });
 
   it('takes a typed code in any case, or the number of a listed unit', () => {
     const d = new EngineDriver();
     d.command('start');
     d.text('samsat');
-    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT' });
+    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT', full: false });
     const e = new EngineDriver();
     e.command('start');
     e.text('1');
-    expect(e.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL' });
+    expect(e.state.step).toEqual({ kind: 'consent', unitCode: 'DUKCAPIL', full: false });
   });
 
   it('answers an unknown code politely and asks again', () => {
@@ -217,6 +217,116 @@ describe('conversation engine: consent', () => {
     expect(out.messages[0]!.text).toContain('Dasar hukum');
     expect(out.messages[0]!.text).toContain('365 hari');
     expect(out.messages[1]!.text).toContain('Pertanyaan 1/9');
+  });
+});
+
+describe('conversation engine: the privacy notice', () => {
+  const FULL_ID = [
+    'Pemberitahuan pelindungan data pribadi (versi 1, Desember 2026)',
+    'Pengendali data: Mal Pelayanan Publik Kota Demo. Kontak: ppid@demo.go.id · 0542-123456 · Jl. Jenderal Sudirman No. 1, Kota Demo.',
+    'PermenPANRB No. 14 Tahun 2017',
+    'persetujuan Bapak/Ibu (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi, pasal 20)',
+    'kode acak pengganti akun Telegram/WhatsApp Bapak/Ibu, bukan nomor telepon',
+    'paling lama 365 hari',
+    'nilai penilaian tetap disimpan tanpa kode sebagai data anonim',
+    'ketik /privasi',
+    'meminta salinan data',
+    'memperbaiki jawaban: ketik /ulang',
+    'menghapus data dan menarik persetujuan: ketik /hapusdata',
+    'menolak pemrosesan',
+    'mengadu: kepada kontak di atas, atau melalui SP4N-LAPOR!',
+  ];
+  const FULL_EN = [
+    'Personal data protection notice (version 1, December 2026)',
+    'Data controller: Mal Pelayanan Publik Kota Demo. Contact: ppid@demo.go.id · 0542-123456 · Jl. Jenderal Sudirman No. 1, Kota Demo.',
+    'PermenPANRB No. 14 of 2017',
+    'your consent (Law No. 27 of 2022 on Personal Data Protection, article 20)',
+    'a random code in place of your Telegram/WhatsApp account, not your phone number',
+    'at most 365 days',
+    'the scores are kept without the code as anonymous data',
+    'type /privasi',
+    'ask for a copy of your data',
+    'correct your answers: type /ulang',
+    'erase your data and withdraw consent: type /hapusdata',
+    'object to the processing',
+    'complain: to the contact above, or through SP4N-LAPOR!',
+  ];
+
+  it('before consent: three short lines naming the agency, the law and /hapusdata, with Selengkapnya as a third choice', () => {
+    const d = new EngineDriver();
+    const out = d.command('start', 'u_DUKCAPIL');
+    const prompt = out.messages.at(-1)!;
+    const [summary, question] = prompt.text.split('\n\n');
+    expect(summary!.split('\n')).toHaveLength(3);
+    expect(summary).toContain('Mal Pelayanan Publik Kota Demo');
+    expect(summary).toContain('UU 27/2022');
+    expect(summary).toContain('/hapusdata');
+    expect(summary).toContain('versi 1, Desember 2026');
+    expect(summary).not.toMatch(/[0-9a-f]{10}/); // never the hash
+    expect(question).toBe('Apakah Bapak/Ibu menyetujui pemrosesan data tersebut?');
+    expect(prompt.choices!.flat().map((c) => c.label)).toEqual(['Saya setuju', 'Saya tidak setuju', 'Selengkapnya']);
+  });
+
+  it('Selengkapnya shows the whole notice, then asks again without the summary; consenting then goes on', () => {
+    const d = new EngineDriver();
+    d.command('start', 'u_DUKCAPIL');
+    const out = d.tap('Selengkapnya');
+    const full = out.messages[0]!.text;
+    for (const part of FULL_ID) expect(full).toContain(part);
+    expect(out.messages[1]!.text).toBe('Apakah Bapak/Ibu menyetujui pemrosesan data tersebut?');
+    expect(out.messages[1]!.choices!.flat().map((c) => c.label)).toEqual(['Saya setuju', 'Saya tidak setuju']);
+    expect(out.effects).toEqual([]);
+    expect(d.state.consent).toBeNull();
+    d.tap('Saya setuju');
+    expect(d.state.step).toEqual({ kind: 'service_type' });
+    expect(d.state.consent?.agency).toBe('MPP-DEMO');
+  });
+
+  it('on text channels the number 3 asks for the whole notice', () => {
+    const d = new EngineDriver();
+    d.command('start', 'u_SAMSAT');
+    const out = d.text('3');
+    expect(out.messages[0]!.text).toContain('Pengendali data: Mal Pelayanan Publik Kota Demo');
+    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'SAMSAT', full: true });
+    d.text('1');
+    expect(d.state.step).toEqual({ kind: 'profile_offer' });
+  });
+
+  it('/privasi shows the whole notice in English too, with the contact and every right', () => {
+    const d = new EngineDriver();
+    d.command('bahasa', 'en');
+    d.command('start', 'u_SAMSAT');
+    const summary = d.lastText();
+    expect(summary).toContain('Mal Pelayanan Publik Kota Demo processes your answers');
+    expect(summary).toContain('version 1, December 2026');
+    d.tap('I agree');
+    const full = d.command('privasi').messages[0]!.text;
+    for (const part of FULL_EN) expect(full).toContain(part);
+  });
+
+  it('an agency without contact details sends people to the counter, never an empty contact', () => {
+    const d = new EngineDriver();
+    d.command('start', 'u_RSUD');
+    d.tap('Selengkapnya');
+    expect(d.lastText()).toContain('Pengendali data: Dinas Kesehatan. Kontak: tanyakan kepada petugas di loket pelayanan.');
+  });
+
+  it('consent given for one agency is asked again for a unit of another agency', () => {
+    const d = new EngineDriver();
+    d.completeSurvey('SAMSAT');
+    d.command('start', 'u_RSUD');
+    expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'RSUD', full: false });
+    expect(d.lastText()).toContain('Dinas Kesehatan mengelola jawaban');
+    // Back at the first agency, the earlier consent still holds only for the agency last agreed to.
+    d.tap('Saya setuju');
+    expect(d.state.consent?.agency).toBe('DINKES');
+  });
+
+  it('/privasi before any unit, with several agencies, says whose notice it is without naming a wrong one', () => {
+    const d = new EngineDriver();
+    const text = d.command('privasi').messages[0]!.text;
+    expect(text).toContain('Pengendali data: instansi pemilik unit layanan yang Bapak/Ibu nilai');
+    expect(text).not.toContain('Mal Pelayanan Publik Kota Demo');
   });
 });
 
@@ -392,8 +502,7 @@ describe('conversation engine: one response per chat per unit per day', () => {
     d.command('start', 'u_DUKCAPIL');
     d.tap(0);
     expect(d.state.survey).toBeNull();
-    expect(d.lastText()).toContain('sudah memberikan penilaian untuk Disdukcapil');
-    expect(d.lastText()).toContain('Selasa, 24 November 2026 pukul 00.00 WIB');
+    expect(d.lastText()).toContain('Bapak/Ibu sudah menilai Disdukcapil hari ini. Terima kasih! Penilaian berikutnya bisa diberikan mulai besok.');
   });
 
   it('allows a new rating after local midnight in the unit’s time zone', () => {
@@ -412,6 +521,10 @@ describe('conversation engine: one response per chat per unit per day', () => {
     d.command('start', 'u_SAMSAT');
     d.tap(0);
     expect(d.state.survey).toBeNull();
+    // Not "tomorrow": the hour at which it may rate again, on the unit's clock.
+    expect(d.lastText()).toMatch(
+      /\nBapak\/Ibu sudah menilai Samsat\. Terima kasih! Penilaian berikutnya bisa diberikan mulai \w+, \d+ November 2026 pukul \d\d\.\d\d WI[BT]A?\.$/,
+    );
     const e = new EngineDriver();
     e.config = { ...e.config, responseWindow: { kind: 'none' } };
     e.lastResponseAt = new Date(e.now.getTime() - 60_000);

@@ -6,7 +6,7 @@
 import type { FakeBotApi, FakeMessage } from '../../../test/support/fake-bot-api.js';
 
 export const THANKS = 'sudah kami terima';
-export const ALREADY_RATED = 'sudah memberikan penilaian';
+export const ALREADY_RATED = 'Bapak/Ibu sudah menilai';
 
 export interface CitizenOutcome {
   chatId: number;

@@ -1,6 +1,6 @@
 // What citizens wrote and reported: /saran (their suggestions, newest first, a page at a time) and
 // /maladmin (maladministration reports, counted by kind).
-import { describePeriod, localDateString, periodRange } from '../../scoring/index.js';
+import { describePeriod, formatCount, formatDayMonthYear, periodRange } from '../../scoring/index.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../survey/questionnaire.js';
 import { PAGE_SIZE, pageOf, unitAndPeriod } from './args.js';
 import type { StaffCommand } from './types.js';
@@ -26,9 +26,17 @@ const saran: StaffCommand = {
       }),
     ]);
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const head = c.t('staff.saran.head', { unit: unit.name, period: describePeriod(period, c.req.locale), total, page, pages });
+    const head = c.t('staff.saran.head', {
+      unit: unit.name,
+      period: describePeriod(period, c.req.locale),
+      total: formatCount(total, c.req.locale),
+      page,
+      pages,
+    });
     if (total === 0) return { messages: [c.t('staff.saran.none', { unit: unit.name, period: describePeriod(period, c.req.locale) })] };
-    const lines = rows.map((r) => `• ${localDateString(r.submittedAt, unit.agency.timeZone)}: ${r.suggestion!.replace(/\s+/g, ' ')}`);
+    const lines = rows.map(
+      (r) => `• ${formatDayMonthYear(r.submittedAt, unit.agency.timeZone, c.req.locale)}: ${r.suggestion!.replace(/\s+/g, ' ')}`,
+    );
     if (page < pages) lines.push('', c.t('staff.saran.more', { next: `/saran ${unit.code} ${period.label} ${page + 1}` }));
     return { messages: [[head, ...lines].join('\n')] };
   },
@@ -50,8 +58,11 @@ const maladmin: StaffCommand = {
       where: { unitId: unit.id, submittedAt: { gte: start, lt: end }, maladminCount: { gt: 0 } },
     });
     const counts = new Map(rows.map((r) => [r.item, Number(r.n)]));
-    const lines = [c.t('staff.maladmin.head', { unit: unit.name, period: describePeriod(period, c.req.locale), total })];
-    for (const item of DEFAULT_QUESTIONNAIRE.maladmin) lines.push(`• ${c.t(`staff.maladminItems.${item.code}`)}: ${counts.get(item.code) ?? 0}`);
+    const lines = [
+      c.t('staff.maladmin.head', { unit: unit.name, period: describePeriod(period, c.req.locale), total: formatCount(total, c.req.locale) }),
+    ];
+    for (const item of DEFAULT_QUESTIONNAIRE.maladmin)
+      lines.push(`• ${c.t(`staff.maladminItems.${item.code}`)}: ${formatCount(counts.get(item.code) ?? 0, c.req.locale)}`);
     return { messages: [lines.join('\n')] };
   },
 };

@@ -8,6 +8,8 @@ import {
   ELEMENT_CODES,
   defaultElementName,
   type Mutu,
+  formatCount,
+  formatDecimal,
   type Period,
   periodOf,
   periodRange,
@@ -15,7 +17,6 @@ import {
   score,
   weakestElements,
 } from '../../scoring/index.js';
-import { formatCount, formatDecimal } from '../../scoring/numbers.js';
 import { zoneWords } from '../../text/index.js';
 import { defaultTimeZone, defaultUnit, periodArg, unitAndPeriod, unitInScope } from './args.js';
 import type { CommandContext, StaffCommand } from './types.js';
@@ -29,9 +30,16 @@ const skor: StaffCommand = {
     const { unit, period } = await unitAndPeriod(c, c.req.arg, '/skor DUKCAPIL bulan ini');
     const r = await reportForUnit(c.root, unit, period);
     const head = c.t('staff.skor.head', { unit: r.unitName, code: r.unit, period: describePeriod(period, c.req.locale) });
-    const count = r.target ? c.t('staff.skor.countTarget', { n: r.responses, target: r.target.sample }) : c.t('staff.skor.count', { n: r.responses });
+    const l = c.req.locale;
+    const count = r.target
+      ? c.t('staff.skor.countTarget', { n: formatCount(r.responses, l), target: formatCount(r.target.sample, l) })
+      : c.t('staff.skor.count', { n: formatCount(r.responses, l) });
     if (r.ikm === null) return { messages: [[head, count, c.t('staff.noResponses')].join('\n')] };
-    const lines = [head, c.t('staff.skor.ikm', { ikm: r.ikm.toFixed(2), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }), count];
+    const lines = [
+      head,
+      c.t('staff.skor.ikm', { ikm: formatDecimal(r.ikm, 2, l), mutu: r.mutu!, kinerja: r.kinerja!, zone: zoneWords(r.zona!, c.t) }),
+      count,
+    ];
     if (r.provisional) lines.push(c.t('staff.provisional', { min: r.minResponses }));
     return { messages: [lines.join('\n')] };
   },
@@ -63,7 +71,7 @@ const unsur: StaffCommand = {
         ikm: formatDecimal(result.nrr[i]! * 25, 2, locale),
       }),
     );
-    const lines = [head, c.t('staff.unsur.legend'), '', ...rows, '', c.t('staff.skor.count', { n: result.responses })];
+    const lines = [head, c.t('staff.unsur.legend'), '', ...rows, '', c.t('staff.skor.count', { n: formatCount(result.responses, locale) })];
     if (result.provisional) lines.push(c.t('staff.provisional', { min: scoreConfigOf(unit.agency).minResponses }));
     return { messages: [lines.join('\n')] };
   },
@@ -165,7 +173,8 @@ const tren: StaffCommand = {
       points.push({ period: period.label, ikm: result?.ikm ?? null });
     }
     const caption = c.t('staff.tren.caption', { unit: unit.name, code: unit.code, n: points.filter((x) => x.ikm !== null).length });
-    if (!c.renderTrend) return { messages: [caption, ...points.map((x) => `${x.period}: ${x.ikm?.toFixed(2) ?? '-'}`)] };
+    if (!c.renderTrend)
+      return { messages: [caption, ...points.map((x) => `${x.period}: ${x.ikm === null ? '-' : formatDecimal(x.ikm, 2, c.req.locale)}`)] };
     const png = await c.renderTrend({
       title: c.t('staff.tren.title', { unit: unit.name }),
       xTitle: c.t(monthly ? 'staff.tren.month' : 'staff.tren.week'),

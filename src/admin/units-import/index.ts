@@ -23,6 +23,11 @@
 //                                    (service users per month, for the target sample)
 //   service_types          no        the unit's service types (jenis layanan), separated by ';',
 //                                    each 2–120 characters, no name twice in a row; may be empty
+//   contact_email          no        the agency's contact, named in the privacy notice citizens
+//   contact_phone          no        agree to: an e-mail address, a phone number as people write
+//   contact_address        no        it ("(0542) 123456"), an address of 2–200 characters. Empty:
+//                                    the stored value stays; rows of one agency that give one must
+//                                    agree
 //
 // Names are trimmed and runs of spaces collapsed. All rows of one agency must give the same
 // agency_name and time_zone. Empty rows are ignored. Problems are reported by the row number a
@@ -36,7 +41,7 @@
 //
 // What an import does
 // -------------------
-// - A new agency or unit is created; a changed agency name or time zone, and a changed unit name
+// - A new agency or unit is created; a changed agency name, time zone or contact, and a changed unit name
 //   or monthly_service_users, update the existing row. An empty monthly_service_users keeps the
 //   number already stored.
 // - A unit that exists under another agency is moved to the agency given in the file.
@@ -51,7 +56,7 @@ import { type UnitRow, parseUnitsTable } from './validate.js';
 
 export { type ImportIssue, UnitsFileError, formatIssues } from './issues.js';
 export type { RawRow } from './read.js';
-export { INDONESIAN_TIME_ZONES, UNIT_COLUMNS, type UnitColumn, type UnitRow, parseUnitsTable } from './validate.js';
+export { INDONESIAN_TIME_ZONES, UNIT_COLUMNS, type ContactField, type UnitColumn, type UnitRow, checkContact, parseUnitsTable } from './validate.js';
 export { type UnitsImportSummary, formatSummary, importUnits } from './write.js';
 
 /** Reads and checks a units file (.csv or .xlsx); throws UnitsFileError listing every problem. */

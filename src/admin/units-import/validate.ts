@@ -19,11 +19,64 @@ export interface UnitRow {
   /** null: not given (an existing unit keeps its number). */
   monthlyServiceUsers: number | null;
   serviceTypes: string[];
+  /** The agency's contact for the privacy notice; null: not given (the stored one stays). */
+  contactEmail: string | null;
+  contactPhone: string | null;
+  contactAddress: string | null;
 }
 
-export const UNIT_COLUMNS = ['agency_code', 'agency_name', 'time_zone', 'unit_code', 'unit_name', 'monthly_service_users', 'service_types'] as const;
+export const UNIT_COLUMNS = [
+  'agency_code',
+  'agency_name',
+  'time_zone',
+  'unit_code',
+  'unit_name',
+  'monthly_service_users',
+  'service_types',
+  'contact_email',
+  'contact_phone',
+  'contact_address',
+] as const;
 export type UnitColumn = (typeof UNIT_COLUMNS)[number];
-const OPTIONAL_COLUMNS: ReadonlySet<UnitColumn> = new Set(['monthly_service_users', 'service_types']);
+const OPTIONAL_COLUMNS: ReadonlySet<UnitColumn> = new Set([
+  'monthly_service_users',
+  'service_types',
+  'contact_email',
+  'contact_phone',
+  'contact_address',
+]);
+
+export type ContactField = 'contactEmail' | 'contactPhone' | 'contactAddress';
+
+/**
+ * An agency's contact as the privacy notice shows it, checked: an e-mail address, a phone number
+ * as people write it ("(0542) 123456", "0812-3456-7890", "+62 542 123456"), or an address of
+ * 2–200 characters. Empty clears it (null). Shared by the import and `skm agency set`.
+ */
+export function checkContact(field: ContactField, raw: string): { ok: true; value: string | null } | { ok: false; problem: string } {
+  const value = collapse(raw);
+  if (value === '') return { ok: true, value: null };
+  if (field === 'contactEmail') {
+    return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 120
+      ? { ok: true, value }
+      : { ok: false, problem: 'is not an e-mail address (e.g. ppid@kota.go.id)' };
+  }
+  if (field === 'contactPhone') {
+    const digits = value.replace(/\D/g, '').length;
+    return /^\+?[0-9 ()./-]+$/.test(value) && digits >= 5 && digits <= 15
+      ? { ok: true, value }
+      : { ok: false, problem: 'is not a phone number (digits, spaces, +, -, parentheses; e.g. (0542) 123456)' };
+  }
+  return value.length >= 2 && value.length <= 200 ? { ok: true, value } : { ok: false, problem: 'must be 2–200 characters long' };
+}
+
+const contactField = (field: ContactField) =>
+  z.string().transform((raw, ctx) => {
+    const checked = checkContact(field, raw);
+    if (checked.ok) return checked.value;
+    ctx.addIssue({ code: 'custom', message: `${shown(raw.trim())} ${checked.problem}` });
+    return z.NEVER;
+  });
 
 export const INDONESIAN_TIME_ZONES = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura'] as const;
 const MAX_MONTHLY_USERS = 10_000_000;
@@ -123,6 +176,9 @@ const FIELD_SCHEMAS = {
   unit_name: nameField,
   monthly_service_users: usersField,
   service_types: serviceTypesField,
+  contact_email: contactField('contactEmail'),
+  contact_phone: contactField('contactPhone'),
+  contact_address: contactField('contactAddress'),
 } satisfies Record<UnitColumn, z.ZodType>;
 
 type FieldValues = { [K in UnitColumn]: z.output<(typeof FIELD_SCHEMAS)[K]> };
@@ -152,14 +208,19 @@ export function sortIssues(issues: ImportIssue[]): ImportIssue[] {
   return [...issues].sort((a, b) => a.line - b.line || order(a.column) - order(b.column));
 }
 
-type KeyFields = Partial<Pick<UnitRow, 'agencyCode' | 'agencyName' | 'timeZone' | 'unitCode'>> & { line: number };
+type KeyFields = Partial<Pick<UnitRow, 'agencyCode' | 'agencyName' | 'timeZone' | 'unitCode' | ContactField>> & { line: number };
 
-/** Checks across rows: one unit code once; all rows of an agency agree on its name and time zone. */
+/**
+ * Checks across rows: one unit code once; all rows of an agency agree on its name and time zone, and
+ * on each contact field where it is given (an empty contact cell says nothing).
+ */
 export function crossRowIssues(rows: readonly KeyFields[]): ImportIssue[] {
   const issues: ImportIssue[] = [];
   const unitLine = new Map<string, number>();
   const agencyName = new Map<string, { value: string; line: number }>();
   const agencyZone = new Map<string, { value: string; line: number }>();
+  const seenValue = () => new Map<string, { value: string; line: number }>();
+  const contacts = { email: seenValue(), phone: seenValue(), address: seenValue() };
   for (const row of rows) {
     if (row.unitCode !== undefined) {
       const earlier = unitLine.get(row.unitCode);
@@ -173,6 +234,9 @@ export function crossRowIssues(rows: readonly KeyFields[]): ImportIssue[] {
     const checks = [
       ['agency_name', row.agencyName, agencyName],
       ['time_zone', row.timeZone, agencyZone],
+      ['contact_email', row.contactEmail ?? undefined, contacts.email],
+      ['contact_phone', row.contactPhone ?? undefined, contacts.phone],
+      ['contact_address', row.contactAddress ?? undefined, contacts.address],
     ] as const;
     for (const [column, value, seen] of checks) {
       if (value === undefined) continue;
@@ -270,6 +334,9 @@ export function parseUnitsTable(table: RawRow[], readIssues: ImportIssue[] = [],
       ...(values.agency_name !== undefined && { agencyName: values.agency_name }),
       ...(values.time_zone !== undefined && { timeZone: values.time_zone }),
       ...(values.unit_code !== undefined && { unitCode: values.unit_code }),
+      ...(values.contact_email !== undefined && { contactEmail: values.contact_email }),
+      ...(values.contact_phone !== undefined && { contactPhone: values.contact_phone }),
+      ...(values.contact_address !== undefined && { contactAddress: values.contact_address }),
     });
     if (valid) {
       const v = values as FieldValues;
@@ -282,6 +349,9 @@ export function parseUnitsTable(table: RawRow[], readIssues: ImportIssue[] = [],
         unitName: v.unit_name,
         monthlyServiceUsers: v.monthly_service_users,
         serviceTypes: v.service_types,
+        contactEmail: v.contact_email,
+        contactPhone: v.contact_phone,
+        contactAddress: v.contact_address,
       });
     }
   }

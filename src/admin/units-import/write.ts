@@ -3,7 +3,7 @@
 // imports at once do not blur each other's counts.
 import type { Db, Tx } from '../../db/client.js';
 import { UnitsFileError } from './issues.js';
-import { type UnitRow, crossRowIssues, sortIssues, summaryMessage } from './validate.js';
+import { type ContactField, type UnitRow, crossRowIssues, sortIssues, summaryMessage } from './validate.js';
 
 export interface UnitsImportSummary {
   agenciesCreated: number;
@@ -36,10 +36,16 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
+type AgencyFields = { code: string; name: string; timeZone: string } & Partial<Record<ContactField, string>>;
+const CONTACT_FIELDS: readonly ContactField[] = ['contactEmail', 'contactPhone', 'contactAddress'];
+
 async function agencyIds(tx: Tx, rows: readonly UnitRow[], summary: UnitsImportSummary): Promise<Map<string, number>> {
-  const wanted = new Map<string, { code: string; name: string; timeZone: string }>();
+  const wanted = new Map<string, AgencyFields>();
   for (const row of rows) {
-    if (!wanted.has(row.agencyCode)) wanted.set(row.agencyCode, { code: row.agencyCode, name: row.agencyName, timeZone: row.timeZone });
+    const agency = wanted.get(row.agencyCode) ?? { code: row.agencyCode, name: row.agencyName, timeZone: row.timeZone };
+    // A contact given on any row of the agency (the rows agree where they give one).
+    for (const field of CONTACT_FIELDS) if (row[field] !== null) agency[field] = row[field];
+    wanted.set(row.agencyCode, agency);
   }
   const codes = [...wanted.keys()];
   const existing = new Map((await tx.agency.findMany({ where: { code: { in: codes } } })).map((a) => [a.code, a]));
@@ -47,8 +53,10 @@ async function agencyIds(tx: Tx, rows: readonly UnitRow[], summary: UnitsImportS
   if (missing.length > 0) summary.agenciesCreated += (await tx.agency.createMany({ data: missing })).count;
   for (const agency of wanted.values()) {
     const current = existing.get(agency.code);
-    if (current && (current.name !== agency.name || current.timeZone !== agency.timeZone)) {
-      await tx.agency.update({ where: { id: current.id }, data: { name: agency.name, timeZone: agency.timeZone } });
+    if (!current) continue;
+    const contactChanged = CONTACT_FIELDS.some((f) => agency[f] !== undefined && agency[f] !== current[f]);
+    if (current.name !== agency.name || current.timeZone !== agency.timeZone || contactChanged) {
+      await tx.agency.update({ where: { id: current.id }, data: agency });
       summary.agenciesUpdated++;
     }
   }

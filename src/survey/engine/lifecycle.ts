@@ -30,8 +30,8 @@ export function selectUnit(turn: Turn, typed: string): void {
     state.survey = null;
   }
   turn.say(turn.t('welcome.unit', { unit: unit.name, agency: unit.agencyName }));
-  if (!hasConsent(turn)) {
-    state.step = { kind: 'consent', unitCode: unit.code };
+  if (!hasConsent(turn, unit)) {
+    state.step = { kind: 'consent', unitCode: unit.code, full: false };
     return ask(turn);
   }
   beginForUnit(turn, unit);
@@ -42,12 +42,7 @@ export function beginForUnit(turn: Turn, unit: UnitInfo): void {
   const next = nextAllowedAt(turn, unit);
   if (next) {
     state.step = { kind: 'idle' };
-    turn.say(
-      turn.t('unit.alreadyRated', {
-        unit: unit.name,
-        when: formatDateTimeId(next, unit.timeZone, state.locale),
-      }),
-    );
+    turn.say(alreadyRated(turn, unit, next));
     return;
   }
   const draft: SurveyDraft = {
@@ -66,6 +61,12 @@ export function beginForUnit(turn: Turn, unit: UnitInfo): void {
   ask(turn);
 }
 
+/** The one-response rule's answer: "today … from tomorrow" for the daily rule, the exact time otherwise. */
+function alreadyRated(turn: Turn, unit: UnitInfo, next: Date): string {
+  if (turn.ctx.config.responseWindow.kind === 'day') return turn.t('unit.alreadyRated', { unit: unit.name });
+  return turn.t('unit.alreadyRatedUntil', { unit: unit.name, when: formatDateTimeId(next, unit.timeZone, turn.state.locale) });
+}
+
 export function finish(turn: Turn, suggestion: string | null): void {
   const { state } = turn;
   const draft = state.survey;
@@ -79,7 +80,7 @@ export function finish(turn: Turn, suggestion: string | null): void {
   state.survey = null;
   state.step = { kind: 'idle' };
   if (next) {
-    turn.say(turn.t('unit.alreadyRated', { unit: draft.unit.name, when: formatDateTimeId(next, draft.unit.timeZone, state.locale) }));
+    turn.say(alreadyRated(turn, draft.unit, next));
     return;
   }
   turn.effects.push({

@@ -2,9 +2,9 @@
 // and typed answers, and `ask`, which sends the current step's prompt with buttons carrying a new
 // sequence number so that a tap on an older message is recognised.
 import type { Choice, Step } from '../types.js';
-import { privacyText } from './consent.js';
+import { privacySummary } from './consent.js';
 import { profilePrompt } from './profile.js';
-import { type Prompt, type StepOf, type Turn, SKIP, unitLabel } from './turn.js';
+import { type Prompt, type StepOf, type Turn, CONSENT_MORE, SKIP, unitLabel } from './turn.js';
 
 type PromptTable = { [K in Step['kind']]: (turn: Turn, step: StepOf<K>) => Prompt | null };
 
@@ -23,13 +23,16 @@ const PROMPTS: PromptTable = {
       columns: 1,
     };
   },
-  consent: (turn) => ({
-    text: privacyText(turn) + '\n\n' + turn.t('consent.ask'),
-    // Asked again after an answer we could not read: the question alone, not the whole notice.
+  // Short on a phone: the summary, and the whole notice on request ("Selengkapnya"), after which
+  // the question is asked on its own.
+  consent: (turn, step) => ({
+    text: step.full ? turn.t('consent.ask') : `${privacySummary(turn)}\n\n${turn.t('consent.ask')}`,
+    // Asked again after an answer we could not read: the question alone, not the summary.
     brief: turn.t('consent.ask'),
     choices: [
       { label: turn.t('consent.agree'), value: 'y' },
       { label: turn.t('consent.decline'), value: 'n' },
+      ...(step.full ? [] : [{ label: turn.t('consent.more'), value: CONSENT_MORE }]),
     ],
     columns: 1,
     yesNo: true,

@@ -5,7 +5,8 @@ import type { Step, SurveyDraft } from '../types.js';
 import { beginForUnit, askUnit, finish, selectUnit } from './lifecycle.js';
 import { nextProfileItem, recordProfile } from './profile.js';
 import { ask, reask } from './render.js';
-import { type StepOf, type Turn, SKIP, initialState } from './turn.js';
+import { privacyText } from './consent.js';
+import { type StepOf, type Turn, CONSENT_MORE, SKIP, initialState } from './turn.js';
 
 type AnswerHandler<K extends Step['kind']> = (turn: Turn, step: StepOf<K>, value: string) => void;
 type AnswerTable = { [K in Step['kind']]: AnswerHandler<K> };
@@ -30,15 +31,21 @@ const ANSWERS: AnswerTable = {
   await_unit: (turn, _step, value) => selectUnit(turn, value),
   consent: (turn, step, value) => {
     const { state, ctx } = turn;
+    if (value === CONSENT_MORE) {
+      turn.say(privacyText(turn));
+      state.step = { ...step, full: true };
+      return ask(turn);
+    }
     if (value !== 'y') {
       state.step = { kind: 'idle' };
       turn.say(turn.t('consent.declined'));
       return;
     }
-    state.consent = { version: ctx.config.consentVersion, at: ctx.now.toISOString() };
-    turn.effects.push({ kind: 'recordConsent', textVersion: ctx.config.consentVersion, locale: state.locale });
-    turn.say(turn.t('consent.thanks'));
     const unit = ctx.eventUnit;
+    const agency = unit?.agencyCode || null;
+    state.consent = { version: ctx.config.consentVersion, at: ctx.now.toISOString(), agency };
+    turn.effects.push({ kind: 'recordConsent', textVersion: ctx.config.consentVersion, agencyCode: agency, locale: state.locale });
+    turn.say(turn.t('consent.thanks'));
     if (!unit || unit.code !== step.unitCode) {
       // The unit could not be loaded again (deactivated meanwhile): ask for a code.
       turn.say(turn.t('unit.notFound', { code: step.unitCode }));

@@ -17,6 +17,8 @@ import {
 
 /** The value of the "skip" choice (profile items, the suggestion). */
 export const SKIP = 'skip';
+/** The value of the consent step's "Selengkapnya" choice: show the whole privacy notice. */
+export const CONSENT_MORE = 'more';
 
 /** The step of the given kind, for handlers kept in a table keyed by step kind. */
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
