@@ -1,5 +1,7 @@
-// QR posters for service units: the Telegram deep link that opens the survey for one unit, the
-// QR code as a PNG (for chats and slides), and a printable A4 poster per unit as one PDF.
+// QR posters for service units: the Telegram deep link and the WhatsApp (wa.me) link that open the
+// survey for one unit, the QR code as a PNG (for chats and slides), and a printable A4 poster per
+// unit as one PDF: one QR code per channel, side by side when there are two, each labelled with
+// the app it opens, so that a citizen scans the one for the app they have.
 // The poster uses the PDF standard fonts (Helvetica), which need no font file but can only show
 // WinAnsi characters, so every text is first made WinAnsi-safe (é stays, ğ becomes g, emoji go).
 import fs from 'node:fs/promises';
@@ -57,12 +59,24 @@ export async function qrPng(text: string, sizePx = 1024): Promise<Buffer> {
   return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: QR_MARGIN, scale });
 }
 
+export type PosterChannel = 'telegram' | 'whatsapp';
+export const POSTER_CHANNELS: readonly PosterChannel[] = ['telegram', 'whatsapp'];
+
 export interface PosterUnit {
   code: string;
   name: string;
   agencyName: string;
-  telegramLink: string;
+  /** At least one of the two; with both, the poster shows two QR codes side by side. */
+  telegramLink?: string;
   whatsappLink?: string;
+}
+
+/** The unit's links in poster order (WhatsApp first: most citizens have it). */
+export function posterLinks(unit: PosterUnit): { channel: PosterChannel; url: string }[] {
+  const links: { channel: PosterChannel; url: string }[] = [];
+  if (unit.whatsappLink) links.push({ channel: 'whatsapp', url: unit.whatsappLink });
+  if (unit.telegramLink) links.push({ channel: 'telegram', url: unit.telegramLink });
+  return links;
 }
 
 // --- WinAnsi-safe text ---------------------------------------------------------------------
@@ -201,13 +215,23 @@ const ACCENT = rgb(0.12, 0.31, 0.61);
 const TEXT = {
   heading: 'Bagaimana pelayanan kami hari ini?',
   body:
-    'Pindai kode QR ini dengan kamera ponsel Bapak/Ibu untuk memberikan penilaian. ' +
+    'Pindai kode QR dengan kamera ponsel Bapak/Ibu untuk memberikan penilaian. ' +
     'Hanya sekitar 1 menit, tanpa perlu menyebutkan nama atau nomor telepon. Terima kasih atas masukan Bapak/Ibu.',
   link: 'Atau buka:',
   code: 'Kode unit:',
-  whatsapp: 'WhatsApp:',
+  app: { telegram: 'Telegram', whatsapp: 'WhatsApp' },
+  opens: { telegram: 'membuka aplikasi Telegram', whatsapp: 'membuka aplikasi WhatsApp' },
   footer: 'Survei Kepuasan Masyarakat (PermenPANRB No. 14 Tahun 2017)',
 } as const;
+
+/** "Atau kirim NILAI DUKCAPIL ke WhatsApp +62 812-3456-7890": the typed way, from the wa.me link. */
+function whatsappTyped(url: string): string {
+  const match = /^https:\/\/wa\.me\/(\d+)\?text=(.*)$/.exec(url);
+  if (!match) return '';
+  const number = match[1]!;
+  const local = number.startsWith('62') ? `+62 ${number.slice(2, 5)}-${number.slice(5, 9)}-${number.slice(9)}` : `+${number}`;
+  return `Atau kirim ${decodeURIComponent(match[2]!)} ke WhatsApp ${local.replace(/-$/, '')}`;
+}
 
 function checkUnits(units: PosterUnit[]): void {
   if (units.length === 0) throw new RangeError('no units to make posters for');
@@ -216,7 +240,7 @@ function checkUnits(units: PosterUnit[]): void {
     if (!UNIT_CODE.test(u.code)) throw new RangeError(`unit code ${JSON.stringify(u.code)} is not valid: 1–20 characters A–Z, 0–9 or '-'`);
     if (seen.has(u.code)) throw new RangeError(`unit code ${u.code} appears twice`);
     seen.add(u.code);
-    if (u.telegramLink === '') throw new RangeError(`unit ${u.code} has no Telegram link`);
+    if (posterLinks(u).length === 0) throw new RangeError(`unit ${u.code} has no Telegram or WhatsApp link`);
   }
 }
 
@@ -272,8 +296,12 @@ function drawPoster(doc: PDFDocument, unit: PosterUnit, regular: PDFFont, bold: 
   }
 
   const agency = block(unit.agencyName, regular, 13, GREY, 2);
-  const below: Block[] = [block(`${TEXT.link} ${unit.telegramLink}`, regular, 11, GREY, 3), block(`${TEXT.code} ${unit.code}`, bold, 20, INK, 1)];
-  if (unit.whatsappLink !== undefined && unit.whatsappLink !== '') below.push(block(`${TEXT.whatsapp} ${unit.whatsappLink}`, regular, 11, GREY, 3));
+  const links = posterLinks(unit);
+  const below: Block[] = [block(`${TEXT.code} ${unit.code}`, bold, 20, INK, 1)];
+  for (const link of links) {
+    const typed = link.channel === 'telegram' ? `${TEXT.link} ${link.url}` : whatsappTyped(link.url);
+    if (typed !== '') below.push(block(typed, regular, 11, GREY, 3));
+  }
   const footer = block(TEXT.footer, regular, 9, GREY, 2);
 
   let y = height - MARGIN;
@@ -282,16 +310,31 @@ function drawPoster(doc: PDFDocument, unit: PosterUnit, regular: PDFFont, bold: 
   y -= 18;
   y = drawBlock(page, name, y) - 20;
   y = drawBlock(page, block(TEXT.heading, bold, 22, ACCENT, 2), y) - 8;
-  y = drawBlock(page, block(TEXT.body, regular, 14, INK, 4), y);
+  y = drawBlock(page, block(TEXT.body, regular, 14, INK, 4), y) - 14;
 
-  // The QR takes what is left between the call to action and the lines under it, up to 14 cm;
-  // its quiet zone doubles as the white space around it.
+  // Each QR under its app's name and what it opens; with two, side by side. The QRs take what is
+  // left between the call to action and the lines under them, up to 14 cm each; their quiet zone
+  // doubles as the white space around them.
   const gap = 6;
+  const columnGap = 1 * CM;
+  const columnWidth = (textWidth - (links.length - 1) * columnGap) / links.length;
+  const labelSize = 20;
+  const noteSize = 11;
+  const labelHeight = labelSize + 4 + noteSize + 4;
   const belowHeight = below.reduce((h, b) => h + blockHeight(b) + gap, 0);
   const footerTop = MARGIN + blockHeight(footer);
-  const side = Math.max(QR_MIN, Math.min(QR_TARGET, y - belowHeight - footerTop - 12));
-  y -= side;
-  drawQr(page, unit.telegramLink, (width - side) / 2, y, side);
+  const side = Math.min(columnWidth, Math.max(QR_MIN, Math.min(QR_TARGET, y - labelHeight - belowHeight - footerTop - 12)));
+  links.forEach((link, i) => {
+    const centre = MARGIN + i * (columnWidth + columnGap) + columnWidth / 2;
+    const centred = (text: string, font: PDFFont, size: number, top: number, color: RGB) => {
+      const line = safe(text, font);
+      page.drawText(line, { x: centre - font.widthOfTextAtSize(line, size) / 2, y: top - 0.8 * size, size, font, color });
+    };
+    centred(TEXT.app[link.channel], bold, labelSize, y, ACCENT);
+    centred(TEXT.opens[link.channel], regular, noteSize, y - labelSize - 4, GREY);
+    drawQr(page, link.url, centre - side / 2, y - labelHeight - side, side);
+  });
+  y -= labelHeight + side;
   for (const b of below) y = drawBlock(page, b, y) - gap;
 
   drawBlock(page, footer, footerTop);
@@ -313,8 +356,9 @@ export async function postersPdf(units: PosterUnit[]): Promise<Uint8Array> {
 }
 
 /**
- * Writes `<outDir>/poster-skm.pdf` (every unit) and `<outDir>/qr-<CODE>.png` (each unit's
- * Telegram link), creating `outDir`. Returns the absolute paths written.
+ * Writes `<outDir>/poster-skm.pdf` (every unit) and a PNG of each QR code, creating `outDir`:
+ * `qr-<CODE>.png` when the units have one link, `qr-<CODE>-whatsapp.png` and
+ * `qr-<CODE>-telegram.png` when they have two. Returns the absolute paths written.
  */
 export async function writePosters(units: PosterUnit[], outDir: string): Promise<{ pdf: string; pngs: string[] }> {
   checkUnits(units);
@@ -324,9 +368,12 @@ export async function writePosters(units: PosterUnit[], outDir: string): Promise
   await fs.writeFile(pdf, await postersPdf(units));
   const pngs: string[] = [];
   for (const unit of units) {
-    const file = path.join(dir, `qr-${unit.code}.png`);
-    await fs.writeFile(file, await qrPng(unit.telegramLink));
-    pngs.push(file);
+    const links = posterLinks(unit);
+    for (const link of links) {
+      const file = path.join(dir, links.length === 1 ? `qr-${unit.code}.png` : `qr-${unit.code}-${link.channel}.png`);
+      await fs.writeFile(file, await qrPng(link.url));
+      pngs.push(file);
+    }
   }
   return { pdf, pngs };
 }

@@ -73,8 +73,19 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'units' && sub === 'qr') {
-      const values = parseOptions(rest, { unit: { type: 'string' }, out: { type: 'string' }, bot: { type: 'string' }, whatsapp: { type: 'string' } });
+      const values = parseOptions(rest, {
+        unit: { type: 'string' },
+        agency: { type: 'string' },
+        out: { type: 'string' },
+        bot: { type: 'string' },
+        whatsapp: { type: 'string' },
+        channel: { type: 'string' },
+      });
       if (!values.out) throw new UsageError('Missing --out <folder>.');
+      if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
+      const channel = values.channel;
+      if (channel !== undefined && channel !== 'telegram' && channel !== 'whatsapp')
+        throw new UsageError(`Unknown --channel "${channel}": use telegram or whatsapp.`);
       const config = loadConfig();
       const bot = values.bot ?? config.telegramBotUsername;
       const given = values.whatsapp === undefined ? undefined : normaliseWhatsAppNumber(values.whatsapp);
@@ -82,7 +93,11 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
         throw new UsageError(
           `--whatsapp "${values.whatsapp}" is not a phone number: write it as 0812-3456-7890, +62 812 3456 7890 or 6281234567890.`,
         );
-      const waNumber = given ?? config.whatsapp.number;
+      const configuredBot = bot;
+      const waNumberConfigured = given ?? config.whatsapp.number;
+      if (channel === 'telegram' && !configuredBot) throw new UsageError('--channel telegram needs --bot <username> (or TELEGRAM_BOT_USERNAME).');
+      if (channel === 'whatsapp' && !waNumberConfigured) throw new UsageError('--channel whatsapp needs --whatsapp <number> (or WHATSAPP_NUMBER).');
+      const waNumber = channel === 'telegram' ? undefined : waNumberConfigured;
       if (!bot && !waNumber) {
         throw new UsageError(
           'Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.',
@@ -98,27 +113,35 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
       }
       const out = values.out;
       const unitCode = values.unit?.toUpperCase();
+      const agencyCode = values.agency?.toUpperCase();
+      const withTelegram = bot !== undefined && bot !== '' && channel !== 'whatsapp';
       const result = await withDatabase(async (database) => {
+        if (agencyCode && !(await database.db.agency.findUnique({ where: { code: agencyCode } })))
+          throw new ReportError(`Agency "${agencyCode}" does not exist.`);
         const units = await database.db.serviceUnit.findMany({
-          where: unitCode ? { code: unitCode } : { active: true },
+          where: unitCode ? { code: unitCode } : agencyCode ? { active: true, agency: { code: agencyCode } } : { active: true },
           include: { agency: true },
           orderBy: [{ agency: { code: 'asc' } }, { code: 'asc' }],
         });
         if (unitCode && units[0]?.active === false)
           throw new ReportError(`Unit "${unitCode}" is deactivated: it gets no poster (skm units activate ${unitCode} first).`);
-        if (units.length === 0) throw new ReportError(unitCode ? `Unit "${unitCode}" does not exist.` : 'There are no active units yet.');
-        // The QR opens Telegram when there is a bot, else WhatsApp; with both, the WhatsApp link is printed under it.
+        if (units.length === 0)
+          throw new ReportError(
+            unitCode
+              ? `Unit "${unitCode}" does not exist.`
+              : agencyCode
+                ? `Agency ${agencyCode} has no active units.`
+                : 'There are no active units yet.',
+          );
+        // One QR per channel configured (or the one --channel names); with both, side by side.
         return writePosters(
-          units.map((u) => {
-            const wa = waNumber ? whatsappLink(waNumber, u.code) : undefined;
-            return {
-              code: u.code,
-              name: u.name,
-              agencyName: u.agency.name,
-              telegramLink: bot ? telegramDeepLink(bot, u.code) : wa!,
-              ...(bot && wa ? { whatsappLink: wa } : {}),
-            };
-          }),
+          units.map((u) => ({
+            code: u.code,
+            name: u.name,
+            agencyName: u.agency.name,
+            ...(withTelegram ? { telegramLink: telegramDeepLink(bot, u.code) } : {}),
+            ...(waNumber ? { whatsappLink: whatsappLink(waNumber, u.code) } : {}),
+          })),
           out,
         );
       });

@@ -29,7 +29,10 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
   { words: ['units', 'activate'], usage: ['units activate <CODE>'], description: 'let a deactivated unit take ratings again' },
   {
     words: ['units', 'qr'],
-    usage: ['units qr [--unit <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>]'],
+    usage: [
+      'units qr [--unit <CODE>|--agency <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>]',
+      '         [--channel telegram|whatsapp]',
+    ],
     description: 'A4 PDF posters (one page per active unit) and QR PNGs',
   },
   {

@@ -345,6 +345,28 @@ describe('skm command line', () => {
       expect(files.filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(2);
       const badBot = await runSkm(['units', 'qr', '--out', out, '--bot', 'not a bot'], { env });
       expect(badBot.code).toBe(2);
+      // One agency's units, both channels: two QR codes per unit; --channel picks one.
+      const both = path.join(out, 'both');
+      const twoChannels = await runSkm(
+        ['units', 'qr', '--agency', 'mpp-bpp', '--out', both, '--bot', 'skm_demo_bot', '--whatsapp', '0812-3456-7890'],
+        { env },
+      );
+      expect(twoChannels.code).toBe(0);
+      const bothFiles = await fs.readdir(both);
+      expect(bothFiles).toContain('qr-BPP-DUKCAPIL-whatsapp.png');
+      expect(bothFiles).toContain('qr-BPP-DUKCAPIL-telegram.png');
+      const onlyWa = path.join(out, 'wa');
+      const whatsappOnly = await runSkm(
+        ['units', 'qr', '--agency', 'MPP-BPP', '--out', onlyWa, '--bot', 'skm_demo_bot', '--whatsapp', '0812-3456-7890', '--channel', 'whatsapp'],
+        { env },
+      );
+      expect(whatsappOnly.code).toBe(0);
+      expect((await fs.readdir(onlyWa)).filter((f) => f.endsWith('.png')).every((f) => /^qr-BPP-[A-Z0-9-]+\.png$/.test(f))).toBe(true);
+      const noAgency = await runSkm(['units', 'qr', '--agency', 'NOPE', '--out', out, '--bot', 'skm_demo_bot'], { env });
+      expect(noAgency.code).toBe(2);
+      expect(noAgency.stderr).toContain('Agency "NOPE" does not exist.');
+      const badChannel = await runSkm(['units', 'qr', '--out', out, '--bot', 'skm_demo_bot', '--channel', 'sms'], { env });
+      expect(badChannel.code).toBe(2);
     } finally {
       await fs.rm(out, { recursive: true, force: true });
     }

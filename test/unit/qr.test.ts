@@ -122,8 +122,13 @@ describe('poster PDF', () => {
     expect(text).toContain('Kode unit: DUKCAPIL');
     expect(text).toContain('Kode unit: RSUD');
     expect(text).toContain('Atau buka: https://t.me/skm_demo_bot?start=u_DPMPTSP');
-    expect(text).toContain('WhatsApp: https://wa.me/6281234567890?text=SKM%20RSUD');
-    expect(text.filter((t) => t.startsWith('WhatsApp:'))).toHaveLength(1);
+    // WhatsApp as a QR under its app's name, and the typed way in words: no URL to type.
+    expect(text.filter((t) => t === 'WhatsApp')).toHaveLength(1);
+    expect(text).toContain('membuka aplikasi WhatsApp');
+    expect(text).toContain('Atau kirim SKM RSUD ke WhatsApp +62 812-3456-7890');
+    expect(text.join('\n')).not.toContain('wa.me');
+    expect(text.join('\n')).not.toMatch(/\bAnda\b/);
+    expect(text.filter((t) => t.includes('Bapak/Ibu')).length).toBeGreaterThan(0);
     expect(text.filter((t) => t === 'Survei Kepuasan Masyarakat (PermenPANRB No. 14 Tahun 2017)')).toHaveLength(3);
   });
 
@@ -194,5 +199,101 @@ describe('WhatsApp links', () => {
     expect(() => whatsappLink('6281234567890', 'DUK CAPIL')).toThrow(/unit code/);
     const png = await qrPng(whatsappLink('6281234567890', 'MPP-LOKET-12'));
     expect(decodeQr(png).text).toBe('https://wa.me/6281234567890?text=NILAI%20MPP-LOKET-12');
+  });
+});
+
+/**
+ * The poster page as a bitmap, from the filled rectangles of its content stream (the QR modules
+ * and their white backgrounds are drawn as rectangles; text is left out): enough to scan the codes.
+ */
+async function rasterisedRectangles(pdf: Uint8Array, pageIndex: number, scale = 3): Promise<PNG> {
+  const doc = await PDFDocument.load(pdf);
+  const page = doc.getPages()[pageIndex]!;
+  const width = Math.ceil(page.getWidth() * scale);
+  const height = Math.ceil(page.getHeight() * scale);
+  const png = new PNG({ width, height });
+  png.data.fill(255);
+  const contents = page.node.Contents();
+  const streams = contents instanceof PDFRawStream ? [contents] : [];
+  if (!(contents instanceof PDFRawStream) && contents) {
+    const array = contents as unknown as { asArray(): unknown[] };
+    for (const ref of array.asArray()) {
+      const stream = doc.context.lookup(ref as Parameters<typeof doc.context.lookup>[0]);
+      if (stream instanceof PDFRawStream) streams.push(stream);
+    }
+  }
+  expect(streams.length).toBeGreaterThan(0);
+  let rectangles = 0;
+  for (const stream of streams) {
+    const raw = Buffer.from(stream.contents);
+    let content: string;
+    try {
+      content = zlib.inflateSync(raw).toString('latin1');
+    } catch {
+      content = raw.toString('latin1');
+    }
+    const pattern =
+      /q\n([\d.]+) ([\d.]+) ([\d.]+) rg\n[^Q]*?1 0 0 1 ([-\d.]+) ([-\d.]+) cm\n[^Q]*?0 0 m\n0 ([-\d.]+) l\n([-\d.]+) [-\d.]+ l\n[^Q]*?f\nQ/g;
+    for (const m of content.matchAll(pattern)) {
+      const [r, g, b, x, y, h, w] = m.slice(1, 8).map(Number) as [number, number, number, number, number, number, number];
+      const value = r + g + b === 0 ? 0 : 255;
+      const x0 = Math.round(x * scale);
+      const x1 = Math.round((x + w) * scale);
+      const top = Math.round(height - (y + h) * scale);
+      const bottom = Math.round(height - y * scale);
+      for (let py = Math.max(0, top); py < Math.min(height, bottom); py++) {
+        for (let px = Math.max(0, x0); px < Math.min(width, x1); px++) {
+          const i = (py * width + px) * 4;
+          png.data[i] = png.data[i + 1] = png.data[i + 2] = value;
+        }
+      }
+      rectangles++;
+    }
+  }
+  expect(rectangles).toBeGreaterThan(100);
+  return png;
+}
+
+function decodeRegion(png: PNG, x: number, width: number): string | undefined {
+  const region = new Uint8ClampedArray(width * png.height * 4);
+  for (let y = 0; y < png.height; y++) {
+    png.data.copy(Buffer.from(region.buffer, y * width * 4, width * 4), 0, (y * png.width + x) * 4, (y * png.width + x + width) * 4);
+  }
+  return jsQR(region, width, png.height)?.data;
+}
+
+describe('poster with both channels', () => {
+  it('shows two QR codes side by side, WhatsApp and Telegram, each decoding to its own link', async () => {
+    const wa = whatsappLink('6281234567890', 'DUKCAPIL');
+    const tg = telegramDeepLink('skm_demo_bot', 'DUKCAPIL');
+    const pdf = await postersPdf([unit('DUKCAPIL', 'Dinas Kependudukan dan Pencatatan Sipil', { telegramLink: tg, whatsappLink: wa })]);
+    const text = await shownText(pdf);
+    expect(text).toEqual(expect.arrayContaining(['WhatsApp', 'membuka aplikasi WhatsApp', 'Telegram', 'membuka aplikasi Telegram']));
+    const page = await rasterisedRectangles(pdf, 0);
+    const half = Math.floor(page.width / 2);
+    expect(decodeRegion(page, 0, half)).toBe(wa);
+    expect(decodeRegion(page, half, page.width - half)).toBe(tg);
+    expect(wa).toBe('https://wa.me/6281234567890?text=NILAI%20DUKCAPIL');
+  });
+
+  it('with one channel, one QR across the middle; PNG files named per channel when there are two', async () => {
+    const wa = whatsappLink('6281234567890', 'SAMSAT');
+    const pdf = await postersPdf([{ code: 'SAMSAT', name: 'Samsat', agencyName: 'MPP', whatsappLink: wa }]);
+    const page = await rasterisedRectangles(pdf, 0);
+    expect(decodeRegion(page, 0, page.width)).toBe(wa);
+    const text = await shownText(pdf);
+    expect(text).not.toContain('Telegram');
+    await expect(postersPdf([{ code: 'KOSONG', name: 'Kosong', agencyName: 'MPP' }])).rejects.toThrow(/no Telegram or WhatsApp link/);
+
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-qr-both-'));
+    try {
+      const both = { telegramLink: telegramDeepLink('skm_demo_bot', 'DUKCAPIL'), whatsappLink: whatsappLink('6281234567890', 'DUKCAPIL') };
+      const result = await writePosters([unit('DUKCAPIL', 'Disdukcapil', both)], dir);
+      expect(result.pngs.map((f) => path.basename(f))).toEqual(['qr-DUKCAPIL-whatsapp.png', 'qr-DUKCAPIL-telegram.png']);
+      expect(decodeQr(await fs.readFile(result.pngs[0]!)).text).toBe(both.whatsappLink);
+      expect(decodeQr(await fs.readFile(result.pngs[1]!)).text).toBe(both.telegramLink);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
