@@ -1,7 +1,9 @@
 // One unit's SKM result for one period, as the CLI and (later) chat commands show it.
 import type { Db } from '../db/client.js';
 import {
+  type ElementCode,
   type Period,
+  type Score,
   type ScoreConfig,
   type ZonePreset,
   type Zona,
@@ -15,10 +17,17 @@ import {
   score,
   targetSample,
 } from '../scoring/index.js';
-import { unitSums } from './aggregate.js';
+import { type UnitSums, unitSums } from './aggregate.js';
 
 export class ReportError extends Error {
   override name = 'ReportError';
+}
+
+/** One element's NRR (3 decimals) with its code and default Indonesian name. */
+export interface UnsurNrr {
+  code: ElementCode;
+  name: string;
+  nrr: number | null;
 }
 
 export interface UnitReport {
@@ -39,7 +48,7 @@ export interface UnitReport {
   target: { serviceUsers: number; sample: number } | null;
   flagged: number;
   maladminReports: number;
-  unsur: { code: string; name: string; nrr: number | null }[];
+  unsur: UnsurNrr[];
 }
 
 /** Months of service users that a period covers, for the Krejcie–Morgan target. */
@@ -78,9 +87,15 @@ export type UnitWithAgency = NonNullable<Awaited<ReturnType<Db['serviceUnit']['f
 
 /** The report of a unit already looked up (and authorised) for a parsed period. */
 export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period): Promise<UnitReport> {
-  const timeZone = unit.agency.timeZone;
-  const { start, end } = periodRange(period, timeZone);
-  const sums = await unitSums(db, unit.id, start, end);
+  const range = periodRange(period, unit.agency.timeZone);
+  return unitReportOf(unit, period, range, await unitSums(db, unit.id, range.start, range.end));
+}
+
+/**
+ * The report of a unit from its sums over `range` (the period in its agency's time zone): pure, so
+ * that the agency report builds every unit's report from one query.
+ */
+export function unitReportOf(unit: UnitWithAgency, period: Period, range: { start: Date; end: Date }, sums: UnitSums): UnitReport {
   const config = scoreConfigOf(unit.agency);
   const result = score(sums, config);
   const serviceUsers = periodServiceUsers(unit.monthlyServiceUsers, period.kind);
@@ -88,10 +103,10 @@ export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period
     unit: unit.code,
     unitName: unit.name,
     agency: unit.agency.code,
-    timeZone,
+    timeZone: unit.agency.timeZone,
     period: period.label,
-    from: start.toISOString(),
-    to: end.toISOString(),
+    from: range.start.toISOString(),
+    to: range.end.toISOString(),
     responses: sums.count,
     ikm: result?.ikm ?? null,
     mutu: result?.mutu ?? null,
@@ -102,12 +117,17 @@ export async function reportForUnit(db: Db, unit: UnitWithAgency, period: Period
     target: serviceUsers === null ? null : { serviceUsers, sample: targetSample(serviceUsers) },
     flagged: sums.flagged,
     maladminReports: sums.maladminReports,
-    unsur: ELEMENT_CODES.map((code, i) => ({
-      code,
-      name: defaultElementName(code).id,
-      nrr: result ? roundHalfUp(result.nrr[i]!, 3) : null,
-    })),
+    unsur: unsurOf(result),
   };
+}
+
+/** The nine elements with their NRR rounded to 3 decimals (null without responses). */
+export function unsurOf(result: Score | null): UnsurNrr[] {
+  return ELEMENT_CODES.map((code, i) => ({
+    code,
+    name: defaultElementName(code).id,
+    nrr: result ? roundHalfUp(result.nrr[i]!, 3) : null,
+  }));
 }
 
 export function formatUnitReportText(r: UnitReport): string {
