@@ -96,6 +96,7 @@ function describeAgency(a: Awaited<ReturnType<typeof findAgency>>): string {
     `  report period     ${a.reportPeriod}`,
     `  reminders         ${a.reminders.length > 0 ? a.reminders.join(', ') : 'none'}`,
     `  follow-up plans   due after ${a.followUpDays} days, reminder ${a.followUpWarnDays} days before`,
+    `  public page       ${a.publicScores ? `on: /${a.code} shows its scores (suggestions only once approved)` : 'off'}`,
   ].join('\n');
 }
 
@@ -125,6 +126,7 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     reminders: { type: 'string' },
     'follow-up-days': { type: 'string' },
     'follow-up-warn-days': { type: 'string' },
+    public: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
   const data: {
@@ -135,6 +137,7 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     reminders?: string[];
     followUpDays?: number;
     followUpWarnDays?: number;
+    publicScores?: boolean;
   } = {};
   for (const [option, field] of [
     ['summary-cron', 'summaryCron'],
@@ -173,6 +176,11 @@ async function agencySet(args: string[], io: Io): Promise<number> {
   const warn = intOption('follow-up-warn-days', values['follow-up-warn-days'], 0, 60);
   if (days !== undefined) data.followUpDays = days;
   if (warn !== undefined) data.followUpWarnDays = warn;
+  if (values.public !== undefined) {
+    const word = values.public.trim().toLowerCase();
+    if (word !== 'on' && word !== 'off') throw new UsageError(`--public must be on or off, not "${values.public}".`);
+    data.publicScores = word === 'on';
+  }
   if (Object.keys(data).length === 0) throw new UsageError('Nothing to change: give at least one option.');
   const text = await withDatabase(async ({ db }) => {
     const agency = await findAgency(db, positionals[0]!);
@@ -184,7 +192,11 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     return describeAgency(updated);
   });
   io.out(text);
-  io.out('A running bot picks the new schedule up within 10 minutes.');
+  io.out(
+    data.publicScores === undefined
+      ? 'A running bot picks the new schedule up within 10 minutes.'
+      : 'A running bot picks the new schedule up within 10 minutes, and the public pages within 10 seconds.',
+  );
   return 0;
 }
 

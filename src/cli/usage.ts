@@ -43,9 +43,9 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
     usage: [
       'agency set <CODE> [--summary-cron "0 8 * * 1"] [--check-cron "0 9 * * *"] [--time-zone WIB|WITA|WIT|Asia/Makassar]',
       '           [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]',
-      '           [--follow-up-days 30] [--follow-up-warn-days 3]',
+      '           [--follow-up-days 30] [--follow-up-warn-days 3] [--public on|off]',
     ],
-    description: "change an agency's schedule and reminders (cron times are in its time zone)",
+    description: "change an agency's schedule, reminders and public page (cron times are in its time zone)",
   },
   { words: ['job', 'list'], usage: ['job list'], description: 'scheduled jobs with their last and next runs' },
   {

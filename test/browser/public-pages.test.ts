@@ -130,6 +130,20 @@ describe('public pages over HTTP', () => {
     expect((await fetch(`${base}/bukan%20kode!`)).status).toBe(400);
   });
 
+  it('`skm agency set --public off` makes the agency a 404 page within the cache time; `on` brings it back', async () => {
+    const env = { DATABASE_URL: t.url, LOG_LEVEL: 'silent' };
+    const off = await runTs('src/cli/index.ts', ['agency', 'set', 'mpp-uji', '--public', 'off'], { env });
+    expect(off.stderr).toBe('');
+    expect(off.stdout).toContain('public page       off');
+    await expect.poll(async () => (await fetch(`${base}/MPP-UJI`)).status, { timeout: 5000 }).toBe(404);
+    await expect.poll(async () => (await fetch(`${base}/`)).text(), { timeout: 5000 }).not.toContain('MPP Kota Uji');
+    const on = await runTs('src/cli/index.ts', ['agency', 'set', 'MPP-UJI', '--public', 'on'], { env });
+    expect(on.stdout).toContain('public page       on');
+    await expect.poll(async () => (await fetch(`${base}/MPP-UJI`)).status, { timeout: 5000 }).toBe(200);
+    const audit = await t.db.auditLog.findMany({ where: { action: 'agency.set', target: 'MPP-UJI' } });
+    expect(audit.map((a) => a.details)).toEqual([{ publicScores: false }, { publicScores: true }]);
+  });
+
   it('the page never names what an unapproved or hidden suggestion said, whatever page or feed', async () => {
     for (const path of ['/MPP-UJI', '/MPP-UJI/UJI-KTP', '/MPP-UJI/tv', '/MPP-UJI/tv.json', '/MPP-UJI?period=year&lang=en']) {
       const body = await (await fetch(`${base}${path}`)).text();

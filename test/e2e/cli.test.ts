@@ -61,6 +61,7 @@ describe('skm command line', () => {
       [['agency', 'set', 'X', '--reminders', 'zone,weather'], /Unknown reminder "weather"/],
       [['agency', 'set', 'X', '--report-period', 'week'], /--report-period must be/],
       [['agency', 'set', 'X'], /Nothing to change/],
+      [['agency', 'set', 'X', '--public', 'maybe'], /--public must be on or off/],
       [['outbox', 'retry'], /Give message ids/],
       [['outbox', 'retry', 'abc'], /not a message id/],
       [['outbox', 'retry', '--failed', '--unknown'], /Give message ids/],
