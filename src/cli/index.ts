@@ -11,6 +11,7 @@ import { UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
 import { runUnitCommands } from './units.js';
 import { commandUsage, fullUsage, usageHint, usagesFor } from './usage.js';
+import { landingUrl } from '../text/landing.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriodWords } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
@@ -74,8 +75,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'units' && sub === 'qr') {
-      const values = parseOptions(rest, { unit: { type: 'string' }, out: { type: 'string' }, bot: { type: 'string' }, whatsapp: { type: 'string' } });
+      const values = parseOptions(rest, {
+        unit: { type: 'string' },
+        out: { type: 'string' },
+        bot: { type: 'string' },
+        whatsapp: { type: 'string' },
+        landing: { type: 'string' },
+      });
       if (!values.out) throw new UsageError('Missing --out <folder>.');
+      const landing = values.landing;
+      if (landing !== undefined) {
+        try {
+          landingUrl(landing, 'X');
+        } catch (error) {
+          throw new UsageError(`--landing: ${(error as Error).message}.`);
+        }
+      }
       const config = loadConfig();
       const bot = values.bot ?? config.telegramBotUsername;
       const given = values.whatsapp === undefined ? undefined : normaliseWhatsAppNumber(values.whatsapp);
@@ -84,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           `--whatsapp "${values.whatsapp}" is not a phone number: write it as 0812-3456-7890, +62 812 3456 7890 or 6281234567890.`,
         );
       const waNumber = given ?? config.whatsapp.number;
-      if (!bot && !waNumber) {
+      if (!bot && !waNumber && landing === undefined) {
         throw new UsageError(
           'Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.',
         );
@@ -109,8 +124,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw new ReportError(`Unit "${unitCode}" is deactivated: it gets no poster (skm units activate ${unitCode} first).`);
         if (units.length === 0) throw new ReportError(unitCode ? `Unit "${unitCode}" does not exist.` : 'There are no active units yet.');
         // The QR opens Telegram when there is a bot, else WhatsApp; with both, the WhatsApp link is printed under it.
+        // With --landing it opens the unit's landing page instead, which offers every configured channel.
         return writePosters(
           units.map((u) => {
+            if (landing !== undefined) return { code: u.code, name: u.name, agencyName: u.agency.name, telegramLink: landingUrl(landing, u.code) };
             const wa = waNumber ? whatsappLink(waNumber, u.code) : undefined;
             return {
               code: u.code,
@@ -124,7 +141,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
       });
       io.out(`Posters: ${result.pdf}\nQR codes: ${result.pngs.length} PNG files in ${out}`);
-      if (waNumber) io.out(`WhatsApp links: https://wa.me/${waNumber}?text=NILAI%20<CODE>`);
+      if (landing !== undefined) io.out(`The QR codes open the landing pages: ${landingUrl(landing, 'CODE').replace(/CODE$/, '<CODE>')}`);
+      else if (waNumber) io.out(`WhatsApp links: https://wa.me/${waNumber}?text=NILAI%20<CODE>`);
       return 0;
     }
     if (command === 'admin' && sub === 'grant') {

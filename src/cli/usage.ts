@@ -24,8 +24,8 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
   { words: ['units', 'activate'], usage: ['units activate <CODE>'], description: 'let a deactivated unit take ratings again' },
   {
     words: ['units', 'qr'],
-    usage: ['units qr [--unit <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>]'],
-    description: 'A4 PDF posters (one page per active unit) and QR PNGs',
+    usage: ['units qr [--unit <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>] [--landing <base URL>]'],
+    description: "A4 PDF posters (one page per active unit) and QR PNGs; --landing points the QR at the unit's landing page (<base URL>/u/<CODE>)",
   },
   {
     words: ['admin', 'grant'],

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { COMMAND_USAGES } from '../../src/cli/usage.js';
@@ -9,6 +11,9 @@ import { columnsOf, periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
 import { ROOT, runTs } from '../support/run.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
+
+// jsqr's module.exports is the function itself (see test/unit/qr.test.ts).
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 function capture() {
   const out: string[] = [];
@@ -166,6 +171,21 @@ describe('skm command line', () => {
       const on = await runTs('src/cli/index.ts', ['units', 'activate', 'DUKCAPIL'], { env });
       expect(on.code).toBe(0);
       expect(on.stdout).toContain('Unit DUKCAPIL takes ratings again.');
+      // --landing: the QR leads to the unit's landing page on the bot's web server (no bot or number needed).
+      const landing = await runTs(
+        'src/cli/index.ts',
+        ['units', 'qr', '--unit', 'dukcapil', '--out', out, '--landing', 'https://skm.example.go.id/'],
+        {
+          env,
+        },
+      );
+      expect(landing.stderr).toBe('');
+      expect(landing.stdout).toContain('https://skm.example.go.id/u/<CODE>');
+      const qr = PNG.sync.read(await fs.readFile(path.join(out, 'qr-DUKCAPIL.png')));
+      expect(jsQR(new Uint8ClampedArray(qr.data), qr.width, qr.height)?.data).toBe('https://skm.example.go.id/u/DUKCAPIL');
+      const badLanding = await runTs('src/cli/index.ts', ['units', 'qr', '--out', out, '--landing', 'skm.example.go.id'], { env });
+      expect(badLanding.code).toBe(2);
+      expect(badLanding.stderr).toContain('--landing: "skm.example.go.id" is not a web address');
       const missing = await runTs('src/cli/index.ts', ['units', 'deactivate', 'NOPE'], { env });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('Unit "NOPE" does not exist.');
