@@ -130,7 +130,7 @@ describe('public pages over HTTP', () => {
     expect((await fetch(`${base}/bukan%20kode!`)).status).toBe(400);
   });
 
-  it('`skm agency set --public off` makes the agency a 404 page within the cache time; `on` brings it back', async () => {
+  it('`skm agency set --public off` makes the agency a 404 page within the cache time (one stale answer at most); `on` brings it back', async () => {
     const env = { DATABASE_URL: t.url, LOG_LEVEL: 'silent' };
     const off = await runTs('src/cli/index.ts', ['agency', 'set', 'mpp-uji', '--public', 'off'], { env });
     expect(off.stderr).toBe('');
@@ -140,6 +140,7 @@ describe('public pages over HTTP', () => {
     const on = await runTs('src/cli/index.ts', ['agency', 'set', 'MPP-UJI', '--public', 'on'], { env });
     expect(on.stdout).toContain('public page       on');
     await expect.poll(async () => (await fetch(`${base}/MPP-UJI`)).status, { timeout: 5000 }).toBe(200);
+    await expect.poll(async () => (await fetch(`${base}/`)).text(), { timeout: 5000 }).toContain('MPP Kota Uji');
     const audit = await t.db.auditLog.findMany({ where: { action: 'agency.set', target: 'MPP-UJI' } });
     expect(audit.map((a) => a.details)).toEqual([{ publicScores: false }, { publicScores: true }]);
   });
