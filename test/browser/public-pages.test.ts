@@ -143,7 +143,7 @@ describe('public pages over HTTP', () => {
     await expect.poll(async () => (await fetch(`${base}/`)).text(), { timeout: 5000 }).toContain('MPP Kota Uji');
     const audit = await t.db.auditLog.findMany({ where: { action: 'agency.set', target: 'MPP-UJI' } });
     expect(audit.map((a) => a.details)).toEqual([{ publicScores: false }, { publicScores: true }]);
-  });
+  }, 120_000); // two runs of the CLI, each its own process
 
   it('the page never names what an unapproved or hidden suggestion said, whatever page or feed', async () => {
     for (const path of ['/MPP-UJI', '/MPP-UJI/UJI-KTP', '/MPP-UJI/tv', '/MPP-UJI/tv.json', '/MPP-UJI?period=year&lang=en']) {
@@ -187,7 +187,7 @@ describe.skipIf(findChromium() === null)('public pages in Chromium', () => {
     await page.close();
   });
 
-  it('the unit page shows the nine NRRs of `skm report` and marks the weakest', async () => {
+  it('the unit page shows the nine NRRs of `skm report` and marks the weakest', { timeout: 90_000 }, async () => {
     const cli = await runTs('src/cli/index.ts', ['report', '--unit', 'UJI-KTP', '--period', '2026-11', '--format', 'json'], {
       env: { DATABASE_URL: t.url, LOG_LEVEL: 'silent' },
     });

@@ -9,7 +9,9 @@ import zlib from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/db/backup.js';
-import { createDb } from '../../src/db/client.js';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { type Db, createDb } from '../../src/db/client.js';
+import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../src/db/migrate.js';
 import { restoreBackup } from '../../src/db/restore.js';
 import { createEmptyDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/db.js';
@@ -139,7 +141,11 @@ describe('backup and restore', () => {
     expect(cut).toBeGreaterThan(0);
     const older = new Set(all.slice(0, cut).map((m) => m.name));
     await migrate(url, MIGRATIONS_DIR, { only: older });
-    const db = createDb(url, 1);
+    // Today's client, told to leave out the columns later migrations added (it would ask for them).
+    const db = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url, max: 1 }),
+      omit: { agency: { publicScores: true }, response: { suggestionState: true, reviewedAt: true } },
+    }) as unknown as Db;
     try {
       await fillEveryTable(db);
     } finally {
