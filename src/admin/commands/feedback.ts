@@ -9,9 +9,6 @@ import { type CommandContext, type StaffCommand, Reply } from './types.js';
 /** `/saran setujui 123`, `/saran sembunyikan #123` (or approve/hide): an official's decision on one suggestion. */
 const REVIEW = /^(setujui|approve|sembunyikan|hide)\s+#?(\d{1,18})$/i;
 
-/** What a suggestion's state reads as in the list. */
-const STATE_KEYS = { approved: 'staff.saran.state.approved', hidden: 'staff.saran.state.hidden' } as const;
-
 const saran: StaffCommand = {
   name: 'saran',
   level: 'official',
@@ -38,8 +35,13 @@ const saran: StaffCommand = {
     const head = c.t('staff.saran.head', { unit: unit.name, period: describePeriod(period, c.req.locale), total, page, pages });
     if (total === 0) return { messages: [c.t('staff.saran.none', { unit: unit.name, period: describePeriod(period, c.req.locale) })] };
     const lines = rows.map((r) => {
-      const state =
-        r.suggestionState === 'approved' || r.suggestionState === 'hidden' ? c.t(STATE_KEYS[r.suggestionState]) : c.t('staff.saran.state.new');
+      const state = c.t(
+        r.suggestionState === 'approved'
+          ? 'staff.saran.state.approved'
+          : r.suggestionState === 'hidden'
+            ? 'staff.saran.state.hidden'
+            : 'staff.saran.state.new',
+      );
       return `• #${r.id} · ${localDateString(r.submittedAt, unit.agency.timeZone)} · ${state}: ${r.suggestion!.replace(/\s+/g, ' ')}`;
     });
     lines.push('', c.t('staff.saran.howToReview', { id: String(rows[0]!.id) }));
