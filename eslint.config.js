@@ -33,4 +33,9 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  {
+    // The lobby screen's script runs in the browser.
+    files: ['src/web/static/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', setTimeout: 'readonly', setInterval: 'readonly' } },
+  },
 );

@@ -6,7 +6,9 @@
 // GROUP BY; and the inbound case on WhatsApp through the fake socket (in-process).
 // The production modes: webhook beside polling, two instances beside one, and one chat flooding the
 // bot beside no flood.
-// `--only inbound,production,whatsapp,cold-start,broadcast,summary` runs some of them.
+// The public pages (agency, unit, TV feed) at 1,000,000 responses and 300 units, p50/p95.
+// `--only inbound,production,whatsapp,cold-start,broadcast,summary,public` runs some of them
+// (`--public-responses 20000` seeds fewer, for a quick check).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +26,11 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'broadcast-messages': { type: 'string', default: '10000' },
     'broadcast-limit': { type: 'string', default: '300' },
+    'public-responses': { type: 'string', default: '1000000' },
+    'public-units': { type: 'string', default: '300' },
   },
 });
-const PARTS = ['inbound', 'production', 'whatsapp', 'cold-start', 'broadcast', 'summary'] as const;
+const PARTS = ['inbound', 'production', 'whatsapp', 'cold-start', 'broadcast', 'summary', 'public'] as const;
 const only = values.only ? values.only.split(',').map((p) => p.trim()) : [...PARTS];
 const unknownPart = only.find((p) => !(PARTS as readonly string[]).includes(p));
 if (unknownPart) {
@@ -38,6 +42,12 @@ const broadcastMessages = Number(values['broadcast-messages']);
 const broadcastLimit = Number(values['broadcast-limit']);
 if (!Number.isInteger(broadcastMessages) || broadcastMessages < 1 || !Number.isInteger(broadcastLimit) || broadcastLimit < 1) {
   console.error('--broadcast-messages and --broadcast-limit must be positive integers');
+  process.exit(2);
+}
+const publicResponses = Number(values['public-responses']);
+const publicUnits = Number(values['public-units']);
+if (!Number.isInteger(publicResponses) || publicResponses < 1 || !Number.isInteger(publicUnits) || publicUnits < 1) {
+  console.error('--public-responses and --public-units must be positive integers');
   process.exit(2);
 }
 const citizens = Number(values.citizens);
@@ -84,6 +94,11 @@ try {
     console.log('');
     const { runSummaryQueryBench } = await import('./summary-query.js');
     await runSummaryQueryBench(pg.url);
+  }
+  if (runs('public')) {
+    console.log('');
+    const { runPublicPagesBench } = await import('./public-pages.js');
+    await runPublicPagesBench(pg.url, { responses: publicResponses, units: publicUnits });
   }
 } finally {
   await pg.stop();

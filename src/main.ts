@@ -164,6 +164,16 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
                   handle: (update) => tg.channel.handleUpdate(update),
                 }
               : undefined,
+          // The public results pages, the lobby TV and the posters' landing pages.
+          routes: async (server) => {
+            const { registerPublicRoutes } = await import('./web/routes.js');
+            await registerPublicRoutes(server, {
+              db,
+              log,
+              botUsername: () => botUsername,
+              whatsappNumber: config.whatsapp.enabled ? config.whatsapp.number : undefined,
+            });
+          },
         });
       })().catch(async (error: unknown) => {
         await app.close();

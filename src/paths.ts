@@ -18,3 +18,5 @@ function findRoot(start: string): string {
 export const PROJECT_ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
+/** The public pages' stylesheets and the lobby screen's script (served as files: see src/web/). */
+export const WEB_ASSETS_DIR = path.join(PROJECT_ROOT, 'src', 'web', 'static');

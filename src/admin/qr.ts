@@ -59,7 +59,8 @@ export async function qrPng(text: string, sizePx = 1024): Promise<Buffer> {
   return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: QR_MARGIN, scale });
 }
 
-export type PosterChannel = 'telegram' | 'whatsapp';
+/** Where a poster's QR leads: one chat app, or the unit's landing page that offers each configured app. */
+export type PosterChannel = 'telegram' | 'whatsapp' | 'page';
 export const POSTER_CHANNELS: readonly PosterChannel[] = ['telegram', 'whatsapp'];
 
 export interface PosterUnit {
@@ -69,10 +70,13 @@ export interface PosterUnit {
   /** At least one of the two; with both, the poster shows two QR codes side by side. */
   telegramLink?: string;
   whatsappLink?: string;
+  /** The unit's landing page (`skm units qr --landing`): then its one QR, in place of the app links. */
+  landingLink?: string;
 }
 
 /** The unit's links in poster order (WhatsApp first: most citizens have it). */
 export function posterLinks(unit: PosterUnit): { channel: PosterChannel; url: string }[] {
+  if (unit.landingLink) return [{ channel: 'page', url: unit.landingLink }];
   const links: { channel: PosterChannel; url: string }[] = [];
   if (unit.whatsappLink) links.push({ channel: 'whatsapp', url: unit.whatsappLink });
   if (unit.telegramLink) links.push({ channel: 'telegram', url: unit.telegramLink });
@@ -219,8 +223,12 @@ const TEXT = {
     'Hanya sekitar 1 menit, tanpa perlu menyebutkan nama atau nomor telepon. Terima kasih atas masukan Bapak/Ibu.',
   link: 'Atau buka:',
   code: 'Kode unit:',
-  app: { telegram: 'Telegram', whatsapp: 'WhatsApp' },
-  opens: { telegram: 'membuka aplikasi Telegram', whatsapp: 'membuka aplikasi WhatsApp' },
+  app: { telegram: 'Telegram', whatsapp: 'WhatsApp', page: 'WhatsApp atau Telegram' },
+  opens: {
+    telegram: 'membuka aplikasi Telegram',
+    whatsapp: 'membuka aplikasi WhatsApp',
+    page: 'membuka halaman unit: pilih aplikasi yang Bapak/Ibu punya',
+  },
   footer: 'Survei Kepuasan Masyarakat (PermenPANRB No. 14 Tahun 2017)',
 } as const;
 
@@ -299,7 +307,7 @@ function drawPoster(doc: PDFDocument, unit: PosterUnit, regular: PDFFont, bold: 
   const links = posterLinks(unit);
   const below: Block[] = [block(`${TEXT.code} ${unit.code}`, bold, 20, INK, 1)];
   for (const link of links) {
-    const typed = link.channel === 'telegram' ? `${TEXT.link} ${link.url}` : whatsappTyped(link.url);
+    const typed = link.channel === 'whatsapp' ? whatsappTyped(link.url) : `${TEXT.link} ${link.url}`;
     if (typed !== '') below.push(block(typed, regular, 11, GREY, 3));
   }
   const footer = block(TEXT.footer, regular, 9, GREY, 2);

@@ -14,6 +14,7 @@ import { commandUsage, fullUsage, usageHint, usagesFor } from './usage.js';
 import { agencyReport, formatAgencyReportText } from '../reports/agency-report.js';
 import { CSV_DIALECTS, type CsvDialect } from '../reports/export/compose.js';
 import { translate } from '../i18n/index.js';
+import { landingUrl } from '../text/landing.js';
 import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-report.js';
 import { parsePeriodWords } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
@@ -80,12 +81,22 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
         bot: { type: 'string' },
         whatsapp: { type: 'string' },
         channel: { type: 'string' },
+        landing: { type: 'string' },
       });
       if (!values.out) throw new UsageError('Missing --out <folder>.');
       if (values.unit && values.agency) throw new UsageError('Give --unit or --agency, not both.');
       const channel = values.channel;
       if (channel !== undefined && channel !== 'telegram' && channel !== 'whatsapp')
         throw new UsageError(`Unknown --channel "${channel}": use telegram or whatsapp.`);
+      const landing = values.landing;
+      if (landing !== undefined) {
+        if (channel !== undefined) throw new UsageError('Give --landing or --channel, not both: the landing page offers every channel.');
+        try {
+          landingUrl(landing, 'X');
+        } catch (error) {
+          throw new UsageError(`--landing: ${(error as Error).message}.`);
+        }
+      }
       const config = loadConfig();
       const bot = values.bot ?? config.telegramBotUsername;
       const given = values.whatsapp === undefined ? undefined : normaliseWhatsAppNumber(values.whatsapp);
@@ -98,7 +109,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
       if (channel === 'telegram' && !configuredBot) throw new UsageError('--channel telegram needs --bot <username> (or TELEGRAM_BOT_USERNAME).');
       if (channel === 'whatsapp' && !waNumberConfigured) throw new UsageError('--channel whatsapp needs --whatsapp <number> (or WHATSAPP_NUMBER).');
       const waNumber = channel === 'telegram' ? undefined : waNumberConfigured;
-      if (!bot && !waNumber) {
+      if (!bot && !waNumber && landing === undefined) {
         throw new UsageError(
           'Missing --bot <username> (or TELEGRAM_BOT_USERNAME), or --whatsapp <number> (or WHATSAPP_NUMBER): the QR codes link to t.me/<username> or wa.me/<number>.',
         );
@@ -139,14 +150,20 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
             code: u.code,
             name: u.name,
             agencyName: u.agency.name,
-            ...(withTelegram ? { telegramLink: telegramDeepLink(bot, u.code) } : {}),
-            ...(waNumber ? { whatsappLink: whatsappLink(waNumber, u.code) } : {}),
+            // With --landing, the one QR opens the unit's landing page, which offers every configured channel.
+            ...(landing !== undefined
+              ? { landingLink: landingUrl(landing, u.code) }
+              : {
+                  ...(withTelegram ? { telegramLink: telegramDeepLink(bot, u.code) } : {}),
+                  ...(waNumber ? { whatsappLink: whatsappLink(waNumber, u.code) } : {}),
+                }),
           })),
           out,
         );
       });
       io.out(`Posters: ${result.pdf}\nQR codes: ${result.pngs.length} PNG files in ${out}`);
-      if (waNumber) io.out(`WhatsApp links: https://wa.me/${waNumber}?text=NILAI%20<CODE>`);
+      if (landing !== undefined) io.out(`The QR codes open the landing pages: ${landingUrl(landing, 'CODE').replace(/CODE$/, '<CODE>')}`);
+      else if (waNumber) io.out(`WhatsApp links: https://wa.me/${waNumber}?text=NILAI%20<CODE>`);
       return 0;
     }
     if (command === 'admin' && sub === 'grant') {

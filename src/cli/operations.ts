@@ -108,6 +108,7 @@ function describeAgency(a: Awaited<ReturnType<typeof findAgency>>): string {
     ...(a.contactEmail || a.contactPhone || a.contactAddress
       ? []
       : ['  (no contact: the privacy notice tells citizens to ask at the counter; set --contact-email, --contact-phone or --contact-address)']),
+    `  public page       ${a.publicScores ? `on: /${a.code} shows its scores (suggestions only once approved)` : 'off'}`,
   ].join('\n');
 }
 
@@ -144,6 +145,7 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     'contact-email': { type: 'string' },
     'contact-phone': { type: 'string' },
     'contact-address': { type: 'string' },
+    public: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('Give one agency code: skm agency set <CODE> [options].');
   const data: {
@@ -161,6 +163,7 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     contactEmail?: string | null;
     contactPhone?: string | null;
     contactAddress?: string | null;
+    publicScores?: boolean;
   } = {};
   for (const [option, field] of [
     ['summary-cron', 'summaryCron'],
@@ -211,6 +214,11 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     if (!checked.ok) throw new UsageError(`--${option} "${value}": ${checked.problem}.`);
     data[field] = checked.value;
   }
+  if (values.public !== undefined) {
+    const word = values.public.trim().toLowerCase();
+    if (word !== 'on' && word !== 'off') throw new UsageError(`--public must be on or off, not "${values.public}".`);
+    data.publicScores = word === 'on';
+  }
   if (Object.keys(data).length === 0) throw new UsageError('Nothing to change: give at least one option.');
   const text = await withDatabase(async ({ db }) => {
     const agency = await findAgency(db, positionals[0]!);
@@ -222,7 +230,11 @@ async function agencySet(args: string[], io: Io): Promise<number> {
     return describeAgency(updated);
   });
   io.out(text);
-  io.out('A running bot picks the new schedule up within 10 minutes.');
+  io.out(
+    data.publicScores === undefined
+      ? 'A running bot picks the new schedule up within 10 minutes.'
+      : 'A running bot picks the new schedule up within 10 minutes, and the public pages within 10 seconds.',
+  );
   return 0;
 }
 

@@ -31,9 +31,9 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
     words: ['units', 'qr'],
     usage: [
       'units qr [--unit <CODE>|--agency <CODE>] --out <folder> [--bot <username>] [--whatsapp <number>]',
-      '         [--channel telegram|whatsapp]',
+      '         [--channel telegram|whatsapp] [--landing <base URL>]',
     ],
-    description: 'A4 PDF posters (one page per active unit) and QR PNGs',
+    description: "A4 PDF posters (one page per active unit) and QR PNGs; --landing points the QR at the unit's landing page (<base URL>/u/<CODE>)",
   },
   {
     words: ['admin', 'grant'],
@@ -51,12 +51,12 @@ export const COMMAND_USAGES: readonly CommandUsage[] = [
     usage: [
       'agency set <CODE> [--summary-cron "0 8 * * 1"] [--check-cron "0 9 * * *"] [--time-zone WIB|WITA|WIT|Asia/Makassar]',
       '           [--report-period month|quarter|semester] [--reminders zone,target,maladmin,followup|none]',
-      '           [--follow-up-days 30] [--follow-up-warn-days 3]',
+      '           [--follow-up-days 30] [--follow-up-warn-days 3] [--public on|off]',
       '           [--signatory-name "…"] [--signatory-nip <18 digits>] [--signatory-title "Kepala …"] [--report-place <city>]',
       '           [--contact-email ppid@kota.go.id] [--contact-phone "(0542) 123456"] [--contact-address "Jl. …"]  ("" clears one)',
     ],
     description:
-      "change an agency's schedule, reminders, report signatory and the contact its privacy notice names (cron times are in its time zone)",
+      "change an agency's schedule, reminders, public page, report signatory and the contact its privacy notice names (cron times are in its time zone)",
   },
   { words: ['job', 'list'], usage: ['job list'], description: 'scheduled jobs with their last and next runs' },
   {

@@ -8,6 +8,7 @@
 //                          the body is read; JSON objects only, at most `maxBodyBytes`; answered 200
 //                          once the update is claimed (or deliberately ignored), 5xx otherwise so
 //                          that Telegram delivers it again.
+//   anything `routes` adds (the public results pages: src/web/routes.ts)
 import crypto from 'node:crypto';
 import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -36,6 +37,8 @@ export interface HttpServerOptions {
         handle: (update: Record<string, unknown>) => Promise<WebhookIntake>;
       }
     | undefined;
+  /** More routes (the public pages, src/web/), added before the server listens. */
+  routes?: ((app: FastifyInstance) => Promise<void>) | undefined;
 }
 
 export interface HttpServer {
@@ -114,6 +117,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       },
     });
   }
+
+  if (options.routes) await options.routes(app);
 
   // Refused requests (bad JSON, too large, wrong type) are the sender's problem, not ours: warn.
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { COMMAND_USAGES } from '../../src/cli/usage.js';
@@ -10,6 +12,9 @@ import { createEmptyDatabase } from '../support/db.js';
 import { pdfText } from '../support/pdf-text.js';
 import { ROOT, runSkm } from '../support/run.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
+
+// jsqr's module.exports is the function itself (see test/unit/qr.test.ts).
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 function capture() {
   const out: string[] = [];
@@ -65,6 +70,11 @@ describe('skm command line', () => {
       [['agency', 'set', 'X'], /Nothing to change/],
       [['agency', 'set', 'X', '--signatory-nip', '1968-03'], /--signatory-nip "1968-03" is not a NIP: 18 digits/],
       [['agency', 'set', 'X', '--contact-email', 'ppid at kota'], /--contact-email "ppid at kota": is not an e-mail address/],
+      [['agency', 'set', 'X', '--public', 'maybe'], /--public must be on or off/],
+      [
+        ['units', 'qr', '--out', '/tmp/x', '--landing', 'https://skm.example.go.id', '--channel', 'telegram'],
+        /Give --landing or --channel, not both/,
+      ],
       [['outbox', 'retry'], /Give message ids/],
       [['outbox', 'retry', 'abc'], /not a message id/],
       [['outbox', 'retry', '--failed', '--unknown'], /Give message ids/],
@@ -169,6 +179,17 @@ describe('skm command line', () => {
       const on = await runSkm(['units', 'activate', 'DUKCAPIL'], { env });
       expect(on.code).toBe(0);
       expect(on.stdout).toContain('Unit DUKCAPIL takes ratings again.');
+      // --landing: the QR leads to the unit's landing page on the bot's web server (no bot or number needed).
+      const landing = await runSkm(['units', 'qr', '--unit', 'dukcapil', '--out', out, '--landing', 'https://skm.example.go.id/'], {
+        env,
+      });
+      expect(landing.stderr).toBe('');
+      expect(landing.stdout).toContain('https://skm.example.go.id/u/<CODE>');
+      const qr = PNG.sync.read(await fs.readFile(path.join(out, 'qr-DUKCAPIL.png')));
+      expect(jsQR(new Uint8ClampedArray(qr.data), qr.width, qr.height)?.data).toBe('https://skm.example.go.id/u/DUKCAPIL');
+      const badLanding = await runSkm(['units', 'qr', '--out', out, '--landing', 'skm.example.go.id'], { env });
+      expect(badLanding.code).toBe(2);
+      expect(badLanding.stderr).toContain('--landing: "skm.example.go.id" is not a web address');
       const missing = await runSkm(['units', 'deactivate', 'NOPE'], { env });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('Unit "NOPE" does not exist.');

@@ -199,6 +199,47 @@ describe('officials’ chat commands', () => {
     expect(maladmin).toContain('Calo: 0');
   });
 
+  it('/saran approves or hides one suggestion of the official’s own units, audited; the list shows each state', async () => {
+    const [first, second] = await t.db.response.findMany({
+      where: { unit: { code: 'DUKCAPIL' }, suggestion: { not: null } },
+      orderBy: { id: 'asc' },
+      select: { id: true },
+    });
+    expect(await textOf(UNIT_OFFICIAL, `/saran setujui ${first!.id}`)).toContain(`Saran #${first!.id} disetujui`);
+    expect(await textOf(UNIT_OFFICIAL, `/saran sembunyikan #${second!.id}`)).toContain(`Saran #${second!.id} disembunyikan`);
+    const rows = await t.db.response.findMany({ where: { id: { in: [first!.id, second!.id] } }, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.suggestionState)).toEqual(['approved', 'hidden']);
+    expect(rows.every((r) => r.reviewedAt !== null)).toBe(true);
+    const audit = await t.db.auditLog.findMany({ where: { action: { startsWith: 'suggestion.' } }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => `${a.action} ${a.target}`)).toEqual([
+      `suggestion.approve response ${first!.id}`,
+      `suggestion.hide response ${second!.id}`,
+    ]);
+    const list = await textOf(UNIT_OFFICIAL, '/saran DUKCAPIL 2026-11');
+    expect(list).toContain(`#${first!.id} · `);
+    expect(list).toMatch(new RegExp(`#${first!.id} · \\S+ · disetujui tampil: Antrean lebih tertib 1`));
+    expect(list).toMatch(new RegExp(`#${second!.id} · \\S+ · disembunyikan: Antrean lebih tertib 2`));
+    expect(list).toContain('belum ditinjau: Antrean lebih tertib 3');
+    // A suggestion of a unit outside the official's scope reads like one that does not exist.
+    const samsat = await t.db.response.create({
+      data: {
+        sessionId: 'samsat-saran',
+        unitId: (await t.db.serviceUnit.findUniqueOrThrow({ where: { code: 'SAMSAT' } })).id,
+        questionnaireId: (await t.db.questionnaire.findFirstOrThrow()).id,
+        channel: 'telegram',
+        submittedAt: new Date('2026-11-12T04:00:00Z'),
+        startedAt: new Date('2026-11-12T04:00:00Z'),
+        ...columnsOf([3, 3, 3, 3, 3, 3, 3, 3, 3]),
+        maladmin: {},
+        suggestion: 'Dari unit lain',
+        locale: 'id',
+      },
+    });
+    const outside = await textOf(UNIT_OFFICIAL, `/saran setujui ${samsat.id}`);
+    expect(outside.replace(String(samsat.id), 'N')).toBe((await textOf(UNIT_OFFICIAL, '/saran setujui 999999')).replace('999999', 'N'));
+    expect((await t.db.response.findUniqueOrThrow({ where: { id: samsat.id } })).suggestionState).toBeNull();
+  });
+
   it('/tren sends a PNG chart', async () => {
     const [message] = await ask(UNIT_OFFICIAL, '/tren DUKCAPIL');
     expect(message?.method).toBe('sendPhoto');

@@ -10,6 +10,7 @@ import { renderTrendPng } from '../../src/charts/trend.js';
 import { seedDemo } from '../../src/admin/demo-seed.js';
 import { translate } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/log.js';
+import { columnsOf } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { createTestService } from '../support/service.js';
@@ -29,7 +30,27 @@ const EXAMPLES: Record<string, () => Promise<string>> = {
   unsur: async () => 'DUKCAPIL',
   zona: async () => '',
   tren: async () => 'DUKCAPIL',
-  saran: async () => 'DUKCAPIL',
+  // Approving a suggestion is the change /saran makes (its list is read-only).
+  saran: async () => {
+    const unit = await t.db.serviceUnit.findUniqueOrThrow({ where: { code: 'DUKCAPIL' } });
+    const q = await t.db.questionnaire.findFirstOrThrow();
+    const at = new Date();
+    const row = await t.db.response.create({
+      data: {
+        sessionId: `saran-${at.getTime()}`,
+        unitId: unit.id,
+        questionnaireId: q.id,
+        channel: 'telegram',
+        submittedAt: at,
+        startedAt: at,
+        ...columnsOf([3, 3, 3, 3, 3, 3, 3, 3, 3]),
+        maladmin: {},
+        suggestion: 'Ruang tunggu lebih sejuk',
+        locale: 'id',
+      },
+    });
+    return `setujui ${row.id}`;
+  },
   maladmin: async () => 'DUKCAPIL',
   unduh: async () => 'csv',
   tindaklanjut: async () => 'SAMSAT 10 hari Menambah satu loket antrean',
@@ -157,6 +178,7 @@ describe('staff commands take effect exactly once', () => {
     if (name === 'tindaklanjut') expect(await t.db.followUp.count()).toBe(followUps + 1);
     if (name === 'undang') expect(await t.db.invitation.count()).toBe(invitations + 1);
     if (name === 'cabut') expect(await t.db.staffRole.count({ where: { revokedAt: { not: null } } })).toBe(revoked + 1);
+    if (name === 'saran') expect(await t.db.response.count({ where: { suggestionState: 'approved' } })).toBe(1);
   });
 
   it('/daftar with an invitation, delivered 3 times and re-delivered: one role, one welcome', async () => {

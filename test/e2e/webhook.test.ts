@@ -108,6 +108,15 @@ describe('webhook mode through the real entry point', () => {
       const ready = await fetch(`${w.base}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ ready: true, checks: { database: true, migrations: true, telegram: true } });
+      // The public pages on the same port: the demo MPP's results, and a poster's landing page whose
+      // button opens this bot (its username learnt from Telegram at start).
+      const results = await fetch(`${w.base}/MPP-DEMO`);
+      expect(results.status).toBe(200);
+      expect(results.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(await results.text()).toContain('DUKCAPIL');
+      const landing = await (await fetch(`${w.base}/u/dukcapil`)).text();
+      expect(landing).toMatch(/href="https:\/\/t\.me\/\w+bot\?start=u_DUKCAPIL"/i);
+      expect(landing).not.toContain('Nilai lewat WhatsApp');
 
       const crowd = new Crowd(w.fake, 0);
       const before = await t.db.response.count();

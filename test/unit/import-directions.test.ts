@@ -15,7 +15,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['i18n', 'reports'],
   ['app', 'jobs'],
   ['admin'],
-  ['channels'],
+  ['channels', 'web'],
   ['cli', 'main'],
 ];
 

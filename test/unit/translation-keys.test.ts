@@ -11,6 +11,7 @@ import { LOCALES_DIR } from '../../src/i18n/index.js';
 import { REMINDER_KINDS } from '../../src/jobs/reminders.js';
 import { DEFAULT_QUESTIONNAIRE } from '../../src/survey/questionnaire.js';
 import { ZONE_MARKS } from '../../src/text/messages.js';
+import { PUBLIC_PERIOD_KINDS } from '../../src/web/data.js';
 import { ROOT } from '../support/run.js';
 import { TranslationScan } from '../support/translation-keys.js';
 
@@ -25,6 +26,11 @@ const PARTS: Record<string, readonly string[]> = {
   'report.zones.': Object.keys(ZONE_MARKS),
   // The zone reminder is only for yellow and red units (planDailyReminders skips green ones first).
   'reminders.zone.': Object.keys(ZONE_MARKS).filter((zona) => zona !== 'hijau'),
+  // The public pages: a unit's zone, or none without responses; the mutu letter; the period kinds they offer.
+  'web.zone.': [...Object.keys(ZONE_MARKS), 'none'],
+  'web.kinerja.': ['A', 'B', 'C', 'D'],
+  'web.period.': PUBLIC_PERIOD_KINDS,
+  'web.trend.description.': PUBLIC_PERIOD_KINDS,
 };
 
 function keysOf(value: unknown, prefix = ''): string[] {
