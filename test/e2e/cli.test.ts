@@ -264,7 +264,7 @@ describe('skm command line', () => {
       { code: 'U9', name: 'Penanganan pengaduan, saran dan masukan', nrr: 3.0 },
     ]);
     const text = await runSkm(['report', '--unit', 'DUKCAPIL', '--period', '2026-Q4'], { env });
-    expect(text.stdout).toContain('IKM: 82.41 · mutu B (Baik) · zona hijau · SEMENTARA');
+    expect(text.stdout).toContain('IKM 82,41 · mutu B (Baik) · zona hijau\nSEMENTARA: kurang dari 30 responden');
     // The period words the chat accepts; relative ones on the agency's calendar.
     const worded = await runSkm(['report', '--unit', 'DUKCAPIL', '--period', 'November 2026', '--format', 'json'], { env });
     expect(worded.code).toBe(0);

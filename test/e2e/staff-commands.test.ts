@@ -153,9 +153,9 @@ describe('officials’ chat commands', () => {
     expect(skor).toContain(`Respondents: 6 of target ${targetSample(1200)}`);
     expect(skor).not.toContain('82,41');
     const unsur = await waitFor(english('/unsur DUKCAPIL 2026-11'));
-    expect(unsur).toMatch(/U2 +3\.167 +79\.17 /);
+    expect(unsur).toMatch(/^U2 .*: NRR 3\.167 · IKM 79\.17$/m);
     const id = await textOf(UNIT_OFFICIAL, '/unsur DUKCAPIL 2026-11');
-    expect(id).toMatch(/U2 +3,167 +79,17 /);
+    expect(id).toMatch(/^U2 .*: NRR 3,167 · IKM 79,17$/m);
     expect(id).not.toMatch(/\d\.\d{3}/);
   });
 
@@ -217,8 +217,8 @@ describe('officials’ chat commands', () => {
     ]);
     const list = await textOf(UNIT_OFFICIAL, '/saran DUKCAPIL 2026-11');
     expect(list).toContain(`#${first!.id} · `);
-    expect(list).toMatch(new RegExp(`#${first!.id} · \\S+ · disetujui tampil: Antrean lebih tertib 1`));
-    expect(list).toMatch(new RegExp(`#${second!.id} · \\S+ · disembunyikan: Antrean lebih tertib 2`));
+    expect(list).toMatch(new RegExp(`#${first!.id} · \\d+ \\S+ \\d{4} · disetujui tampil: Antrean lebih tertib 1`));
+    expect(list).toMatch(new RegExp(`#${second!.id} · \\d+ \\S+ \\d{4} · disembunyikan: Antrean lebih tertib 2`));
     expect(list).toContain('belum ditinjau: Antrean lebih tertib 3');
     // A suggestion of a unit outside the official's scope reads like one that does not exist.
     const samsat = await t.db.response.create({

@@ -11,8 +11,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const GROUPS: Record<string, { files: string[]; database: boolean }> = {
   scoring: { files: ['test/unit/scoring.test.ts', 'test/unit/period.test.ts', 'test/unit/period-words.test.ts'], database: false },
-  engine: { files: ['test/unit/engine.test.ts'], database: false },
-  admin: { files: ['test/integration/staff-authorisation.test.ts', 'test/integration/staff-claims.test.ts'], database: true },
+  engine: { files: ['test/unit/engine.test.ts', 'test/unit/engine-lenient.test.ts', 'test/unit/answer-match.test.ts'], database: false },
+  admin: {
+    files: ['test/integration/staff-authorisation.test.ts', 'test/integration/staff-claims.test.ts', 'test/integration/staff-invitations.test.ts'],
+    database: true,
+  },
   jobs: { files: ['test/integration/jobs.test.ts', 'test/integration/job-runner.test.ts'], database: true },
   // The runner's own tests only: jobs.test.ts renders charts and builds summaries for every mutant
   // it covers (hours on two cores); these check the runner's rules with jobs declared in the test.
