@@ -177,9 +177,11 @@ describe('skm demo seed and skm demo remove', () => {
 describe('a live bot and the demo', () => {
   it('with a Telegram token, an empty database gets no demo data unless SEED_DEMO=true; demo data found there is warned about', async () => {
     const own = await createEmptyDatabase('skm_demo_live');
-    const fake = await FakeBotApi.start({ maxPollMs: 100 });
     const own_db = createDb(own.url, 1);
     const start = async (env: Record<string, string>) => {
+      // A Bot API of its own for each start: a late getUpdates of the bot stopped before must not
+      // count as this one polling (it would be sent SIGTERM before it has its signal handlers).
+      const fake = await FakeBotApi.start({ maxPollMs: 100 });
       // Polling has begun once a getUpdates arrives: the bot is up and stops cleanly on SIGTERM.
       const polling = fake.waitForCall('getUpdates', () => true, 60_000);
       const bot = startBot({
@@ -197,6 +199,7 @@ describe('a live bot and the demo', () => {
         expect(await bot.exited).toBe(0);
       } finally {
         bot.kill();
+        await fake.close();
       }
       return bot.logs();
     };
@@ -213,7 +216,6 @@ describe('a live bot and the demo', () => {
       expect(logs).toContain('the demo agency is in this database: citizens can rate its units; remove it with: npm run skm -- demo remove');
     } finally {
       await own_db.$disconnect();
-      await fake.close();
       await own.drop();
     }
   }, 180_000);
