@@ -8,41 +8,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument, PageSizes, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { WHATSAPP_NUMBER_PATTERN } from '../config/index.js';
-import { telegramStartLink } from '../text/index.js';
+import { telegramDeepLink, whatsappLink } from '../text/links.js';
 
-/** Telegram usernames: 5–32 characters, a letter first, then letters, digits and '_'; bots end in "bot". */
-const BOT_USERNAME = /^[A-Za-z][A-Za-z0-9_]{4,31}$/;
+// The poster code and the CLI import the link builders from here too.
+export { telegramDeepLink, whatsappLink };
+
 /** As the unit import stores codes (upper case); the engine reads `u_<CODE>` back from /start. */
 const UNIT_CODE = /^[A-Z0-9-]{1,20}$/;
 
 const QR_ERROR_CORRECTION = 'M';
 /** The quiet zone the QR standard asks for, in modules. */
 const QR_MARGIN = 4;
-
-/**
- * `https://t.me/<bot>?start=u_<CODE>`: opens the bot and starts the survey for that unit.
- * A leading '@' on the username is accepted and dropped.
- */
-/** The wa.me link that opens a chat with the bot's number with "NILAI <CODE>" typed in. */
-export function whatsappLink(number: string, unitCode: string): string {
-  if (!WHATSAPP_NUMBER_PATTERN.test(number)) throw new RangeError(`${JSON.stringify(number)} is not a WhatsApp number in international form`);
-  if (!UNIT_CODE.test(unitCode.toUpperCase())) throw new RangeError(`unit code ${JSON.stringify(unitCode)} is not valid`);
-  return `https://wa.me/${number}?text=${encodeURIComponent(`NILAI ${unitCode.toUpperCase()}`)}`;
-}
-
-export function telegramDeepLink(botUsername: string, unitCode: string): string {
-  const bot = botUsername.startsWith('@') ? botUsername.slice(1) : botUsername;
-  if (!BOT_USERNAME.test(bot) || !/bot$/i.test(bot)) {
-    throw new RangeError(
-      `bot username ${JSON.stringify(botUsername)} is not valid: 5–32 letters, digits or '_', starting with a letter and ending in "bot"`,
-    );
-  }
-  if (!UNIT_CODE.test(unitCode)) {
-    throw new RangeError(`unit code ${JSON.stringify(unitCode)} is not valid: 1–20 characters A–Z, 0–9 or '-'`);
-  }
-  return telegramStartLink(bot, `u_${unitCode}`);
-}
 
 /**
  * The QR code of `text` as a PNG, error correction M, 4-module quiet zone. Every module is a whole

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { telegramDeepLink, whatsappLink } from '../admin/qr.js';
+import { telegramDeepLink, whatsappLink } from '../text/links.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
 import type { Logger } from '../log.js';

@@ -203,7 +203,7 @@ describe.skipIf(findChromium() === null)('public pages in Chromium', () => {
     }
     const lowest = report.unsur.reduce((a, b) => (b.nrr < a.nrr ? b : a));
     expect(await page.locator('tr.weakest').getAttribute('data-element')).toBe(lowest.code);
-    expect(await page.locator('tr.weakest .weak-mark').textContent()).toBe('terlemah');
+    expect(await page.locator('tr.weakest .weak-mark').textContent()).toBe('nilai terendah');
     expect(await page.locator('tr.weakest').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'unit');
