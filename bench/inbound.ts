@@ -33,6 +33,8 @@ export interface CrowdResult {
   p99: number;
   /** Peak resident memory of the bot's process (VmHWM), in MB. */
   peakRssMb: number;
+  /** p50 and p95 of the first update (/start), the second (consent) and all later ones. */
+  byStep: { label: string; p50: number; p95: number }[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -50,7 +52,7 @@ export const UNITS = DEMO_UNITS.map((u) => u.code);
  */
 export async function driveCrowd(
   citizens: number,
-  crowd: { readonly latencies: number[]; readonly updates: number },
+  crowd: { readonly latencies: number[]; readonly latenciesByStep?: number[][]; readonly updates: number },
   citizen: (index: number, unit: string) => Promise<boolean>,
 ): Promise<Omit<CrowdResult, 'peakRssMb'>> {
   const started = performance.now();
@@ -65,7 +67,14 @@ export async function driveCrowd(
   const seconds = (performance.now() - started) / 1000;
   const completed = results.filter(Boolean).length;
   const sorted = [...crowd.latencies].sort((a, b) => a - b);
+  const steps = crowd.latenciesByStep ?? [];
+  const group = (label: string, lists: number[][]) => {
+    const all = lists.flat().sort((a, b) => a - b);
+    return { label, p50: percentile(all, 50), p95: percentile(all, 95) };
+  };
+  const byStep = steps.length > 2 ? [group('/start', steps.slice(0, 1)), group('consent', steps.slice(1, 2)), group('later', steps.slice(2))] : [];
   return {
+    byStep,
     citizens,
     completed,
     updates: crowd.updates,

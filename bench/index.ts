@@ -70,6 +70,7 @@ function print(label: string, r: CrowdResult): void {
   console.log(`  updates/s              ${fmt(r.updatesPerSecond)}`);
   console.log(`  latency p50/p95/p99    ${fmt(r.p50)} / ${fmt(r.p95)} / ${fmt(r.p99)} ms (update handed to the bot → its reply)`);
   console.log(`  peak RSS of the bot    ${fmt(r.peakRssMb)} MB`);
+  if (r.byStep.length > 0) console.log(`  p50/p95 by update      ${r.byStep.map((s) => `${s.label} ${fmt(s.p50)}/${fmt(s.p95)}`).join(', ')} ms`);
 }
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-bench-'));

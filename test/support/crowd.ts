@@ -20,6 +20,9 @@ export class Crowd {
   private readonly deliveredAt = new Map<number, number>();
   private readonly lastUpdateOf = new Map<string, number>();
   readonly latencies: number[] = [];
+  /** The same latencies by the update's place in the survey (0 = /start, 1 = consent, ...). */
+  readonly latenciesByStep: number[][] = Array.from({ length: SURVEY_UPDATES }, () => []);
+  private readonly stepOf = new Map<string, number>();
   updates = 0;
 
   constructor(
@@ -54,7 +57,9 @@ export class Crowd {
         const updateId = this.lastUpdateOf.get(key);
         const delivered = updateId === undefined ? undefined : this.deliveredAt.get(updateId);
         if (delivered !== undefined) {
-          this.latencies.push(performance.now() - delivered);
+          const latency = performance.now() - delivered;
+          this.latencies.push(latency);
+          this.latenciesByStep[this.stepOf.get(key) ?? 0]?.push(latency);
           this.deliveredAt.delete(updateId!);
         }
         resolve(message);
@@ -77,6 +82,7 @@ export class Crowd {
     const key = String(chatId);
     await sleep(Math.random() * this.thinkMs);
     let reply = this.next(chatId, hasButtons);
+    this.stepOf.set(key, 0);
     this.lastUpdateOf.set(key, this.fake.sendText(chatId, `/start u_${unit}`));
     this.updates++;
     for (let i = 1; i < SURVEY_UPDATES; i++) {
@@ -95,6 +101,7 @@ export class Crowd {
       answeredSeq = seqOf(message);
       const updateId = this.fake.tapButton(chatId, message.message_id, data);
       this.lastUpdateOf.set(key, updateId);
+      this.stepOf.set(key, i);
       this.updates++;
       if (Math.random() < this.chaos.duplicates) this.fake.redeliver(updateId);
       if (Math.random() < this.chaos.doubleTaps) this.fake.tapButton(chatId, message.message_id, data);
