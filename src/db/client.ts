@@ -16,7 +16,15 @@ const ACQUIRE_TIMEOUT_MS = 10_000;
 
 export function createDb(databaseUrl: string, poolSize = 10): Db {
   // allowExitOnIdle: idle connections never keep a finished program (a CLI command) running.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, allowExitOnIdle: true });
+  // pipeline: statements queued on one connection go out without waiting for the answers before
+  // them (see sql.ts); Prisma, which awaits each statement, works the same on such a connection.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS,
+    allowExitOnIdle: true,
+    pipeline: true,
+  });
   // An idle connection dropped by the server (a PostgreSQL restart) must not end the process: the
   // next statement gets a fresh connection, or an error that says the database is unavailable.
   pool.on('error', () => {});

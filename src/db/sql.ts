@@ -9,6 +9,13 @@
 //    back as UTC, whatever the server's TZ is;
 //  - a transaction waits at most `acquireMs` for a connection and runs each statement at most
 //    `statementMs` (a lock held elsewhere cannot hang an update), then rolls back.
+//
+// Round trips are what an update costs on a small server (every one is a socket write and a wait
+// for PostgreSQL), so a transaction pipelines: the pool's connections run in node-postgres's
+// pipeline mode, BEGIN goes out with the first statement, and writes whose result the caller does
+// not need (`send`) go out with whatever follows, the COMMIT included. A tap is two round trips
+// (claim; state write + COMMIT) instead of four. A failed write fails the transaction: it is
+// rolled back, and `transaction` rejects with that write's error.
 import pg from 'pg';
 
 /** Runs statements: the pool (each statement on its own connection) or one transaction's connection. */
@@ -16,6 +23,16 @@ export interface SqlRunner {
   query<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]>;
   /** The number of rows a statement changed. */
   execute(text: string, values?: readonly unknown[]): Promise<number>;
+}
+
+/** Statements inside one transaction. */
+export interface TxRunner extends SqlRunner {
+  /**
+   * Sends a write whose result nobody waits for: it goes out at once, pipelined with the
+   * statements after it and the COMMIT. If it fails, the transaction is rolled back and
+   * `transaction` rejects with its error.
+   */
+  send(text: string, values?: readonly unknown[]): void;
 }
 
 const TIMESTAMP = 1114;
@@ -48,6 +65,63 @@ class Runner implements SqlRunner {
   }
 }
 
+/** One transaction's connection: its statements, and the writes sent without waiting. */
+class Transaction extends Runner implements TxRunner {
+  /** Statements sent without waiting for them (BEGIN among them), each settled without throwing. */
+  private readonly unawaited: Promise<void>[] = [];
+  /** The first of them that failed. */
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly client: pg.PoolClient) {
+    super(client);
+  }
+
+  /** A statement sent without waiting; its failure is kept for the end of the transaction. */
+  private unawaitedQuery(text: string, values?: readonly unknown[]): void {
+    const sent = values === undefined ? this.client.query(text) : this.client.query({ text, values: values.map(param), types: TYPES });
+    this.unawaited.push(
+      sent.then(
+        () => {},
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      ),
+    );
+  }
+
+  begin(statementMs: number): void {
+    // LOCAL: the time-out ends with the transaction.
+    this.unawaitedQuery(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.round(statementMs))}`);
+  }
+
+  send(text: string, values: readonly unknown[] = []): void {
+    this.unawaitedQuery(text, values);
+  }
+
+  /** The error the transaction failed with: the first unawaited statement's, else `error`. */
+  cause(error: unknown): unknown {
+    return this.failure ? this.failure.error : error;
+  }
+
+  async commit(): Promise<void> {
+    const commit = this.client.query('COMMIT');
+    // Pipelined: all were answered before the COMMIT is.
+    await Promise.all(this.unawaited);
+    const result = await commit;
+    if (this.failure) throw this.failure.error;
+    // PostgreSQL answers COMMIT with ROLLBACK when a statement before it failed; the check above
+    // has that failure, this one makes sure nothing committed unnoticed otherwise.
+    if (result.command !== 'COMMIT') throw new Error(`transaction ended with ${result.command ?? 'no command'}, not COMMIT`);
+  }
+
+  /** Rolls back; settles every statement sent before, so none is left on the connection. */
+  async rollback(): Promise<void> {
+    const rollback = this.client.query('ROLLBACK');
+    await Promise.all(this.unawaited);
+    await rollback;
+  }
+}
+
 export interface TransactionOptions {
   /** Longest a statement may run (a lock wait included), in ms. */
   statementMs: number;
@@ -69,7 +143,7 @@ export class Sql implements SqlRunner {
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  async transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions): Promise<T> {
+  async transaction<T>(work: (tx: TxRunner) => Promise<T>, options: TransactionOptions): Promise<T> {
     const client = await this.pool.connect();
     // A connection that breaks while no statement of ours is running (the server stopped) says so
     // with an 'error' event, which would end the process if no one listened while it is checked
@@ -83,27 +157,24 @@ export class Sql implements SqlRunner {
       client.removeListener('error', onError);
       client.release(destroy || broken);
     };
+    const tx = new Transaction(client);
+    // Not awaited: it goes out with the first statement of `work`. If it failed, so does that
+    // statement (the connection is gone), and the failure is BEGIN's.
+    tx.begin(options.statementMs);
     try {
-      // One round trip: BEGIN and the statement time-out (LOCAL: it ends with the transaction).
-      await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.statementMs))}`);
-    } catch (error) {
-      release(true);
-      throw error;
-    }
-    try {
-      const result = await work(new Runner(client));
-      await client.query('COMMIT');
+      const result = await work(tx);
+      await tx.commit();
       release(false);
       return result;
     } catch (error) {
       try {
-        await client.query('ROLLBACK');
+        await tx.rollback();
         release(false);
       } catch {
         // The connection is gone or unusable: it does not go back to the pool.
         release(true);
       }
-      throw error;
+      throw tx.cause(error);
     }
   }
 }

@@ -6,7 +6,7 @@ import { pgJson } from '../text/index.js';
 import { ELEMENT_COLUMNS, ELEMENT_COUNT } from '../scoring/index.js';
 import crypto from 'node:crypto';
 import { type Db, sqlOf } from '../db/client.js';
-import type { Sql, SqlRunner } from '../db/sql.js';
+import type { Sql, SqlRunner, TxRunner } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import { initialState, inSurvey, step, unitCodeWanted } from './engine.js';
 import { parseState } from './state.js';
@@ -179,22 +179,22 @@ export class SurveyService {
             await this.saveResponse(tx, effect.response, envelope.channel, chatKey, now);
             break;
           case 'recordConsent':
-            await tx.execute(
+            tx.send(
               `INSERT INTO "Consent" (channel, "chatKey", "textVersion", "agencyId", locale, "givenAt")
                VALUES ($1, $2, $3, (SELECT id FROM "Agency" WHERE code = $4), $5, $6)`,
               [envelope.channel, chatKey, effect.textVersion, effect.agencyCode, effect.locale, now],
             );
             break;
           case 'eraseData':
-            await this.erase(tx, envelope.channel, chatKey, now);
+            this.erase(tx, envelope.channel, chatKey, now);
             erased = true;
             break;
         }
       }
       if (erased) {
-        await tx.execute(`DELETE FROM "Conversation" WHERE id = $1`, [row.id]);
+        tx.send(`DELETE FROM "Conversation" WHERE id = $1`, [row.id]);
       } else {
-        await this.saveState(tx, row.id, output.state, now, envelope, output.messages);
+        this.saveState(tx, row.id, output.state, now, envelope, output.messages);
       }
       return { duplicate: false, output, locale: output.state.locale } as const;
     }, TX_OPTIONS);
@@ -243,15 +243,15 @@ export class SurveyService {
     };
   }
 
-  /** Saves the new state and, in the same round trip, the reply with the update's claim. */
-  private async saveState(tx: SqlRunner, id: number, state: ConvState, now: Date, envelope: InboundEnvelope, messages: OutMessage[]): Promise<void> {
+  /** Saves the new state and the reply with the update's claim; sent with the COMMIT (see sql.ts). */
+  private saveState(tx: TxRunner, id: number, state: ConvState, now: Date, envelope: InboundEnvelope, messages: OutMessage[]): void {
     const expiresAt = state.survey && inSurvey(state.step) ? new Date(now.getTime() + this.options.engine.expiryMinutes * 60_000) : null;
     const values = [pgJson(state), expiresAt, now, id];
     if (envelope.updateId === null) {
-      await tx.execute(`UPDATE "Conversation" SET state = $1::jsonb, "expiresAt" = $2, "updatedAt" = $3 WHERE id = $4`, values);
+      tx.send(`UPDATE "Conversation" SET state = $1::jsonb, "expiresAt" = $2, "updatedAt" = $3 WHERE id = $4`, values);
       return;
     }
-    await tx.execute(
+    tx.send(
       `WITH saved AS (
          UPDATE "Conversation" SET state = $1::jsonb, "expiresAt" = $2, "updatedAt" = $3 WHERE id = $4
        )
@@ -260,7 +260,7 @@ export class SurveyService {
     );
   }
 
-  private async saveResponse(tx: SqlRunner, r: CompletedResponse, channel: string, chatKey: string, now: Date): Promise<void> {
+  private async saveResponse(tx: TxRunner, r: CompletedResponse, channel: string, chatKey: string, now: Date): Promise<void> {
     const flags: ResponseFlag[] = [];
     if (now.getTime() - r.startedAt.getTime() < TOO_FAST_MS) flags.push('too_fast');
     if (r.answers.every((a) => a === 4)) {
@@ -299,13 +299,9 @@ export class SurveyService {
   }
 
   /** `/hapusdata`: withdraw consent and unlink everything personal from this chat's responses. */
-  private async erase(tx: SqlRunner, channel: string, chatKey: string, now: Date): Promise<void> {
-    await tx.execute(`UPDATE "Consent" SET "withdrawnAt" = $1 WHERE channel = $2 AND "chatKey" = $3 AND "withdrawnAt" IS NULL`, [
-      now,
-      channel,
-      chatKey,
-    ]);
-    await tx.execute(
+  private erase(tx: TxRunner, channel: string, chatKey: string, now: Date): void {
+    tx.send(`UPDATE "Consent" SET "withdrawnAt" = $1 WHERE channel = $2 AND "chatKey" = $3 AND "withdrawnAt" IS NULL`, [now, channel, chatKey]);
+    tx.send(
       `UPDATE "Response" SET "respondentKey" = NULL, suggestion = NULL, gender = NULL, "ageBand" = NULL,
          education = NULL, occupation = NULL
        WHERE channel = $1 AND "respondentKey" = $2`,

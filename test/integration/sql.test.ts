@@ -66,6 +66,99 @@ describe('plain SQL beside Prisma', () => {
     expect(await t.db.consent.count({ where: { chatKey: 'kept' } })).toBe(1);
   });
 
+  it('fails the transaction when a write sent without waiting fails: nothing of it commits, its error is the one thrown', async () => {
+    const sql = sqlOf(t.db);
+    await sql.execute(`INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt") VALUES ('telegram', 'taken', now())`);
+    // More failures than the pool (2) has connections: a connection left mid-transaction would hang the next one.
+    for (let i = 0; i < 3; i++) {
+      const error: unknown = await sql
+        .transaction(
+          async (tx) => {
+            await tx.execute(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale) VALUES ('telegram', 'sent-before', 'v1', 'id')`);
+            tx.send(`INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt") VALUES ($1, $2, now())`, ['telegram', 'taken']);
+            tx.send(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale) VALUES ('telegram', 'sent-after', 'v1', 'id')`);
+            return 'done';
+          },
+          { statementMs: 5_000 },
+        )
+        .catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe('23505');
+    }
+    // A statement awaited after the failed write fails too ("transaction aborted"), yet the error
+    // the transaction rejects with is the write's: the cause, not its echo.
+    const echoed: unknown = await sql
+      .transaction(
+        async (tx) => {
+          tx.send(`INSERT INTO "ProcessedUpdate" (channel, "updateId", "processedAt") VALUES ($1, $2, now())`, ['telegram', 'taken']);
+          return tx.query(`SELECT 1 AS one`);
+        },
+        { statementMs: 5_000 },
+      )
+      .catch((e: unknown) => e);
+    expect((echoed as { code?: string }).code).toBe('23505');
+    expect(await t.db.consent.count({ where: { chatKey: { in: ['sent-before', 'sent-after'] } } })).toBe(0);
+
+    const sent = await sql.transaction(
+      async (tx) => {
+        tx.send(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale) VALUES ('telegram', 'sent-kept', 'v1', 'id')`);
+        return 'sent';
+      },
+      { statementMs: 5_000 },
+    );
+    expect(sent).toBe('sent');
+    expect(await t.db.consent.count({ where: { chatKey: 'sent-kept' } })).toBe(1);
+  });
+
+  it('pipelines a transaction: BEGIN goes out with the first statement, the writes sent with the COMMIT', async () => {
+    const sql = sqlOf(t.db);
+    // Watch both connections of the pool (2) at the socket: what is written, in which turn of the
+    // transaction, and how many answers had come back by then. Pipelined statements go out
+    // together, before the answer to any of them.
+    type Stream = { write: (...args: unknown[]) => boolean; on: (event: 'data', listener: () => void) => void };
+    const clients = [await sql.pool.connect(), await sql.pool.connect()];
+    const streams = clients.map((c) => (c as unknown as { connection: { stream: Stream } }).connection.stream);
+    for (const c of clients) c.release();
+    const writes: { turn: number; answers: number }[] = [];
+    let turn = 0;
+    let answers = 0;
+    const originals = streams.map((stream) => stream.write.bind(stream));
+    const count = () => answers++;
+    streams.forEach((stream, i) => {
+      stream.on('data', count);
+      stream.write = (...args: unknown[]) => {
+        writes.push({ turn, answers });
+        return originals[i]!(...args);
+      };
+    });
+    try {
+      await sql.transaction(
+        async (tx) => {
+          turn = 1;
+          await tx.query(`SELECT 1 AS one`);
+          turn = 2;
+          tx.send(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale) VALUES ('telegram', 'piped', 'v1', 'id')`);
+          tx.send(`UPDATE "Consent" SET locale = 'en' WHERE "chatKey" = 'piped'`);
+        },
+        { statementMs: 5_000 },
+      );
+    } finally {
+      streams.forEach((stream, i) => {
+        stream.write = originals[i]!;
+        (stream as unknown as { off: (event: string, listener: () => void) => void }).off('data', count);
+      });
+    }
+    const answersBy = (turns: number[]) => new Set(writes.filter((w) => turns.includes(w.turn)).map((w) => w.answers));
+    expect(writes.filter((w) => w.turn === 0)).not.toHaveLength(0);
+    expect(writes.filter((w) => w.turn === 2)).not.toHaveLength(0);
+    // BEGIN (turn 0) and the first statement (turn 1): no answer in between.
+    expect(answersBy([0, 1]).size).toBe(1);
+    // The two writes and the COMMIT: no answer in between either (without pipelining each waits
+    // for the one before).
+    expect(answersBy([2]).size).toBe(1);
+    expect([...answersBy([2])][0]).toBeGreaterThan([...answersBy([0, 1])][0]!);
+    expect((await t.db.consent.findFirstOrThrow({ where: { chatKey: 'piped' } })).locale).toBe('en');
+  });
+
   it('ends a statement stuck on a lock at the time-out, and the lock holder is unaffected', async () => {
     const sql = sqlOf(t.db);
     await sql.execute(`INSERT INTO "Consent" (channel, "chatKey", "textVersion", locale) VALUES ('telegram', 'locked', 'v1', 'id')`);
