@@ -155,13 +155,15 @@ async function waitForAnswer(port: number, password: string, dataDir: string, se
   const pid = 'child' in server ? (server.child.pid ?? 0) : server.pid;
   const deadline = Date.now() + ANSWER_WAIT_MS;
   let reason = 'no answer';
-  while (Date.now() < deadline) {
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
     const answer = await answers(port, password, dataDir);
     if (answer.ok) return answer;
     reason = answer.reason;
     if (/password authentication failed/.test(reason)) return answer;
     if (!isAlive(pid)) return { ok: false, reason: 'child' in server ? server.lastLines() || reason : 'it stopped' };
-    await sleep(100);
+    // A new cluster answers within a few hundred milliseconds: ask often at first (each try is a
+    // refused connection, cheap), then every 100 ms.
+    await sleep(Math.min(100, 10 * 2 ** attempt));
   }
   return { ok: false, reason };
 }

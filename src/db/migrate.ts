@@ -87,11 +87,14 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR, options
         result.alreadyApplied += 1;
         continue;
       }
-      await client.query('BEGIN');
+      // One round trip per migration (a fresh database applies them all before its first prompt):
+      // the file, its record and the COMMIT as one multi-statement query, which stops at the first
+      // failing statement. Committed without waiting for the disk: a migration lost to a power cut
+      // is lost with its record (the same transaction) and applied again at the next start, and
+      // the next durable commit (any rating) flushes it anyway.
+      const record = `INSERT INTO "_skm_migrations" (name, checksum) VALUES (${pg.escapeLiteral(migration.name)}, ${pg.escapeLiteral(migration.checksum)})`;
       try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO "_skm_migrations" (name, checksum) VALUES ($1, $2)', [migration.name, migration.checksum]);
-        await client.query('COMMIT');
+        await client.query(`BEGIN; SET LOCAL synchronous_commit = off;\n${migration.sql}\n;${record}; COMMIT`);
       } catch (error) {
         await client.query('ROLLBACK');
         throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { isAlive } from './pg-procs.js';
 import { EmbeddedSetupError, type RunAs } from './pg-access.js';
 
@@ -179,10 +179,19 @@ export function spawnPostmaster(bins: Binaries, dataDir: string, port: number, r
   return { child, exited, lastLines: () => tail.join(' ') };
 }
 
+/**
+ * node-postgres, loaded when first needed: the embedded server is launched before anything else
+ * loads (see main.ts), and initdb need not wait for this module.
+ */
+async function loadPg(): Promise<typeof PgModule> {
+  return (await import('pg')).default;
+}
+
 export type Answer = { ok: true } | { ok: false; reason: string };
 
 /** Does a PostgreSQL on 127.0.0.1:`port` accept us and serve `dataDir`? */
 export async function answers(port: number, password: string, dataDir: string): Promise<Answer> {
+  const pg = await loadPg();
   const client = new pg.Client({ host: '127.0.0.1', port, user: PG_USER, password, database: 'postgres', connectionTimeoutMillis: 5_000 });
   client.on('error', () => {});
   try {
@@ -209,6 +218,7 @@ function realpathOrSelf(file: string): string {
 /** Makes `database` if it is missing (the cluster's built-in `postgres` always exists). */
 export async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
   if (database === 'postgres') return;
+  const pg = await loadPg();
   const client = new pg.Client({ host: '127.0.0.1', port, user: PG_USER, password, database: 'postgres' });
   client.on('error', () => {});
   await client.connect();

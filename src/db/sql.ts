@@ -1,7 +1,9 @@
-// Plain SQL over the same connection pool as Prisma, for the one path where Prisma's per-query
-// cost shows: a citizen's update (a few statements, each a tap). Prisma compiles and wraps every
-// query (about a fifth of the bot's CPU per update under load, measured with `npm run bench`);
-// node-postgres sends it as it is. Everything else keeps using Prisma.
+// Plain SQL over the same connection pool as Prisma, for the paths where Prisma's per-query cost
+// shows: a citizen's update (a few statements, each a tap), and what runs before the first prompt
+// of a start (the pseudonym key, the demo seed). Prisma compiles and wraps every query (about a
+// fifth of the bot's CPU per update under load, measured with `npm run bench`; its first queries
+// after a start cost more still); node-postgres sends it as it is. Everything else keeps using
+// Prisma.
 //
 // The rules Prisma kept for us, kept here:
 //  - timestamps: the schema's DateTime columns are `timestamp(3)` without time zone, holding UTC.
