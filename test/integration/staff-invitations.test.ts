@@ -24,7 +24,10 @@ beforeAll(async () => {
   otherAgencyId = other.id;
   unitId = (await t.db.serviceUnit.create({ data: { agencyId, code: 'A-1', name: 'Loket 1' } })).id;
   await t.db.serviceUnit.create({ data: { agencyId: otherAgencyId, code: 'B-1', name: 'Loket B' } });
-  adminId = (await grantRole(t.db, someone(), { role: 'agency_admin', agencyId, unitId: null })).userId;
+  // Written directly, not with grantRole: a fixture that used the code under test would fail the
+  // whole file's set-up when that code breaks, which a mutation run counts as no test failing.
+  const admin = await t.db.staffUser.create({ data: { ...someone(), roles: { create: { role: 'agency_admin', agencyId } } } });
+  adminId = admin.id;
 });
 
 afterAll(async () => {
@@ -83,6 +86,28 @@ describe('invitations', () => {
     expect(await t.db.staffRole.count({ where: { unitId } })).toBe(1);
   });
 
+  it('a member redeeming again under a new name is known by that name', async () => {
+    const who = someone();
+    const first = await createInvitation(t.db, { role: 'agency_official', agencyId, unitId: null }, { createdById: adminId, now: NOW });
+    await redeemInvitation(t.db, { ...who, displayName: 'Pak Budi' }, first.code, NOW);
+    const second = await createInvitation(t.db, { role: 'unit_official', agencyId: null, unitId }, { createdById: adminId, now: NOW });
+    await redeemInvitation(t.db, { ...who, displayName: 'Pak Budi Santoso' }, second.code, NOW);
+    const user = await t.db.staffUser.findUniqueOrThrow({ where: { channel_externalId: who }, include: { roles: true } });
+    expect(user.displayName).toBe('Pak Budi Santoso');
+    expect(user.roles.map((r) => r.role).sort()).toEqual(['agency_official', 'unit_official']);
+  });
+
+  it('two people redeeming one code at the same moment: one gets the role, the other is refused', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { code } = await createInvitation(t.db, { role: 'agency_official', agencyId, unitId: null }, { createdById: adminId, now: NOW });
+      const people = [someone(), someone()];
+      const results = await Promise.all(people.map((who) => redeemInvitation(t.db, who, code, NOW)));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const roles = await t.db.staffRole.count({ where: { user: { OR: people } } });
+      expect(roles).toBe(1);
+    }
+  });
+
   it('a member without a name or language keeps what they had; a new one starts in Indonesian', async () => {
     const who = someone();
     const first = await createInvitation(t.db, { role: 'agency_official', agencyId, unitId: null }, { createdById: adminId, now: NOW });
@@ -106,6 +131,33 @@ describe('grants and scope', () => {
     const entries = await t.db.auditLog.findMany({ where: { action: 'role.grant', actor: 'cli-test' } });
     expect(entries).toHaveLength(1);
     expect(entries[0]!.target).toContain(`user#${first.userId}`);
+  });
+
+  it('a grant from the command line is audited as "cli", and written whole: the member, the role, its scope', async () => {
+    const who = someone();
+    const { userId, created } = await grantRole(t.db, who, { role: 'agency_admin', agencyId: otherAgencyId, unitId: null });
+    expect(created).toBe(true);
+    const user = await t.db.staffUser.findUniqueOrThrow({ where: { id: userId }, include: { roles: true } });
+    expect({ channel: user.channel, externalId: user.externalId }).toEqual(who);
+    expect(user.roles).toHaveLength(1);
+    expect(user.roles[0]).toMatchObject({ role: 'agency_admin', agencyId: otherAgencyId, unitId: null, revokedAt: null });
+    const entry = await t.db.auditLog.findFirstOrThrow({ where: { action: 'role.grant', target: { contains: `user#${userId} ` } } });
+    expect(entry.actor).toBe('cli');
+    // The same person granted a second role is the same member.
+    expect((await grantRole(t.db, who, { role: 'agency_official', agencyId, unitId: null })).userId).toBe(userId);
+    expect(await t.db.staffUser.count({ where: who })).toBe(1);
+  });
+
+  it('a super admin who also holds an agency or unit role still sees every unit and administers every agency', async () => {
+    const who = someone();
+    await grantRole(t.db, who, { role: 'unit_official', agencyId: null, unitId });
+    await grantRole(t.db, who, { role: 'super_admin', agencyId: null, unitId: null });
+    const scope = await scopeOf(t.db, (await findStaff(t.db, who))!);
+    expect(scope.superAdmin).toBe(true);
+    const units = await t.db.serviceUnit.findMany();
+    expect(units.length).toBeGreaterThan(1);
+    expect([...scope.unitIds].sort()).toEqual(units.map((u) => u.id).sort());
+    expect([...scope.adminAgencyIds].sort()).toEqual([agencyId, otherAgencyId].sort());
   });
 
   it('an agency role covers its agency; a unit role only its unit, even with an agency set on it', async () => {
