@@ -21,6 +21,8 @@ import {
   ensureDatabase,
   initCluster,
   sleep,
+  socketDirFor,
+  socketFile,
   spawnPostmaster,
   stopPostmaster,
 } from './pg-server.js';
@@ -94,7 +96,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
       const shared = await useRunning(dataDir, running, password);
       if (shared) {
         await ensureDatabase(shared.port, password, database);
-        return shared.db(embeddedUrl(shared.port, database, password));
+        return shared.db(embeddedUrl(dataDir, shared.port, database, password, false));
       }
       continue;
     }
@@ -115,7 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
     }
     writeOwner(dataDir);
     await ensureDatabase(port, password, database);
-    return owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(port, database, password));
+    return owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(dataDir, port, database, password, true));
   }
   throw new Error(`embedded PostgreSQL in ${dataDir} did not start: it kept being started and stopped by another process`);
 }
@@ -201,8 +203,15 @@ function owned(dataDir: string, pid: number, postmaster: Postmaster | undefined,
   };
 }
 
-function embeddedUrl(port: number, database: string, password: string): string {
-  return `postgresql://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+/**
+ * How to reach the server on `dataDir`: through its Unix socket when it has one there (see
+ * socketDirFor; a server started by an earlier version has none), otherwise 127.0.0.1:`port`.
+ * `fresh`: the server is still to be started by us, with the socket where socketDirFor says.
+ */
+function embeddedUrl(dataDir: string, port: number, database: string, password: string, fresh: boolean): string {
+  const tcp = `postgresql://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const socketDir = fresh ? socketDirFor(dataDir, port) : existsSync(socketFile(dataDir, port)) ? dataDir : undefined;
+  return socketDir === undefined ? tcp : `${tcp}?host=${encodeURIComponent(socketDir)}`;
 }
 
 /** An embedded PostgreSQL that is starting: its URL is known at once, `ready` resolves when it runs. */
@@ -220,9 +229,11 @@ export interface EmbeddedLaunch {
 export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedLaunch> {
   const dataDir = path.resolve(options.dataDir);
   const { password } = passwordFor(dataDir);
-  const port = options.port ?? livePostmaster(dataDir)?.port ?? (await freePort());
+  const running = livePostmaster(dataDir);
+  const port = options.port ?? running?.port ?? (await freePort());
+  const url = embeddedUrl(dataDir, port, options.database ?? 'postgres', password, running === undefined);
   const ready = startEmbeddedPostgres({ ...options, port, password }).then((db) => {
-    if (db.url !== embeddedUrl(port, options.database ?? 'postgres', password)) {
+    if (db.url !== url) {
       // Only when another process initialised or restarted the cluster at the very same moment.
       void db.stop();
       throw new Error(`embedded PostgreSQL in ${dataDir} was started by another process meanwhile: start again`);
@@ -231,7 +242,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
   });
   // Awaited by whoever uses it; this keeps a failure meanwhile from counting as unhandled.
   ready.catch(() => {});
-  return { url: embeddedUrl(port, options.database ?? 'postgres', password), dataDir, ready };
+  return { url, dataDir, ready };
 }
 
 /** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */
