@@ -146,6 +146,14 @@ describe('while the unit is asked for', () => {
     expect(d.state.step).toEqual({ kind: 'consent', unitCode: 'RSUD', full: false });
   });
 
+  it('a text that is neither a unit on the list nor a code is named back, and the list is shown again', () => {
+    const d = new EngineDriver();
+    d.command('start');
+    const out = d.text('apa ini?');
+    expect(texts(out)).toEqual([t('unit.notFound', { code: 'apa ini?' }), t('unit.askWithList')]);
+    expect(d.state.step).toEqual({ kind: 'await_unit' });
+  });
+
   it('without a list, a typed code picks the unit', () => {
     const d = new EngineDriver();
     d.listUnits = false;
@@ -260,10 +268,12 @@ describe('resuming a survey', () => {
     expect(kinds).toEqual(['service_type', 'profile_offer', 'profile', 'maladmin', 'suggestion']);
   });
 
-  it('/start without a code at a question, and under the language overlay, resumes too', () => {
+  it('/start without a code at a question, and under the language or erase overlay, resumes too', () => {
     const d = atQuestion();
     expect(d.command('start').messages[0]!.text).toBe(t('survey.resume', { unit: 'Disdukcapil' }));
     d.command('bahasa');
+    expect(d.command('start').messages[0]!.text).toBe(t('survey.resume', { unit: 'Disdukcapil' }));
+    d.command('hapusdata');
     expect(d.command('start').messages[0]!.text).toBe(t('survey.resume', { unit: 'Disdukcapil' }));
   });
 
