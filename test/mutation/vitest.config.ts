@@ -11,7 +11,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const GROUPS: Record<string, { files: string[]; database: boolean }> = {
   scoring: { files: ['test/unit/scoring.test.ts', 'test/unit/period.test.ts', 'test/unit/period-words.test.ts'], database: false },
-  engine: { files: ['test/unit/engine.test.ts', 'test/unit/engine-lenient.test.ts', 'test/unit/answer-match.test.ts'], database: false },
+  engine: {
+    files: [
+      'test/unit/engine.test.ts',
+      'test/unit/engine-lenient.test.ts',
+      'test/unit/engine-commands.test.ts',
+      'test/unit/engine-steps.test.ts',
+      'test/unit/answer-match.test.ts',
+    ],
+    database: false,
+  },
   admin: {
     files: ['test/integration/staff-authorisation.test.ts', 'test/integration/staff-claims.test.ts', 'test/integration/staff-invitations.test.ts'],
     database: true,

@@ -74,6 +74,10 @@ export class EngineDriver {
   config: EngineConfig = CONFIG;
   choicesAs: ChoicesShownAs = 'buttons';
   units: UnitInfo[] = UNITS;
+  controllers: Controller[] = CONTROLLERS;
+  /** The questionnaire new surveys start on; a draft keeps the one it started on (by id). */
+  questionnaire: Questionnaire = QUESTIONNAIRE;
+  questionnaires: Questionnaire[] = [QUESTIONNAIRE];
   outputs: EngineOutput[] = [];
   private sessions = 0;
 
@@ -86,8 +90,8 @@ export class EngineDriver {
       choicesAs: this.choicesAs,
       config: this.config,
       t: translate,
-      currentQuestionnaire: QUESTIONNAIRE,
-      draftQuestionnaire: this.state.survey ? QUESTIONNAIRE : null,
+      currentQuestionnaire: this.questionnaire,
+      draftQuestionnaire: this.draftQuestionnaire(),
       eventUnit,
       controller: this.controllerFor(eventUnit),
       unitChoices: choices,
@@ -102,8 +106,15 @@ export class EngineDriver {
   /** As the service resolves it: the unit's agency, the survey's, the one consented to, else the only one. */
   private controllerFor(eventUnit: UnitInfo | null): Controller | null {
     const code = eventUnit?.agencyCode || this.state.survey?.unit.agencyCode || this.state.consent?.agency || null;
-    if (code) return CONTROLLERS.find((c) => c.code === code) ?? null;
-    return CONTROLLERS.length === 1 ? CONTROLLERS[0]! : null;
+    if (code) return this.controllers.find((c) => c.code === code) ?? null;
+    return this.controllers.length === 1 ? this.controllers[0]! : null;
+  }
+
+  /** As the service loads it: the questionnaire the survey in progress started on. */
+  private draftQuestionnaire(): Questionnaire | null {
+    const survey = this.state.survey;
+    if (!survey) return null;
+    return [...this.questionnaires, this.questionnaire].find((q) => q.id === survey.questionnaireId) ?? null;
   }
 
   text(text: string): EngineOutput {

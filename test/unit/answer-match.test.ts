@@ -221,3 +221,53 @@ describe('normalising a typed answer', () => {
     expect(normaliseAnswer(text)).toBe(expected);
   });
 });
+
+describe('reading a typed answer: the edges of each rule', () => {
+  const cases: [string, { label: string; value: string }[], string, Match, { yesNo?: boolean; strict?: boolean }?][] = [
+    // 1. Numbers.
+    ['a number with spaces around it', element('U1'), ' 2 ', match(1)],
+    ['a number stuck to letters is no number from the list', element('U1'), '2x', NONE],
+    ['a number outside the list with words behind it is read by the other rules', AGES, '20 - 29 tahun', match(1)],
+    ['a text of exactly 200 characters is still read', element('U1'), '2'.padEnd(200, ' '), match(1)],
+    ['a text of 201 characters is not', element('U1'), '2'.padEnd(201, ' '), NONE],
+    // 2. Whole labels and values.
+    ['shorthand that spells out a whole label wins over labels it begins', choices('Tidak', 'Tidak sesuai'), 'tdk', match(0)],
+    ['a value that is a sign and a number ("<20") picks its band', AGES, '<20', match(0)],
+    ['a label with a word that is also shorthand ("Tak ada") is read as typed', choices('Tak ada', 'Ada'), 'tak ada', match(0)],
+    ['a service’s number-only value is nothing people type, even with a sign', KTP, '#12', NONE],
+    ['strict: a label’s beginning is not enough', element('U1'), 'kurang', NONE, { strict: true }],
+    ['strict: the whole label is', element('U1'), 'kurang sesuai', match(1), { strict: true }],
+    // 3. Yes/no words only on a yes/no question.
+    ['"iya" is nothing on choices that are not a yes/no question', YES_NO, 'iya', NONE],
+    ['"iya" on the same choices as a yes/no question', YES_NO, 'iya', match(0), { yesNo: true }],
+    // 4. A label’s beginning: three letters are enough.
+    ['three letters begin one label ("ses" → "Sesuai"), though they begin a word of every label', element('U1'), 'ses', match(2)],
+    [
+      'a beginning shared by more than three labels reads as unrecognised, even when one label is that one word',
+      choices('Pajak', 'Pajak air', 'Pajak tanah', 'Pajak kendaraan'),
+      'paj',
+      NONE,
+    ],
+    ['three letters that begin one label but are inside another ("tid" on U9) pick the one they begin', element('U9'), 'tid', match(0)],
+    // 5. Words of a label: a word of three letters or more may be cut off.
+    ['"kel kartu": a cut-off word and a whole one', KTP, 'kel kartu', match(1)],
+    ['single letters name nothing, even a label with that letter as a word', choices('Tipe A', 'Tipe B'), 'a', NONE],
+    ['a single letter beside a word does count', choices('Tipe A', 'Tipe B'), 'b tipe', match(1)],
+  ];
+
+  it.each(cases)('%s', (_name, list, text, expected, options) => {
+    expect(matchAnswer(list, text, options ?? {})).toEqual(expected);
+  });
+});
+
+describe('yes and no words: how many and which', () => {
+  it.each([
+    ['iya saya mau deh pak', 'y'],
+    ['iya saya mau deh pak bu', null],
+    ['saya', null],
+    ['ya tapi nanti', null],
+    ['ya nanti', null],
+  ] as const)('%j → %s', (text, expected) => {
+    expect(yesNoOf(text)).toBe(expected);
+  });
+});

@@ -33,7 +33,7 @@ export function handleText(turn: Turn, raw: string): void {
   if (step.kind === 'idle' || step.kind === 'await_unit') {
     const listed = step.kind === 'await_unit' ? listedUnit(ctx.unitChoices, text) : null;
     if (listed) return selectUnit(turn, listed);
-    if (text.length <= 40 && unitCodeFrom(text)) return selectUnit(turn, text);
+    if (unitCodeFrom(text)) return selectUnit(turn, text);
     if (step.kind === 'idle') {
       turn.say(turn.t('idle.hint'));
       return;
@@ -45,9 +45,9 @@ export function handleText(turn: Turn, raw: string): void {
     // eslint-disable-next-line no-control-regex -- control characters (not tab or newline) are what this strips.
     const value = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
     const p = prompt(turn, step);
-    // Only the whole "Lewati" (or its number) skips: any other text is the suggestion itself.
-    const skip = p ? matchAnswer(p.choices, value, { strict: true }) : undefined;
-    if (skip?.kind === 'match' && p?.choices[skip.index]?.value === SKIP) return answer(turn, SKIP);
+    // Only the whole "Lewati" (or its number), the prompt's one choice, skips: any other text is
+    // the suggestion itself.
+    if (p && matchAnswer(p.choices, value, { strict: true }).kind === 'match') return answer(turn, SKIP);
     if (value.length === 0) {
       turn.say(turn.t('input.empty'));
       return ask(turn);
@@ -60,14 +60,15 @@ export function handleText(turn: Turn, raw: string): void {
   }
   const p = prompt(turn, step);
   if (!p) return reask(turn);
-  const matched = matchAnswer(p.choices, text, { yesNo: p.yesNo === true });
-  if (matched.kind === 'match') return answer(turn, p.choices[matched.index]!.value);
   if (step.kind === 'profile' && step.item === 'age') {
-    // An age in years ("35", "35 tahun") is put in its band.
+    // An age in years ("35", "20 tahun") is put in its band. Read before the labels: "20 tahun"
+    // is also the label "< 20 tahun" without its sign. The list's numbers (1–7) are no age.
     const age = /^(\d{1,3})\s*(?:tahun|thn|th|years?|yrs?)?\.?$/i.exec(text);
     const band = age ? ageBand(Number(age[1])) : null;
     if (band) return answer(turn, band);
   }
+  const matched = matchAnswer(p.choices, text, { yesNo: p.yesNo === true });
+  if (matched.kind === 'match') return answer(turn, p.choices[matched.index]!.value);
   if (matched.kind === 'ambiguous') {
     // One short line naming the candidates; the question (and its buttons) above still stands.
     turn.say(turn.t('input.ambiguous', { choices: candidates(turn, p, matched) }));
@@ -77,9 +78,12 @@ export function handleText(turn: Turn, raw: string): void {
   ask(turn, { brief: true });
 }
 
-/** `"Sangat mahal" (1) atau "Cukup mahal" (2)`: the candidates with the numbers that pick them. */
+/**
+ * `"Sangat mahal" (1) atau "Cukup mahal" (2)`: the candidates with the numbers that pick them
+ * (an ambiguous match has two or three).
+ */
 function candidates(turn: Turn, p: Prompt, matched: Extract<Match, { kind: 'ambiguous' }>): string {
   const named = matched.indexes.map((i) => turn.t('input.candidate', { label: p.choices[i]!.label, n: i + 1 }));
   const last = named.pop()!;
-  return named.length === 0 ? last : `${named.join(', ')} ${turn.t('input.or')} ${last}`;
+  return `${named.join(', ')} ${turn.t('input.or')} ${last}`;
 }

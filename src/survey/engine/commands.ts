@@ -33,7 +33,6 @@ export function handleCommand(turn: Turn, command: string, arg: string): void {
     case 'restart': {
       const unit = state.survey?.unit;
       state.survey = null;
-      state.step = { kind: 'idle' };
       if (!unit) {
         turn.say(turn.t('welcome.noUnit'));
         return askUnit(turn);

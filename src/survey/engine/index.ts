@@ -31,10 +31,8 @@ function expireIfStale(turn: Turn): void {
   if (state.survey || inSurvey(state.step)) {
     turn.say(turn.t('survey.expired', { minutes: ctx.config.expiryMinutes }));
   }
-  if (state.survey || state.step.kind !== 'idle') {
-    state.survey = null;
-    state.step = { kind: 'idle' };
-  }
+  state.survey = null;
+  state.step = { kind: 'idle' };
 }
 
 function handle(turn: Turn, event: InboundEvent): void {
@@ -64,7 +62,7 @@ export function unitCodeWanted(state: ConvState, event: InboundEvent, unitChoice
   if (event.kind === 'command' && (event.command === 'start' || event.command === 'nilai') && event.arg.trim()) {
     return unitCodeFrom(event.arg);
   }
-  if (event.kind === 'text' && (step.kind === 'idle' || step.kind === 'await_unit') && event.text.trim().length <= 40) {
+  if (event.kind === 'text' && (step.kind === 'idle' || step.kind === 'await_unit')) {
     return unitCodeFrom(event.text);
   }
   if (event.kind === 'choice' && step.kind === 'await_unit') {

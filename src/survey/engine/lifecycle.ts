@@ -17,7 +17,7 @@ export function selectUnit(turn: Turn, typed: string): void {
   const code = unitCodeFrom(typed);
   const unit = ctx.eventUnit;
   if (!code || !unit || unit.code !== code) {
-    turn.say(turn.t('unit.notFound', { code: clip(code ?? typed.trim(), 24) }));
+    turn.say(turn.t('unit.notFound', { code: clip(code ?? typed, 24) }));
     if (state.survey && inSurvey(state.step)) return reask(turn);
     return askUnit(turn);
   }

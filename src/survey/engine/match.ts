@@ -99,7 +99,7 @@ function typedWords(text: string): string[] {
 /** 'y', 'n' or null: what a yes/no text says. */
 export function yesNoOf(text: string): 'y' | 'n' | null {
   const words = typedWords(text);
-  if (words.length === 0 || words.length > 5) return null;
+  if (words.length > 5) return null;
   const firstNo = words.findIndex((w) => NO.has(w));
   if (firstNo === -1) {
     if (!words.some((w) => YES.has(w))) return null;
@@ -128,7 +128,7 @@ function decide(indexes: number[], total: number): Match | null {
 }
 
 export function matchAnswer(choices: readonly MatchChoice[], text: string, options: MatchOptions = {}): Match {
-  if (text.length > 200 || choices.length === 0) return { kind: 'none' };
+  if (text.length > 200) return { kind: 'none' };
   const trimmed = text.trim();
 
   // 1. A number, possibly with the label it stands for copied behind it ("2. Kurang sesuai").
@@ -172,12 +172,10 @@ export function matchAnswer(choices: readonly MatchChoice[], text: string, optio
 
   // 5. Words that all occur in a label; a label named completely wins over one named in part.
   const typed = typedWords(trimmed);
-  if (typed.length === 0 || typed.every((w) => w.length < 2)) return { kind: 'none' };
+  if (typed.every((w) => w.length < 2)) return { kind: 'none' };
   const labelWords = labels.map(wordsOf);
   const fitting = labelWords.flatMap((words, i) => (typed.every((t) => words.some((w) => wordFits(t, w))) ? [i] : []));
-  if (fitting.length > 1) {
-    const complete = fitting.filter((i) => labelWords[i]!.every((w) => typed.some((t) => wordFits(t, w))));
-    if (complete.length === 1) return { kind: 'match', index: complete[0]! };
-  }
+  const complete = fitting.filter((i) => labelWords[i]!.every((w) => typed.some((t) => wordFits(t, w))));
+  if (complete.length === 1) return { kind: 'match', index: complete[0]! };
   return decide(fitting, choices.length) ?? { kind: 'none' };
 }

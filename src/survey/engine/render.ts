@@ -125,7 +125,15 @@ export function prompt(turn: Turn, step: Step): Prompt | null {
  */
 export function ask(turn: Turn, options: { brief?: boolean } = {}): void {
   const p = prompt(turn, turn.state.step);
-  if (!p) return;
+  if (!p) {
+    // Only a stored state the engine did not write has a step without a prompt (a survey step
+    // without its draft, a maladministration question past the questionnaire's): rather than
+    // leave the citizen without an answer, start afresh.
+    turn.state.survey = null;
+    turn.state.step = { kind: 'idle' };
+    turn.say(turn.t('idle.hint'));
+    return;
+  }
   turn.state.seq += 1;
   const seq = turn.state.seq;
   const text = options.brief ? (p.brief ?? p.text) : p.text;

@@ -6,7 +6,7 @@ import { beginForUnit, askUnit, finish, selectUnit } from './lifecycle.js';
 import { nextProfileItem, recordProfile } from './profile.js';
 import { ask, reask } from './render.js';
 import { privacyText } from './consent.js';
-import { type StepOf, type Turn, CONSENT_MORE, SKIP, initialState } from './turn.js';
+import { type StepOf, type Turn, CONSENT_MORE, initialState } from './turn.js';
 
 type AnswerHandler<K extends Step['kind']> = (turn: Turn, step: StepOf<K>, value: string) => void;
 type AnswerTable = { [K in Step['kind']]: AnswerHandler<K> };
@@ -71,7 +71,8 @@ const ANSWERS: AnswerTable = {
     turn.say(turn.t('erase.cancelled'));
     reask(turn, true);
   },
-  suggestion: (turn, _step, value) => (value === SKIP ? finish(turn, null) : reask(turn)),
+  // The suggestion's one choice is "Lewati" (a typed suggestion goes to `finish` directly).
+  suggestion: (turn) => finish(turn, null),
   service_type: inDraft((turn, _step, value, draft) => {
     draft.serviceTypeId = value === 'other' ? null : Number(value);
     turn.state.step = { kind: 'profile_offer' };
