@@ -5,6 +5,7 @@
 import { pgJson } from '../text/index.js';
 import { ELEMENT_COLUMNS, ELEMENT_COUNT } from '../scoring/index.js';
 import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { type Db, sqlOf } from '../db/client.js';
 import type { Sql, SqlRunner, TxRunner } from '../db/sql.js';
 import type { Logger } from '../log.js';
@@ -143,6 +144,28 @@ const INSERT_RESPONSE = `INSERT INTO "Response" (${RESPONSE_COLUMNS.join(', ')})
   VALUES (${RESPONSE_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ''}`).join(', ')})
   ON CONFLICT ("sessionId") DO NOTHING`;
 
+/** A unit that exists only in the warm-up (see SurveyService.warmUp); never stored. */
+const WARM_UP_UNIT = {
+  id: -1,
+  code: 'WARMUP',
+  name: 'Warm-up',
+  agencyName: 'Warm-up',
+  agencyCode: 'WARMUP',
+  timeZone: 'Asia/Jakarta',
+  questionnaireKey: 'default',
+  serviceTypes: [{ id: -1, name: 'Warm-up' }],
+};
+
+/** The choice at `index` of the last question of `messages` (its first when there are fewer). */
+function tapOn(messages: readonly OutMessage[], index: number): InboundEvent {
+  const choices =
+    [...messages]
+      .reverse()
+      .find((m) => m.choices)
+      ?.choices?.flat() ?? [];
+  return { kind: 'choice', token: (choices[index] ?? choices[0])?.token ?? '' };
+}
+
 export class SurveyService {
   private readonly clock: () => Date;
   private readonly sql: Sql;
@@ -198,6 +221,64 @@ export class SurveyService {
       }
       return { duplicate: false, output, locale: output.state.locale } as const;
     }, TX_OPTIONS);
+  }
+
+  /**
+   * Runs the in-memory part of a citizen's update (the engine with its texts, the state read and
+   * written as JSON, the reply kept) over `surveys` whole synthetic surveys, each rendered by the
+   * channel's `render`. No database, no network, nothing stored. A bot restarted after an outage
+   * gets every update queued meanwhile at once; on a process V8 has not compiled yet, each costs
+   * about twice the CPU (measured: the opening wave of 500 /start had p95 about 300 ms on a fresh
+   * process, 17 ms on a warm one). Resolves with the steps run, the surveys completed and the
+   * milliseconds taken.
+   */
+  async warmUp(options: {
+    surveys: number;
+    choicesAs: ChoicesShownAs;
+    render?: ((messages: OutMessage[]) => void) | undefined;
+  }): Promise<{ steps: number; completed: number; ms: number }> {
+    const started = performance.now();
+    // The pool's connections, opened now rather than by the first wave (each is a login).
+    const pool = this.sql.pool;
+    const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
+    await Promise.all(clients.map((client) => client.query('SELECT 1')));
+    for (const client of clients) client.release();
+    const currentQuestionnaire = await this.options.catalog.currentQuestionnaire();
+    const controller = { code: WARM_UP_UNIT.agencyCode, name: WARM_UP_UNIT.agencyName, contactEmail: null, contactPhone: null, contactAddress: null };
+    let steps = 0;
+    let completed = 0;
+    for (let i = 0; i < options.surveys; i++) {
+      const locale: Locale = i % 4 === 3 ? 'en' : this.options.defaultLocale;
+      let state = initialState(locale);
+      let event: InboundEvent = { kind: 'command', command: 'start', arg: `u_${WARM_UP_UNIT.code}` };
+      // Deep link, consent, service type, profile skipped, nine answers, maladministration, suggestion skipped.
+      for (let turn = 0; turn < 40 && (turn === 0 || inSurvey(state.step) || state.step.kind === 'consent'); turn++) {
+        const stored = parseState(JSON.parse(pgJson(state)) as unknown) ?? state;
+        const output = step(stored, event, {
+          now: this.clock(),
+          choicesAs: options.choicesAs,
+          config: this.options.engine,
+          t: this.options.t,
+          currentQuestionnaire,
+          draftQuestionnaire: stored.survey ? currentQuestionnaire : null,
+          eventUnit: unitCodeWanted(stored, event, []) === WARM_UP_UNIT.code ? WARM_UP_UNIT : null,
+          controller,
+          unitChoices: [],
+          lastResponseAt: null,
+          newSessionId: () => crypto.randomUUID(),
+        });
+        pgJson(output.messages);
+        options.render?.(output.messages);
+        steps++;
+        if (output.effects.some((e) => e.kind === 'saveResponse')) completed++;
+        state = output.state;
+        const kind = state.step.kind;
+        // Agree, the first service, skip the profile, answers 3–4, "no" to each item, skip the suggestion.
+        const pick = kind === 'profile_offer' || kind === 'maladmin' ? 1 : kind === 'question' ? 2 + (i % 2) : 0;
+        event = tapOn(output.messages, pick);
+      }
+    }
+    return { steps, completed, ms: performance.now() - started };
   }
 
   private async context(

@@ -7,6 +7,7 @@ import { score, sumsFromAnswers } from '../../src/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { ServiceChat, createTestService } from '../support/service.js';
 import { WORKED_EXAMPLE } from '../support/worked-example.js';
+import { translate } from '../../src/i18n/index.js';
 
 let t: TestDatabase;
 const now = new Date('2026-11-23T02:00:00Z');
@@ -229,6 +230,30 @@ describe('survey service on PostgreSQL', () => {
     const rows = await t.db.response.findMany({ where: { unit: { code: 'IMIGRASI' }, u1: 4 }, orderBy: { id: 'asc' } });
     expect(rows).toHaveLength(6);
     expect(rows.map((r) => r.flags.includes('perfect_burst'))).toEqual([false, false, false, false, false, true]);
+  });
+});
+
+describe('warm-up before the first update', () => {
+  it('runs whole surveys through the engine, each reply rendered, and stores nothing', async () => {
+    const { service } = createTestService(t.db, { clock });
+    const tables = async () => ({
+      conversations: await t.db.conversation.count(),
+      responses: await t.db.response.count(),
+      consents: await t.db.consent.count(),
+      updates: await t.db.processedUpdate.count(),
+      units: await t.db.serviceUnit.count(),
+    });
+    const before = await tables();
+    const rendered: string[] = [];
+    const warm = await service.warmUp({ surveys: 8, choicesAs: 'buttons', render: (messages) => rendered.push(...messages.map((m) => m.text)) });
+    // Deep link, consent, service type, profile skipped, nine answers, the maladministration items, suggestion skipped.
+    expect(warm.completed).toBe(8);
+    expect(warm.steps).toBeGreaterThanOrEqual(8 * 14);
+    // In both languages: every fourth survey is in English.
+    const thanks = (locale: 'id' | 'en') => translate(locale, 'survey.thanks', { unit: 'Warm-up' });
+    expect(rendered.filter((text) => text === thanks('id'))).toHaveLength(6);
+    expect(rendered.filter((text) => text === thanks('en'))).toHaveLength(2);
+    expect(await tables()).toEqual(before);
   });
 });
 
