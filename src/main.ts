@@ -13,10 +13,11 @@ import type { OutMessage, Translate } from './survey/types.js';
 type Embedded = EmbeddedLaunch | undefined;
 
 /**
- * Synthetic surveys the bot runs in memory before it takes its first update (SurveyService.warmUp):
- * about 150 ms on a 2-core server.
+ * Synthetic surveys the bot runs in memory before it takes its first update (SurveyService.warmUp).
+ * Measured on a 2-core server with the pool's ten logins: about 320 ms for 50, 570–660 ms for 200
+ * (the first surveys cost the most: the code is not compiled yet).
  */
-const WARM_UP_SURVEYS = 200;
+const WARM_UP_SURVEYS = 50;
 
 /**
  * Without DATABASE_URL, PostgreSQL is launched before the configuration module (zod) has even
