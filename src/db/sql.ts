@@ -53,16 +53,21 @@ function param(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+/** A parameterised statement as node-postgres takes it, with our dates and type parsers. */
+function statement(text: string, values: readonly unknown[]): pg.QueryConfig {
+  return { text, values: values.map(param), types: TYPES };
+}
+
 class Runner implements SqlRunner {
   constructor(private readonly target: pg.Pool | pg.PoolClient) {}
 
   async query<R extends object>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    const result = await this.target.query<R>({ text, values: values.map(param), types: TYPES });
+    const result = await this.target.query<R>(statement(text, values));
     return result.rows;
   }
 
   async execute(text: string, values: readonly unknown[] = []): Promise<number> {
-    const result = await this.target.query({ text, values: values.map(param), types: TYPES });
+    const result = await this.target.query(statement(text, values));
     return result.rowCount ?? 0;
   }
 }
@@ -80,7 +85,7 @@ class Transaction extends Runner implements TxRunner {
 
   /** A statement sent without waiting; its failure is kept for the end of the transaction. */
   private unawaitedQuery(text: string, values?: readonly unknown[]): void {
-    const sent = values === undefined ? this.client.query(text) : this.client.query({ text, values: values.map(param), types: TYPES });
+    const sent = values === undefined ? this.client.query(text) : this.client.query(statement(text, values));
     this.unawaited.push(
       sent.then(
         () => {},
@@ -142,6 +147,16 @@ export class Sql implements SqlRunner {
 
   execute(text: string, values?: readonly unknown[]): Promise<number> {
     return this.runner.execute(text, values);
+  }
+
+  /** Opens every connection the pool may hold (each is a login), so that a burst of work does not wait for them. */
+  async connectAll(): Promise<void> {
+    const clients = await Promise.all(Array.from({ length: this.pool.options.max ?? 10 }, () => this.pool.connect()));
+    try {
+      await Promise.all(clients.map((client) => client.query('SELECT 1')));
+    } finally {
+      for (const client of clients) client.release();
+    }
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

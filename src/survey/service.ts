@@ -224,13 +224,14 @@ export class SurveyService {
   }
 
   /**
-   * Runs the in-memory part of a citizen's update (the engine with its texts, the state read and
-   * written as JSON, the reply kept) over `surveys` whole synthetic surveys, each rendered by the
-   * channel's `render`. No database, no network, nothing stored. A bot restarted after an outage
-   * gets every update queued meanwhile at once; on a process V8 has not compiled yet, each costs
-   * about twice the CPU (measured: the opening wave of 500 /start had p95 about 300 ms on a fresh
-   * process, 17 ms on a warm one). Resolves with the steps run, the surveys completed and the
-   * milliseconds taken.
+   * Before the first update: opens the pool's connections, then runs the in-memory part of a
+   * citizen's update (the engine with its texts, the state read and written as JSON, the reply
+   * kept) over `surveys` whole synthetic surveys, each rendered by the channel's `render`. Reads
+   * the current questionnaire; stores nothing, sends nothing. A bot restarted after an outage gets
+   * every update queued meanwhile at once, on a process V8 has not compiled yet (the same wave of
+   * 500 /start: p95 about 300 ms on a fresh process and database, 17 ms once both are warm; most
+   * of that is the database, see docs/ARCHITECTURE.md). Resolves with the steps run, the surveys
+   * completed and the milliseconds taken.
    */
   async warmUp(options: {
     surveys: number;
@@ -238,11 +239,7 @@ export class SurveyService {
     render?: ((messages: OutMessage[]) => void) | undefined;
   }): Promise<{ steps: number; completed: number; ms: number }> {
     const started = performance.now();
-    // The pool's connections, opened now rather than by the first wave (each is a login).
-    const pool = this.sql.pool;
-    const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
-    await Promise.all(clients.map((client) => client.query('SELECT 1')));
-    for (const client of clients) client.release();
+    await this.sql.connectAll();
     const currentQuestionnaire = await this.options.catalog.currentQuestionnaire();
     const controller = { code: WARM_UP_UNIT.agencyCode, name: WARM_UP_UNIT.agencyName, contactEmail: null, contactPhone: null, contactAddress: null };
     let steps = 0;
