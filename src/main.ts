@@ -318,6 +318,11 @@ async function stopLaunch(launch: Embedded): Promise<void> {
 }
 
 async function main(): Promise<number> {
+  // Modules load once initdb (or the server) runs: before, they would hold up the launch's own steps.
+  await earlyLaunch?.then(
+    (launch) => launch.underway,
+    () => {},
+  );
   const [{ ConfigError, loadConfig }, { createLogger }] = await Promise.all([import('./config/index.js'), import('./log.js')]);
   let config: Config;
   try {

@@ -40,6 +40,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** Receives PostgreSQL's own log lines (quiet by default). */
   onLog?: (line: string) => void;
+  /** Called once PostgreSQL's own work has begun: initdb or the server spawned, or a running server found. */
+  onUnderway?: () => void;
 }
 
 /** How long a running server may take to answer (crash recovery, start-up) before it counts as hung. */
@@ -93,6 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
   for (let round = 0; round < 3; round++) {
     const running = livePostmaster(dataDir);
     if (running) {
+      options.onUnderway?.();
       const shared = await useRunning(dataDir, running, password);
       if (shared) {
         await ensureDatabase(shared.port, password, database);
@@ -104,11 +107,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
     await waitUntil(() => leftoverChildren(dataDir).length === 0, 10_000);
     removeStalePidFile(dataDir);
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      await initCluster(bins, dataDir, runAs, password, onLog);
+      await initCluster(bins, dataDir, runAs, password, onLog, options.onUnderway);
       password = passwordFor(dataDir).password;
     }
     port ??= await freePort();
     const postmaster = spawnPostmaster(bins, dataDir, port, runAs, onLog);
+    options.onUnderway?.();
     const ready = await waitForAnswer(port, password, dataDir, postmaster);
     if (!ready.ok) {
       if (!isAlive(postmaster.child.pid ?? 0) && livePostmaster(dataDir)) continue; // lost a race: share the winner
@@ -152,11 +156,18 @@ async function useRunning(
   return undefined;
 }
 
-/** Polls until the server answers for `dataDir`, while its process lives, up to ANSWER_WAIT_MS. */
-async function waitForAnswer(port: number, password: string, dataDir: string, server: { pid: number } | Postmaster): Promise<Answer> {
+/** Polls until the server answers for `dataDir`, while its process lives, up to `waitMs`. */
+export async function waitForAnswer(
+  port: number,
+  password: string,
+  dataDir: string,
+  server: { pid: number } | Pick<Postmaster, 'child' | 'lastLines' | 'saysReady'>,
+  waitMs = ANSWER_WAIT_MS,
+): Promise<Answer> {
   const pid = 'child' in server ? (server.child.pid ?? 0) : server.pid;
-  const deadline = Date.now() + ANSWER_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   let reason = 'no answer';
+  let woken = false;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     const answer = await answers(port, password, dataDir);
     if (answer.ok) return answer;
@@ -164,8 +175,11 @@ async function waitForAnswer(port: number, password: string, dataDir: string, se
     if (/password authentication failed/.test(reason)) return answer;
     if (!isAlive(pid)) return { ok: false, reason: 'child' in server ? server.lastLines() || reason : 'it stopped' };
     // A new cluster answers within a few hundred milliseconds: ask often at first (each try is a
-    // refused connection, cheap), then every 100 ms.
-    await sleep(Math.min(100, 10 * 2 ** attempt));
+    // refused connection, cheap), then every 100 ms, and at once when our own server logs that it
+    // is ready.
+    const pause = sleep(Math.min(100, 10 * 2 ** attempt));
+    const wake = 'child' in server && !woken ? server.saysReady.then(() => void (woken = true)) : undefined;
+    await (wake ? Promise.race([pause, wake]) : pause);
   }
   return { ok: false, reason };
 }
@@ -219,6 +233,12 @@ export interface EmbeddedLaunch {
   url: string;
   dataDir: string;
   ready: Promise<EmbeddedDb>;
+  /**
+   * Settles once initdb or the server runs (or a running server was found, or the launch failed).
+   * Loading modules before then would hold up the few steps that lead to it: they share the event
+   * loop, and initdb is most of a cold start.
+   */
+  underway: Promise<void>;
 }
 
 /**
@@ -232,7 +252,9 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
   const running = livePostmaster(dataDir);
   const port = options.port ?? running?.port ?? (await freePort());
   const url = embeddedUrl(dataDir, port, options.database ?? 'postgres', password, running === undefined);
-  const ready = startEmbeddedPostgres({ ...options, port, password }).then((db) => {
+  let underway!: () => void;
+  const begun = new Promise<void>((resolve) => (underway = resolve));
+  const ready = startEmbeddedPostgres({ ...options, port, password, onUnderway: underway }).then((db) => {
     if (db.url !== url) {
       // Only when another process initialised or restarted the cluster at the very same moment.
       void db.stop();
@@ -242,7 +264,8 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
   });
   // Awaited by whoever uses it; this keeps a failure meanwhile from counting as unhandled.
   ready.catch(() => {});
-  return { url, dataDir, ready };
+  ready.finally(underway).catch(() => {});
+  return { url, dataDir, ready, underway: begun };
 }
 
 /** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */

@@ -64,6 +64,7 @@ export async function initCluster(
   runAs: RunAs | undefined,
   password: string,
   onLog: (line: string) => void,
+  onSpawned?: () => void,
 ): Promise<void> {
   const parent = path.dirname(dataDir);
   await removeAbandonedInits(parent);
@@ -87,7 +88,7 @@ export async function initCluster(
         '--locale=C.UTF-8',
         '--lc-messages=C',
       ],
-      { cwd: work, runAs, onLog },
+      { cwd: work, runAs, onLog, onSpawned },
     );
     await fs.rename(pwfile, path.join(target, PASSWORD_FILE));
     // An empty data directory (made by the operator, or a volume's mount point) is replaced.
@@ -126,7 +127,11 @@ async function removeAbandonedInits(parent: string): Promise<void> {
   }
 }
 
-function run(file: string, args: string[], options: { cwd: string; runAs: RunAs | undefined; onLog: (line: string) => void }): Promise<void> {
+function run(
+  file: string,
+  args: string[],
+  options: { cwd: string; runAs: RunAs | undefined; onLog: (line: string) => void; onSpawned?: (() => void) | undefined },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
@@ -134,6 +139,7 @@ function run(file: string, args: string[], options: { cwd: string; runAs: RunAs 
       env: { ...process.env, LC_MESSAGES: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawned?.();
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => options.onLog(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
@@ -154,6 +160,8 @@ export interface Postmaster {
   exited: Promise<void>;
   /** The last lines it wrote to stderr, for an error message. */
   lastLines(): string;
+  /** Resolves when it logs that it accepts connections (or exits): the moment to ask it. */
+  saysReady: Promise<void>;
 }
 
 /** The longest path of a Unix socket file (sun_path holds 108 bytes with its terminating NUL). */
@@ -202,10 +210,14 @@ export function spawnPostmaster(bins: Binaries, dataDir: string, port: number, r
     { cwd: dataDir, ...asUser(runAs), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let tail: string[] = [];
+  let ready!: () => void;
+  const saysReady = new Promise<void>((resolve) => (ready = resolve));
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     onLog(text);
     tail = [...tail, ...text.split('\n').filter(Boolean)].slice(-5);
+    // lc_messages=C above: the English text, whatever the system's language.
+    if (text.includes('ready to accept connections')) ready();
   });
   const exited = new Promise<void>((resolve) => {
     child.on('error', (error) => {
@@ -214,7 +226,8 @@ export function spawnPostmaster(bins: Binaries, dataDir: string, port: number, r
     });
     child.on('exit', () => resolve());
   });
-  return { child, exited, lastLines: () => tail.join(' ') };
+  void exited.then(ready);
+  return { child, exited, lastLines: () => tail.join(' '), saysReady };
 }
 
 /**

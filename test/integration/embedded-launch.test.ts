@@ -1,0 +1,73 @@
+// npm start launches the embedded PostgreSQL before it loads its modules, and loads them once
+// initdb (or the server) runs: `underway`. It asks the new server for an answer as soon as the
+// server logs that it is ready, and otherwise on a schedule: never in a busy loop.
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { launchEmbeddedPostgres, waitForAnswer } from '../../src/db/embedded.js';
+
+const made: string[] = [];
+afterAll(async () => {
+  for (const dir of made) await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-launch-'));
+  await fs.chmod(dir, 0o755);
+  made.push(dir);
+  return dir;
+}
+
+describe('launching the embedded PostgreSQL', () => {
+  it('is underway once initdb runs, before the cluster exists; then ready at the URL it promised', async () => {
+    const parent = await tempDir();
+    const dataDir = path.join(parent, 'postgres');
+    const launch = await launchEmbeddedPostgres({ dataDir });
+    await launch.underway;
+    // initdb fills a private folder that is renamed into place when it has finished.
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(false);
+    const working = (await fs.readdir(parent)).filter((name) => name.startsWith(`.skm-init-${process.pid}-`));
+    expect(working).toHaveLength(1);
+    const db = await launch.ready;
+    try {
+      expect(db.url).toBe(launch.url);
+      expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    } finally {
+      await db.stop();
+    }
+    // A second launch on the stopped cluster is underway with its server, and ready as well.
+    const again = await launchEmbeddedPostgres({ dataDir });
+    await again.underway;
+    const db2 = await again.ready;
+    await db2.stop();
+  });
+
+  it('asks again at once when the server says it is ready, and then keeps to its schedule', async () => {
+    // A port that takes connections and drops them: every question fails, as a server still
+    // starting would. The "server" has already said it is ready, so only the first pause is skipped.
+    let attempts = 0;
+    const server = net.createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const started = Date.now();
+      const fake = { child: { pid: process.pid } as ChildProcess, lastLines: () => '', saysReady: Promise.resolve() };
+      const answer = await waitForAnswer(port, 'secret', await tempDir(), fake, 500);
+      const elapsed = Date.now() - started;
+      expect(answer.ok).toBe(false);
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      // Pauses of 10, 20, 40, 80 and then 100 ms, one of them skipped: at most one question more than
+      // the pauses that fit in the time it took.
+      expect(attempts).toBeLessThanOrEqual(3 + Math.ceil(elapsed / 100));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
