@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,4 +150,29 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('ends quietly when its output is closed (npm start | head), and stops its embedded PostgreSQL', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-term-'));
+    await fs.chmod(dir, 0o755);
+    try {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'start.js')], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: '', SKM_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'error' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // The greeting has begun: the reader goes away, and the citizen's answers get replies nobody reads.
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdout.destroy();
+      child.stdin.write('1\n2\n');
+      const code = await exited;
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(existsSync(path.join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

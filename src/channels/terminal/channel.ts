@@ -43,6 +43,12 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   const chatId = options.chatId ?? 'terminal-demo';
   const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
   const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
+  // Whoever read our output has gone (`npm start | head`, a closed terminal): end as at the end of
+  // input, so that the embedded PostgreSQL is stopped as usual, rather than crash on EPIPE.
+  output.on('error', (error) => {
+    log.debug({ err: error }, 'terminal: output closed');
+    lines.close();
+  });
   const showPrompt = () => {
     if (options.prompt) output.write('> ');
   };
