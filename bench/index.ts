@@ -73,6 +73,11 @@ function print(label: string, r: CrowdResult): void {
   if (r.byStep.length > 0) console.log(`  p50/p95 by update      ${r.byStep.map((s) => `${s.label} ${fmt(s.p50)}/${fmt(s.p95)}`).join(', ')} ms`);
 }
 
+// The bot runs from dist/, which bin/start.js rebuilds when a source is newer: build it now, so that
+// no measured start (the cold start above all) includes a build.
+const { buildDist } = (await import(new URL('../bin/start.js', import.meta.url).href)) as { buildDist: () => Promise<void> };
+await buildDist();
+
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-bench-'));
 await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), database: 'bench' });

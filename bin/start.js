@@ -9,23 +9,6 @@ import v8 from 'node:v8';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// Memory, for every way the bot is started (npm start, the systemd unit, bin/skm.js). Both were
-// measured with 500 citizens in conversation at once (`npm run bench`, README "Benchmarks"):
-// - V8 sizes the next full collection's threshold from how fast the last one was, up to four
-//   times the live heap. With about 35 MB live, one process collected every few seconds at 50 MB
-//   while the next let promoted garbage pile up to 100 MB for the whole crowd (peak RSS 139 against
-//   163-195 MB). A fixed factor of 1.5 keeps the old generation under about 55 MB; a full
-//   collection takes 5-20 ms and is mostly concurrent.
-// - Prisma's query compiler is a WebAssembly module. V8 compiles it with Liftoff and then again
-//   with TurboFan on background threads; the optimised copies and the memory those threads keep cost
-//   15-20 MB of resident memory, and Prisma's queries took about 4 ms either way (the time is spent
-//   in JavaScript and in the database). Liftoff alone.
-// These are read when V8 next sizes the heap or compiles WebAssembly, so setting them here, before
-// anything is loaded, is enough.
-v8.setFlagsFromString('--heap-growing-percent=50');
-v8.setFlagsFromString('--no-wasm-tier-up');
-v8.setFlagsFromString('--no-wasm-dynamic-tiering');
-
 /** True when dist/ is newer than every source file (and this script): no build needed. */
 async function upToDate() {
   let built;
@@ -45,6 +28,27 @@ async function upToDate() {
 export async function buildDist() {
   if (!(await upToDate())) await bundle();
   process.setSourceMapsEnabled(true);
+}
+
+/**
+ * Memory, for every way the bot is started (npm start, the systemd unit, bin/skm.js). Both were
+ * measured with 500 citizens in conversation at once (`npm run bench`, README "Benchmarks"):
+ * - V8 sizes the next full collection's threshold from how fast the last one was, up to four
+ *   times the live heap. With about 35 MB live, one process collected every few seconds at 50 MB
+ *   while the next let promoted garbage pile up to 100 MB for the whole crowd (peak RSS 139 against
+ *   163-195 MB). A fixed factor of 1.5 keeps the old generation under about 55 MB; a full
+ *   collection takes 5-20 ms and is mostly concurrent.
+ * - Prisma's query compiler is a WebAssembly module. V8 compiles it with Liftoff and then again
+ *   with TurboFan on background threads; the optimised copies and the memory those threads keep
+ *   cost 15-20 MB of resident memory, and Prisma's queries took about 4 ms either way (the time is
+ *   spent in JavaScript and in the database). Liftoff alone.
+ * V8 reads these when it next sizes the heap or compiles WebAssembly: call this before the bot's
+ * modules load.
+ */
+export function tuneV8() {
+  v8.setFlagsFromString('--heap-growing-percent=50');
+  v8.setFlagsFromString('--no-wasm-tier-up');
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 
 async function bundle() {
@@ -74,6 +78,7 @@ async function bundle() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  tuneV8();
   await buildDist();
   await import(pathToFileURL(path.join(root, 'dist', 'main.js')).href);
 }
