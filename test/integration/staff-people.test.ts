@@ -257,6 +257,10 @@ describe('/cabut', () => {
       translate('id', 'staff.cabut.done', { id: unitOfficialRole }),
     ]);
     expect(await activeRole(unitOfficialRole)).toBe(false);
+    // Another admin's role in their agency may go too: their own admin role remains.
+    const colleague = (await member([{ role: 'agency_admin', agency: 'KOTA-A' }])).roles[0]!;
+    expect(await answer(adminAndOfficial.who, 'cabut', `#${colleague}`)).toEqual([translate('id', 'staff.cabut.done', { id: colleague })]);
+    expect(await activeRole(colleague)).toBe(false);
     // The other agency's official role is not theirs to manage there.
     expect(await answer(adminAndOfficial.who, 'cabut', `#${agencyOfficialRole}`)).toEqual([
       translate('id', 'staff.cabut.notFound', { id: agencyOfficialRole }),
