@@ -22,7 +22,12 @@ const GROUPS: Record<string, { files: string[]; database: boolean }> = {
     database: false,
   },
   admin: {
-    files: ['test/integration/staff-authorisation.test.ts', 'test/integration/staff-claims.test.ts', 'test/integration/staff-invitations.test.ts'],
+    files: [
+      'test/integration/staff-authorisation.test.ts',
+      'test/integration/staff-claims.test.ts',
+      'test/integration/staff-invitations.test.ts',
+      'test/integration/staff-people.test.ts',
+    ],
     database: true,
   },
   jobs: { files: ['test/integration/jobs.test.ts', 'test/integration/job-runner.test.ts'], database: true },

@@ -96,10 +96,12 @@ const cabut: StaffCommand = {
       role.role !== 'super_admin' &&
       (c.scope.superAdmin || (agencyId !== null && c.scope.adminAgencyIds.has(agencyId)));
     if (!allowed) throw new Reply(c.t('staff.cabut.notFound', { id }));
-    // An admin who revoked their own last admin role would lock themselves out of /undang and /cabut
-    // with no way back from the chat: that takes another admin or the operator.
+    // The caller must keep an admin role: one who revoked their own last one would lock themselves
+    // out of /undang and /cabut with no way back from the chat (that takes another admin or the
+    // operator). Anyone else's role, or an official role of one's own, leaves the admin role this
+    // command runs with, so only one's own last agency admin role is refused.
     const keepsAdmin = c.staff.roles.some((r) => r.id !== id && (r.role === 'agency_admin' || r.role === 'super_admin'));
-    if (role.userId === c.staff.userId && role.role === 'agency_admin' && !keepsAdmin) throw new Reply(c.t('staff.cabut.ownLastAdmin', { id }));
+    if (!keepsAdmin) throw new Reply(c.t('staff.cabut.ownLastAdmin', { id }));
     await revokeRole(c.db, id, `staff:${c.staff.userId}`, c.now);
     return { messages: [c.t('staff.cabut.done', { id })] };
   },
