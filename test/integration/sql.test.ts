@@ -113,8 +113,14 @@ describe('plain SQL beside Prisma', () => {
     const sql = sqlOf(t.db);
     // Watch both connections of the pool (2) at the socket: what is written, in which turn of the
     // transaction, and how many answers had come back by then. Pipelined statements go out
-    // together, before the answer to any of them.
-    type Stream = { write: (...args: unknown[]) => boolean; on: (event: 'data', listener: () => void) => void };
+    // together, before the answer to any of them, and in one write to the socket (`flushes`: the
+    // stream's own writes to the system, one each unless held back and sent as one).
+    type Stream = {
+      write: (...args: unknown[]) => boolean;
+      on: (event: 'data', listener: () => void) => void;
+      _write: (...args: unknown[]) => void;
+      _writev: (...args: unknown[]) => void;
+    };
     const clients = [await sql.pool.connect(), await sql.pool.connect()];
     const streams = clients.map((c) => (c as unknown as { connection: { stream: Stream } }).connection.stream);
     for (const c of clients) c.release();
@@ -122,12 +128,22 @@ describe('plain SQL beside Prisma', () => {
     let turn = 0;
     let answers = 0;
     const originals = streams.map((stream) => stream.write.bind(stream));
+    const lowLevel = streams.map((stream) => ({ write: stream._write, writev: stream._writev }));
+    const flushes: number[] = [];
     const count = () => answers++;
     streams.forEach((stream, i) => {
       stream.on('data', count);
       stream.write = (...args: unknown[]) => {
         writes.push({ turn, answers });
         return originals[i]!(...args);
+      };
+      stream._write = (...args: unknown[]) => {
+        flushes.push(turn);
+        lowLevel[i]!.write.apply(stream, args);
+      };
+      stream._writev = (...args: unknown[]) => {
+        flushes.push(turn);
+        lowLevel[i]!.writev.apply(stream, args);
       };
     });
     try {
@@ -144,6 +160,8 @@ describe('plain SQL beside Prisma', () => {
     } finally {
       streams.forEach((stream, i) => {
         stream.write = originals[i]!;
+        stream._write = lowLevel[i]!.write;
+        stream._writev = lowLevel[i]!.writev;
         (stream as unknown as { off: (event: string, listener: () => void) => void }).off('data', count);
       });
     }
@@ -156,6 +174,9 @@ describe('plain SQL beside Prisma', () => {
     // for the one before).
     expect(answersBy([2]).size).toBe(1);
     expect([...answersBy([2])][0]).toBeGreaterThan([...answersBy([0, 1])][0]!);
+    // One write to the socket for BEGIN and the first statement, one for the two writes and the
+    // COMMIT: each write wakes the server's backend.
+    expect(flushes).toEqual([1, 2]);
     expect((await t.db.consent.findFirstOrThrow({ where: { chatKey: 'piped' } })).locale).toBe('en');
   });
 
