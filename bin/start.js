@@ -51,6 +51,26 @@ export function tuneV8() {
   v8.setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 
+/** The generated Prisma client's import of its WebAssembly as a base64 module (see src/db/prisma-wasm.ts). */
+const PRISMA_WASM_IMPORT = 'await import("@prisma/client/runtime/query_compiler_bg.postgresql.wasm-base64.mjs")';
+
+/**
+ * Points the generated client's WebAssembly import at src/db/prisma-wasm.ts, which reads the file
+ * when the compiler is built instead of keeping 5 MB of text alive. Fails the build when the
+ * generated code no longer has that import (a new Prisma version): look at it again then.
+ */
+const prismaWasmFromFile = {
+  name: 'prisma-wasm-from-file',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, async (args) => {
+      const source = await fs.readFile(args.path, 'utf8');
+      if (!source.includes(PRISMA_WASM_IMPORT)) throw new Error(`${args.path} no longer has ${PRISMA_WASM_IMPORT}: see src/db/prisma-wasm.ts`);
+      const loader = JSON.stringify(path.join(root, 'src', 'db', 'prisma-wasm.ts'));
+      return { contents: source.replace(PRISMA_WASM_IMPORT, `(await import(${loader})).default`), loader: 'ts' };
+    });
+  },
+};
+
 async function bundle() {
   // Loaded only when a build is needed: esbuild starts a helper process.
   const { build } = await import('esbuild');
@@ -68,6 +88,7 @@ async function bundle() {
     packages: 'external',
     sourcemap: true,
     logLevel: 'warning',
+    plugins: [prismaWasmFromFile],
   });
   // Chunk names carry content hashes: remove the ones an earlier build left behind.
   const outputs = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(root, file)));
