@@ -5,22 +5,12 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchEmbeddedPostgres, waitForAnswer } from '../../src/db/embedded.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const made: string[] = [];
-afterAll(async () => {
-  for (const dir of made) await fs.rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-launch-'));
-  await fs.chmod(dir, 0o755);
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('skm-launch-');
 
 describe('launching the embedded PostgreSQL', () => {
   it('is underway once initdb runs, before the cluster exists; then ready at the URL it promised', async () => {

@@ -3,24 +3,14 @@
 // path would be too long for the system; it never leaves a socket in /tmp.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { socketDirFor } from '../../src/db/pg-server.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const made: string[] = [];
-afterAll(async () => {
-  for (const dir of made) await fs.rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skm-socket-'));
-  await fs.chmod(dir, 0o755);
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('skm-socket-');
 
 async function served(url: string): Promise<{ socketDirs: string; viaSocket: boolean }> {
   const client = new pg.Client({ connectionString: url });
