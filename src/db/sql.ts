@@ -62,14 +62,19 @@ class Runner implements SqlRunner {
   constructor(private readonly target: pg.Pool | pg.PoolClient) {}
 
   async query<R extends object>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    const result = await this.target.query<R>(statement(text, values));
-    return result.rows;
+    const result = this.target.query<R>(statement(text, values));
+    this.issued();
+    return (await result).rows;
   }
 
   async execute(text: string, values: readonly unknown[] = []): Promise<number> {
-    const result = await this.target.query(statement(text, values));
-    return result.rowCount ?? 0;
+    const result = this.target.query(statement(text, values));
+    this.issued();
+    return (await result).rowCount ?? 0;
   }
+
+  /** A statement whose answer we wait for has just been issued. */
+  protected issued(): void {}
 }
 
 /** A socket that can hold writes back and send them as one (node's Writable cork/uncork). */
@@ -114,16 +119,9 @@ class Transaction extends Runner implements TxRunner {
     held?.uncork();
   }
 
-  override async query<R extends object>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    const result = this.client.query<R>(statement(text, values));
+  /** What was held goes out with the statement just issued. */
+  protected override issued(): void {
     this.flush();
-    return (await result).rows;
-  }
-
-  override async execute(text: string, values: readonly unknown[] = []): Promise<number> {
-    const result = this.client.query(statement(text, values));
-    this.flush();
-    return (await result).rowCount ?? 0;
   }
 
   /** A statement sent without waiting; its failure is kept for the end of the transaction. */
