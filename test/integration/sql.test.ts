@@ -3,6 +3,7 @@
 // a statement stuck on a lock ends at the time-out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlOf } from '../../src/db/client.js';
+import { StatementNames } from '../../src/db/sql.js';
 import { isDatabaseUnavailable } from '../../src/db/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -178,6 +179,42 @@ describe('plain SQL beside Prisma', () => {
     // COMMIT: each write wakes the server's backend.
     expect(flushes).toEqual([1, 2]);
     expect((await t.db.consent.findFirstOrThrow({ where: { chatKey: 'piped' } })).locale).toBe('en');
+  });
+
+  it('prepares a statement once per connection: later runs of the same text only bind and run it', async () => {
+    const sql = sqlOf(t.db);
+    const text = `SELECT count(*)::int AS n FROM "Consent" WHERE "chatKey" = $1`;
+    const prepared = await sql.transaction(
+      async (tx) => {
+        const counts = [
+          await tx.query<{ n: number }>(text, ['kept']),
+          await tx.query<{ n: number }>(text, ['nobody']),
+          await tx.query<{ n: number }>(text, ['kept']),
+        ];
+        expect(counts.map((rows) => rows[0]?.n)).toEqual([1, 0, 1]);
+        // The same connection: its prepared statements, with how often each was planned and run.
+        return await tx.query<{ name: string; plans: number }>(
+          `SELECT name, (generic_plans + custom_plans)::int AS plans FROM pg_prepared_statements WHERE statement = $1`,
+          [text],
+        );
+      },
+      { statementMs: 5_000 },
+    );
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]!.name).toMatch(/^skm_\d+$/);
+    expect(prepared[0]!.plans).toBe(3);
+  });
+
+  it('names only so many distinct statement texts; further ones run unnamed', () => {
+    const names = new StatementNames(2);
+    const a = names.of('SELECT 1');
+    const b = names.of('SELECT 2');
+    expect(a).toBeDefined();
+    expect(b).toBeDefined();
+    expect(b).not.toBe(a);
+    expect(names.of('SELECT 3')).toBeUndefined();
+    expect(names.of('SELECT 1')).toBe(a);
+    expect(names.of('SELECT 3')).toBeUndefined();
   });
 
   it('ends a statement stuck on a lock at the time-out, and the lock holder is unaffected', async () => {
