@@ -4,6 +4,7 @@
 // Start-up order matters for a cold start: the embedded PostgreSQL (a separate process) is started
 // first, and the heavier modules (Prisma, telegraf, i18next) load while it initialises.
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Config } from './config/index.js';
 import { EX_CONFIG, EmbeddedSetupError, type EmbeddedLaunch, launchEmbeddedPostgres } from './db/embedded.js';
 import type { Db } from './db/client.js';
@@ -18,6 +19,10 @@ type Embedded = EmbeddedLaunch | undefined;
  * (the first surveys cost the most: the code is not compiled yet).
  */
 const WARM_UP_SURVEYS = 50;
+/** Rounds of the database warm-up: one synthetic survey per pool connection each. */
+const WARM_UP_DATABASE_ROUNDS = 2;
+/** Rounds of the Bot API client's warm-up (src/channels/telegram/warm-up.ts): four calls each. */
+const WARM_UP_BOT_API_ROUNDS = 200;
 
 /**
  * Without DATABASE_URL, PostgreSQL is launched before the configuration module (zod) has even
@@ -77,10 +82,11 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   const telegram = config.telegram;
   const tg = telegram
     ? await (async () => {
-        const [{ TelegramChannel }, { TelegramTransport }, { keyboard }] = await Promise.all([
+        const [{ TelegramChannel }, { TelegramTransport }, { keyboard }, { warmUpBotApiClient }] = await Promise.all([
           import('./channels/telegram/channel.js'),
           import('./channels/telegram/transport.js'),
           import('./channels/telegram/convert.js'),
+          import('./channels/telegram/warm-up.js'),
         ]);
         const channel = new TelegramChannel({
           staff,
@@ -109,7 +115,7 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
         const render = (messages: OutMessage[]) => {
           for (const message of messages) keyboard(message);
         };
-        return { channel, sender, render };
+        return { channel, sender, render, warmUpClient: () => warmUpBotApiClient({ rounds: WARM_UP_BOT_API_ROUNDS }) };
       })()
     : undefined;
 
@@ -213,9 +219,23 @@ async function runBot(config: Config, log: Logger, embedded: Embedded): Promise<
   // A closed terminal or SSH session: without this, Node dies at once and PostgreSQL is orphaned.
   process.once('SIGHUP', () => void shutdown('SIGHUP'));
   try {
-    // Before the first update: a bot restarted after an outage gets the updates queued meanwhile at once.
+    // Before the first update: a bot restarted after an outage gets the updates queued meanwhile at
+    // once. The engine first; then, as a chat channel may meet that crowd, the database path (on
+    // every connection) and the Bot API client, side by side.
+    const warmStarted = performance.now();
     const warm = await app.service.warmUp({ surveys: WARM_UP_SURVEYS, choicesAs: tg ? 'buttons' : 'list', render: tg?.render });
-    log.debug(warm, 'hot path warmed up');
+    const [warmDb, warmApi] = await Promise.all([
+      tg || wa
+        ? app.service
+            .warmUpDatabase({ connections: config.dbPoolSize, rounds: WARM_UP_DATABASE_ROUNDS })
+            .catch((error: unknown) => void log.warn({ err: error }, 'database warm-up failed; going on'))
+        : undefined,
+      tg?.warmUpClient().catch((error: unknown) => void log.warn({ err: error }, 'Bot API client warm-up failed; going on')),
+    ]);
+    log.info(
+      { engineSteps: warm.steps, databaseTaps: warmDb?.taps ?? 0, botApiCalls: warmApi?.calls ?? 0, ms: Math.round(performance.now() - warmStarted) },
+      'warmed up before the first update',
+    );
     if (tg) {
       // Waits (retrying with backoff) while the Bot API cannot be reached; /readyz says so meanwhile.
       await tg.channel.start();

@@ -156,6 +156,15 @@ const WARM_UP_UNIT = {
   serviceTypes: [{ id: -1, name: 'Warm-up' }],
 };
 
+/** A synthetic citizen's choice: agree, the first service, skip the profile, answers 3–4, "no" to each item, skip the suggestion. */
+function warmUpPick(state: ConvState, citizen: number): number {
+  const kind = state.step.kind;
+  return kind === 'profile_offer' || kind === 'maladmin' ? 1 : kind === 'question' ? 2 + (citizen % 2) : 0;
+}
+
+/** Thrown to roll a warm-up transaction back. */
+const ROLL_BACK = new Error('warm-up transaction rolled back');
+
 /** The choice at `index` of the last question of `messages` (its first when there are fewer). */
 function tapOn(messages: readonly OutMessage[], index: number): InboundEvent {
   const choices =
@@ -180,47 +189,50 @@ export class SurveyService {
     const chatKey = pseudonymizer.chatKey(envelope.channel, envelope.chatId);
     // Resolve cached reference data outside the transaction: it never depends on the row lock.
     const unitChoices = await this.options.catalog.unitChoices(this.options.engine.unitListMax);
-    return await this.sql.transaction(async (tx) => {
-      const now = this.clock();
-      const fresh = initialState(envelope.localeHint ?? this.options.defaultLocale);
-      // One round trip: record the update as processed (unless it was already: a re-delivery) and
-      // upsert and lock the chat's row; concurrent updates of one chat queue on that lock.
-      const values = [envelope.channel, chatKey, pgJson(fresh), now];
-      const rows =
-        envelope.updateId === null
-          ? await tx.query<ClaimRow>(LOCK_CHAT, values)
-          : await tx.query<ClaimRow>(CLAIM_AND_LOCK_CHAT, [...values, envelope.updateId]);
-      if (!rows[0]?.first) return { duplicate: true, reply: parseReply(rows[0]?.reply) } as const;
-      const row = rows[0];
-      const state = parseState(row.state) ?? fresh;
-      const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now, envelope.choicesAs ?? 'buttons');
-      const output = step(state, envelope.event, ctx);
-      let erased = false;
-      for (const effect of output.effects) {
-        switch (effect.kind) {
-          case 'saveResponse':
-            await this.saveResponse(tx, effect.response, envelope.channel, chatKey, now);
-            break;
-          case 'recordConsent':
-            tx.send(
-              `INSERT INTO "Consent" (channel, "chatKey", "textVersion", "agencyId", locale, "givenAt")
+    return await this.sql.transaction((tx) => this.turn(tx, envelope, chatKey, unitChoices), TX_OPTIONS);
+  }
+
+  /** One update inside its transaction: claim, lock, decide, write (the replies go out after the COMMIT). */
+  private async turn(tx: TxRunner, envelope: InboundEnvelope, chatKey: string, unitChoices: { code: string; name: string }[]): Promise<HandleResult> {
+    const now = this.clock();
+    const fresh = initialState(envelope.localeHint ?? this.options.defaultLocale);
+    // One round trip: record the update as processed (unless it was already: a re-delivery) and
+    // upsert and lock the chat's row; concurrent updates of one chat queue on that lock.
+    const values = [envelope.channel, chatKey, pgJson(fresh), now];
+    const rows =
+      envelope.updateId === null
+        ? await tx.query<ClaimRow>(LOCK_CHAT, values)
+        : await tx.query<ClaimRow>(CLAIM_AND_LOCK_CHAT, [...values, envelope.updateId]);
+    if (!rows[0]?.first) return { duplicate: true, reply: parseReply(rows[0]?.reply) } as const;
+    const row = rows[0];
+    const state = parseState(row.state) ?? fresh;
+    const ctx = await this.context(tx, state, envelope.event, chatKey, unitChoices, now, envelope.choicesAs ?? 'buttons');
+    const output = step(state, envelope.event, ctx);
+    let erased = false;
+    for (const effect of output.effects) {
+      switch (effect.kind) {
+        case 'saveResponse':
+          await this.saveResponse(tx, effect.response, envelope.channel, chatKey, now);
+          break;
+        case 'recordConsent':
+          tx.send(
+            `INSERT INTO "Consent" (channel, "chatKey", "textVersion", "agencyId", locale, "givenAt")
                VALUES ($1, $2, $3, (SELECT id FROM "Agency" WHERE code = $4), $5, $6)`,
-              [envelope.channel, chatKey, effect.textVersion, effect.agencyCode, effect.locale, now],
-            );
-            break;
-          case 'eraseData':
-            this.erase(tx, envelope.channel, chatKey, now);
-            erased = true;
-            break;
-        }
+            [envelope.channel, chatKey, effect.textVersion, effect.agencyCode, effect.locale, now],
+          );
+          break;
+        case 'eraseData':
+          this.erase(tx, envelope.channel, chatKey, now);
+          erased = true;
+          break;
       }
-      if (erased) {
-        tx.send(`DELETE FROM "Conversation" WHERE id = $1`, [row.id]);
-      } else {
-        this.saveState(tx, row.id, output.state, now, envelope, output.messages);
-      }
-      return { duplicate: false, output, locale: output.state.locale } as const;
-    }, TX_OPTIONS);
+    }
+    if (erased) {
+      tx.send(`DELETE FROM "Conversation" WHERE id = $1`, [row.id]);
+    } else {
+      this.saveState(tx, row.id, output.state, now, envelope, output.messages);
+    }
+    return { duplicate: false, output, locale: output.state.locale } as const;
   }
 
   /**
@@ -228,9 +240,9 @@ export class SurveyService {
    * citizen's update (the engine with its texts, the state read and written as JSON, the reply
    * kept) over `surveys` whole synthetic surveys, each rendered by the channel's `render`. Reads
    * the current questionnaire; stores nothing, sends nothing. A bot restarted after an outage gets
-   * every update queued meanwhile at once, on a process V8 has not compiled yet (the same wave of
-   * 500 /start: p95 about 300 ms on a fresh process and database, 17 ms once both are warm; most
-   * of that is the database, see docs/ARCHITECTURE.md). Resolves with the steps run, the surveys
+   * every update queued meanwhile at once, on a process V8 has not compiled yet. A chat channel
+   * also warms up the database path (warmUpDatabase) and its Bot API client; see
+   * docs/ARCHITECTURE.md for what each part is worth. Resolves with the steps run, the surveys
    * completed and the milliseconds taken.
    */
   async warmUp(options: {
@@ -269,13 +281,56 @@ export class SurveyService {
         steps++;
         if (output.effects.some((e) => e.kind === 'saveResponse')) completed++;
         state = output.state;
-        const kind = state.step.kind;
-        // Agree, the first service, skip the profile, answers 3–4, "no" to each item, skip the suggestion.
-        const pick = kind === 'profile_offer' || kind === 'maladmin' ? 1 : kind === 'question' ? 2 + (i % 2) : 0;
-        event = tapOn(output.messages, pick);
+        event = tapOn(output.messages, warmUpPick(state, i));
       }
     }
     return { steps, completed, ms: performance.now() - started };
+  }
+
+  /**
+   * The database part of an update, before the first one comes: on `connections` pool connections
+   * at once, `rounds` times, a synthetic citizen opens a real unit's deep link and answers up to
+   * the suggestion, each tap through the same statements as a real update, all in one
+   * transaction that is then rolled back. Each connection then has the update's statements
+   * prepared and the tables' catalog entries loaded, and node-postgres and this code are
+   * compiled: a bot restarted after an outage meets the queued updates warm (the same wave of 500
+   * /start: bot CPU 0.8–0.9 of a core in its first seconds on a cold process, 0.5 on a warm one).
+   * Nothing is stored, and no response is submitted (no day-stats row is locked). Does nothing
+   * while the database has no unit. Resolves with the taps run and the milliseconds taken.
+   */
+  async warmUpDatabase(options: { connections: number; rounds: number }): Promise<{ taps: number; ms: number }> {
+    const started = performance.now();
+    const units = await this.sql.query<{ code: string }>(`SELECT code FROM "ServiceUnit" WHERE active ORDER BY id LIMIT $1`, [options.connections]);
+    const unitChoices = await this.options.catalog.unitChoices(this.options.engine.unitListMax);
+    let taps = 0;
+    for (let round = 0; round < options.rounds && units.length > 0; round++) {
+      await Promise.all(
+        Array.from({ length: options.connections }, async (_, i) => {
+          const unit = units[i % units.length]!;
+          const chatId = `warm-up:${crypto.randomUUID()}`;
+          const chatKey = this.options.pseudonymizer.chatKey('telegram', chatId);
+          const localeHint: Locale = i % 4 === 3 ? 'en' : this.options.defaultLocale;
+          try {
+            await this.sql.transaction(async (tx) => {
+              let event: InboundEvent = { kind: 'command', command: 'start', arg: `u_${unit.code}` };
+              for (let turn = 0; turn < 40; turn++) {
+                const envelope = { channel: 'telegram', chatId, updateId: `${chatId}:${turn}`, event, localeHint, choicesAs: 'buttons' } as const;
+                const result = await this.turn(tx, envelope, chatKey, unitChoices);
+                taps++;
+                if (result.duplicate) break;
+                const { state } = result.output;
+                if (state.step.kind === 'suggestion' || !(inSurvey(state.step) || state.step.kind === 'consent')) break;
+                event = tapOn(result.output.messages, warmUpPick(state, i));
+              }
+              throw ROLL_BACK;
+            }, TX_OPTIONS);
+          } catch (error) {
+            if (error !== ROLL_BACK) throw error;
+          }
+        }),
+      );
+    }
+    return { taps, ms: performance.now() - started };
   }
 
   private async context(

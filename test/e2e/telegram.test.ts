@@ -408,6 +408,16 @@ describe('Telegram bot against a fake Bot API', () => {
       bot.kill();
     }
     const logs = bot.logs();
+    // Before its first update it warmed up the engine, the database path and the Bot API client.
+    const warmed = logs
+      .split('\n')
+      .filter((line) => line.includes('warmed up before the first update'))
+      .map((line) => JSON.parse(line) as { engineSteps: number; databaseTaps: number; botApiCalls: number });
+    expect(warmed).toHaveLength(1);
+    expect(warmed[0]!.engineSteps).toBeGreaterThan(0);
+    expect(warmed[0]!.databaseTaps).toBeGreaterThan(0);
+    expect(warmed[0]!.botApiCalls).toBeGreaterThan(0);
+    expect(logs).not.toContain('warm-up failed');
     expect(logs).toContain('shutting down');
     expect(logs).toContain('stopped');
     // No token, chat id or chat text in the logs.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/admin/demo-seed.js';
+import { createDb, sqlOf } from '../../src/db/client.js';
 import { runMaintenance } from '../../src/jobs/maintenance.js';
 import { createPseudonymizer } from '../../src/survey/pseudonym.js';
 import { unitReport } from '../../src/reports/unit-report.js';
@@ -254,6 +255,52 @@ describe('warm-up before the first update', () => {
     expect(rendered.filter((text) => text === thanks('id'))).toHaveLength(6);
     expect(rendered.filter((text) => text === thanks('en'))).toHaveLength(2);
     expect(await tables()).toEqual(before);
+  });
+});
+
+describe('database warm-up before the first update', () => {
+  const tables = async () => ({
+    conversations: await t.db.conversation.count(),
+    responses: await t.db.response.count(),
+    consents: await t.db.consent.count(),
+    updates: await t.db.processedUpdate.count(),
+    dayStats: await t.db.responseDayStat.count(),
+  });
+
+  it('runs surveys up to the suggestion through the real statements on every connection, rolled back: nothing stored, statements prepared', async () => {
+    // A client of its own: the shared one's connections have prepared statements from other tests.
+    const db = createDb(t.url, 3);
+    try {
+      const { service } = createTestService(db, { clock });
+      const before = await tables();
+      const warm = await service.warmUpDatabase({ connections: 3, rounds: 2 });
+      // Per survey: deep link, consent, service type, profile skipped, nine answers, five maladministration items.
+      expect(warm.taps).toBe(3 * 2 * 18);
+      expect(await tables()).toEqual(before);
+      const pool = sqlOf(db).pool;
+      const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+      try {
+        for (const client of clients) {
+          const { rows } = await client.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+          expect(rows.some((row) => row.statement.includes('INSERT INTO "ProcessedUpdate"'))).toBe(true);
+          expect(rows.some((row) => row.statement.includes('UPDATE "Conversation" SET state'))).toBe(true);
+        }
+      } finally {
+        for (const client of clients) client.release();
+      }
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it('does nothing while the database has no unit', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const { service } = createTestService(empty.db, { clock });
+      expect(await service.warmUpDatabase({ connections: 2, rounds: 2 })).toMatchObject({ taps: 0 });
+    } finally {
+      await empty.drop();
+    }
   });
 });
 
