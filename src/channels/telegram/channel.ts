@@ -16,7 +16,7 @@ import { InboundPipeline, type Failure, type Intake, type Outlet } from '../pipe
 import { fromUpdate, keyboard, updateIdOf, type TelegramInbound } from './convert.js';
 import { Poller } from './poller.js';
 import { backoffMs } from '../../backoff.js';
-import { isTransient, TelegramBlockedError, TelegramUnauthorizedError, withRetry, type RetryOptions } from './retry.js';
+import { isTransient, TelegramBlockedError, TelegramUnauthorizedError, telegrafSignal, withRetry, type RetryOptions } from './retry.js';
 
 export interface TelegramChannelOptions {
   token: string;
@@ -332,10 +332,6 @@ function classifyTelegramFailure(error: unknown): Failure {
   if (error instanceof TelegramBlockedError) return 'blocked';
   return isTransient(error) ? 'unreachable' : 'fault';
 }
-
-/** telegraf types its abort signal as the abort-controller polyfill's; node-fetch takes Node's own. */
-type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]>['signal']>;
-const telegrafSignal = (signal: AbortSignal): TelegrafSignal => signal as unknown as TelegrafSignal;
 
 /** A short reason for a log line: an error's code or name, never a URL (it may hold the token). */
 function describe(error: unknown): string {

@@ -1,7 +1,7 @@
 // Outgoing Bot API calls for interactive replies: telegraf does not retry, so a 429 is waited
 // out (its retry_after), network errors and 5xx are retried with backoff, a few times only. The
 // reading of an error is the one the outbox uses too (errors.ts).
-import { TelegramError } from 'telegraf';
+import { type Telegram, TelegramError } from 'telegraf';
 import { backoffMs } from '../../backoff.js';
 import { classifyTelegramError, isNetworkError } from './errors.js';
 
@@ -13,6 +13,10 @@ export interface RetryOptions {
   maxRetryAfterSeconds?: number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** telegraf types its abort signal as the abort-controller polyfill's; node-fetch, which it uses, takes Node's own. */
+export type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]>['signal']>;
+export const telegrafSignal = (signal: AbortSignal): TelegrafSignal => signal as unknown as TelegrafSignal;
 
 export class TelegramBlockedError extends Error {
   override name = 'TelegramBlockedError';

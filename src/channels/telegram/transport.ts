@@ -4,6 +4,7 @@
 import { Telegram } from 'telegraf';
 import { OutboxSendError, type OutboxTransport, type PhotoSource, type SendFailure, type SendResult } from '../../outbox/transport.js';
 import { classifyTelegramError } from './errors.js';
+import { type TelegrafSignal, telegrafSignal } from './retry.js';
 
 export interface TelegramTransportOptions {
   token: string;
@@ -12,8 +13,6 @@ export interface TelegramTransportOptions {
   /** A request that has not answered after this long is abandoned and retried (default 30 s). */
   requestTimeoutMs?: number;
 }
-
-type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]>['signal']>;
 
 /** What a Bot API error means for an outbox row (the reading is the live bot's too: errors.ts). */
 export function classifyForOutbox(error: unknown): SendFailure {
@@ -50,12 +49,9 @@ export class TelegramTransport implements OutboxTransport {
     return fileId ? { fileId } : {};
   }
 
-  /**
-   * A timeout for one request. telegraf types its signal as the abort-controller polyfill's;
-   * node-fetch, which it uses, accepts Node's own AbortSignal at runtime.
-   */
+  /** A timeout for one request. */
   private signal(): TelegrafSignal {
-    return AbortSignal.timeout(this.timeoutMs) as unknown as TelegrafSignal;
+    return telegrafSignal(AbortSignal.timeout(this.timeoutMs));
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {

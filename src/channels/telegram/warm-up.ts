@@ -9,8 +9,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Telegram } from 'telegraf';
-
-type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]>['signal']>;
+import { telegrafSignal } from './retry.js';
 
 /** A call that has not answered after this long fails the warm-up (it never should: the server is ours). */
 const CALL_TIMEOUT_MS = 5_000;
@@ -29,7 +28,7 @@ const MESSAGE = {
 /** A getUpdates answer with a few taps and a /start, as a busy bot gets them. */
 function updates(first: number): unknown[] {
   return Array.from({ length: 5 }, (_, i) =>
-    i % 5 === 0
+    i === 0
       ? { update_id: first + i, message: { ...MESSAGE, message_id: first + i, text: '/start u_WARMUP', reply_markup: undefined } }
       : {
           update_id: first + i,
@@ -78,8 +77,7 @@ export async function warmUpBotApiClient(options: { rounds: number }): Promise<{
   });
   const { port } = server.address() as { port: number };
   const telegram = new Telegram('0:warm-up', { apiRoot: `http://127.0.0.1:${port}` });
-  // telegraf types its signal as the abort-controller polyfill's; node-fetch takes Node's own.
-  const signal = () => ({ signal: AbortSignal.timeout(CALL_TIMEOUT_MS) as unknown as TelegrafSignal });
+  const signal = () => ({ signal: telegrafSignal(AbortSignal.timeout(CALL_TIMEOUT_MS)) });
   let calls = 0;
   let round = 0;
   try {
