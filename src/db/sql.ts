@@ -87,7 +87,7 @@ function statement(text: string, values: readonly unknown[], names: StatementNam
 class Runner implements SqlRunner {
   constructor(
     private readonly target: pg.Pool | pg.PoolClient,
-    private readonly names: StatementNames,
+    protected readonly names: StatementNames,
   ) {}
 
   async query<R extends object>(text: string, values: readonly unknown[] = []): Promise<R[]> {
@@ -124,9 +124,9 @@ class Transaction extends Runner implements TxRunner {
 
   constructor(
     private readonly client: pg.PoolClient,
-    private readonly statementNames: StatementNames,
+    names: StatementNames,
   ) {
-    super(client, statementNames);
+    super(client, names);
   }
 
   /**
@@ -159,7 +159,7 @@ class Transaction extends Runner implements TxRunner {
   /** A statement sent without waiting; its failure is kept for the end of the transaction. */
   private unawaitedQuery(text: string, values?: readonly unknown[]): void {
     this.hold();
-    const sent = values === undefined ? this.client.query(text) : this.client.query(statement(text, values, this.statementNames));
+    const sent = values === undefined ? this.client.query(text) : this.client.query(statement(text, values, this.names));
     this.unawaited.push(
       sent.then(
         () => {},
