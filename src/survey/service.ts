@@ -5,11 +5,11 @@
 import { pgJson } from '../text/index.js';
 import { ELEMENT_COLUMNS, ELEMENT_COUNT } from '../scoring/index.js';
 import crypto from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { type Db, sqlOf } from '../db/client.js';
 import type { Sql, SqlRunner, TxRunner } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import { initialState, inSurvey, step, unitCodeWanted } from './engine.js';
+import { type WarmUpParts, warmUpDatabase, warmUpEngine } from './warm-up.js';
 import { parseState } from './state.js';
 import type { ResponseFlag } from './flags.js';
 import type { Catalog } from './catalog.js';
@@ -144,37 +144,6 @@ const INSERT_RESPONSE = `INSERT INTO "Response" (${RESPONSE_COLUMNS.join(', ')})
   VALUES (${RESPONSE_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ''}`).join(', ')})
   ON CONFLICT ("sessionId") DO NOTHING`;
 
-/** A unit that exists only in the warm-up (see SurveyService.warmUp); never stored. */
-const WARM_UP_UNIT = {
-  id: -1,
-  code: 'WARMUP',
-  name: 'Warm-up',
-  agencyName: 'Warm-up',
-  agencyCode: 'WARMUP',
-  timeZone: 'Asia/Jakarta',
-  questionnaireKey: 'default',
-  serviceTypes: [{ id: -1, name: 'Warm-up' }],
-};
-
-/** A synthetic citizen's choice: agree, the first service, skip the profile, answers 3–4, "no" to each item, skip the suggestion. */
-function warmUpPick(state: ConvState, citizen: number): number {
-  const kind = state.step.kind;
-  return kind === 'profile_offer' || kind === 'maladmin' ? 1 : kind === 'question' ? 2 + (citizen % 2) : 0;
-}
-
-/** Thrown to roll a warm-up transaction back. */
-const ROLL_BACK = new Error('warm-up transaction rolled back');
-
-/** The choice at `index` of the last question of `messages` (its first when there are fewer). */
-function tapOn(messages: readonly OutMessage[], index: number): InboundEvent {
-  const choices =
-    [...messages]
-      .reverse()
-      .find((m) => m.choices)
-      ?.choices?.flat() ?? [];
-  return { kind: 'choice', token: (choices[index] ?? choices[0])?.token ?? '' };
-}
-
 export class SurveyService {
   private readonly clock: () => Date;
   private readonly sql: Sql;
@@ -236,101 +205,34 @@ export class SurveyService {
   }
 
   /**
-   * Before the first update: opens the pool's connections, then runs the in-memory part of a
-   * citizen's update (the engine with its texts, the state read and written as JSON, the reply
-   * kept) over `surveys` whole synthetic surveys, each rendered by the channel's `render`. Reads
-   * the current questionnaire; stores nothing, sends nothing. A bot restarted after an outage gets
-   * every update queued meanwhile at once, on a process V8 has not compiled yet. A chat channel
-   * also warms up the database path (warmUpDatabase) and its Bot API client; see
-   * docs/ARCHITECTURE.md for what each part is worth. Resolves with the steps run, the surveys
-   * completed and the milliseconds taken.
+   * Before the first update: opens the pool's connections and runs `surveys` synthetic surveys
+   * through the engine in memory, rendered by the channel (warm-up.ts, warmUpEngine).
    */
-  async warmUp(options: {
-    surveys: number;
-    choicesAs: ChoicesShownAs;
-    render?: ((messages: OutMessage[]) => void) | undefined;
-  }): Promise<{ steps: number; completed: number; ms: number }> {
-    const started = performance.now();
-    await this.sql.connectAll();
-    const currentQuestionnaire = await this.options.catalog.currentQuestionnaire();
-    const controller = { code: WARM_UP_UNIT.agencyCode, name: WARM_UP_UNIT.agencyName, contactEmail: null, contactPhone: null, contactAddress: null };
-    let steps = 0;
-    let completed = 0;
-    for (let i = 0; i < options.surveys; i++) {
-      const locale: Locale = i % 4 === 3 ? 'en' : this.options.defaultLocale;
-      let state = initialState(locale);
-      let event: InboundEvent = { kind: 'command', command: 'start', arg: `u_${WARM_UP_UNIT.code}` };
-      // Deep link, consent, service type, profile skipped, nine answers, maladministration, suggestion skipped.
-      for (let turn = 0; turn < 40 && (turn === 0 || inSurvey(state.step) || state.step.kind === 'consent'); turn++) {
-        const stored = parseState(JSON.parse(pgJson(state)) as unknown) ?? state;
-        const output = step(stored, event, {
-          now: this.clock(),
-          choicesAs: options.choicesAs,
-          config: this.options.engine,
-          t: this.options.t,
-          currentQuestionnaire,
-          draftQuestionnaire: stored.survey ? currentQuestionnaire : null,
-          eventUnit: unitCodeWanted(stored, event, []) === WARM_UP_UNIT.code ? WARM_UP_UNIT : null,
-          controller,
-          unitChoices: [],
-          lastResponseAt: null,
-          newSessionId: () => crypto.randomUUID(),
-        });
-        pgJson(output.messages);
-        options.render?.(output.messages);
-        steps++;
-        if (output.effects.some((e) => e.kind === 'saveResponse')) completed++;
-        state = output.state;
-        event = tapOn(output.messages, warmUpPick(state, i));
-      }
-    }
-    return { steps, completed, ms: performance.now() - started };
+  warmUp(options: Parameters<typeof warmUpEngine>[1]): ReturnType<typeof warmUpEngine> {
+    return warmUpEngine(this.warmUpParts(), options);
   }
 
   /**
-   * The database part of an update, before the first one comes: on `connections` pool connections
-   * at once, `rounds` times, a synthetic citizen opens a real unit's deep link and answers up to
-   * the suggestion, each tap through the same statements as a real update, all in one
-   * transaction that is then rolled back. Each connection then has the update's statements
-   * prepared and the tables' catalog entries loaded, and node-postgres and this code are
-   * compiled: a bot restarted after an outage meets the queued updates warm (the same wave of 500
-   * /start: bot CPU 0.8–0.9 of a core in its first seconds on a cold process, 0.5 on a warm one).
-   * Nothing is stored, and no response is submitted (no day-stats row is locked). Does nothing
-   * while the database has no unit. Resolves with the taps run and the milliseconds taken.
+   * Before the first update of a chat channel: synthetic citizens tap through real units on every
+   * pool connection, each in a transaction rolled back (warm-up.ts, warmUpDatabase).
    */
-  async warmUpDatabase(options: { connections: number; rounds: number }): Promise<{ taps: number; ms: number }> {
-    const started = performance.now();
-    const units = await this.sql.query<{ code: string }>(`SELECT code FROM "ServiceUnit" WHERE active ORDER BY id LIMIT $1`, [options.connections]);
-    const unitChoices = await this.options.catalog.unitChoices(this.options.engine.unitListMax);
-    let taps = 0;
-    for (let round = 0; round < options.rounds && units.length > 0; round++) {
-      await Promise.all(
-        Array.from({ length: options.connections }, async (_, i) => {
-          const unit = units[i % units.length]!;
-          const chatId = `warm-up:${crypto.randomUUID()}`;
-          const chatKey = this.options.pseudonymizer.chatKey('telegram', chatId);
-          const localeHint: Locale = i % 4 === 3 ? 'en' : this.options.defaultLocale;
-          try {
-            await this.sql.transaction(async (tx) => {
-              let event: InboundEvent = { kind: 'command', command: 'start', arg: `u_${unit.code}` };
-              for (let turn = 0; turn < 40; turn++) {
-                const envelope = { channel: 'telegram', chatId, updateId: `${chatId}:${turn}`, event, localeHint, choicesAs: 'buttons' } as const;
-                const result = await this.turn(tx, envelope, chatKey, unitChoices);
-                taps++;
-                if (result.duplicate) break;
-                const { state } = result.output;
-                if (state.step.kind === 'suggestion' || !(inSurvey(state.step) || state.step.kind === 'consent')) break;
-                event = tapOn(result.output.messages, warmUpPick(state, i));
-              }
-              throw ROLL_BACK;
-            }, TX_OPTIONS);
-          } catch (error) {
-            if (error !== ROLL_BACK) throw error;
-          }
-        }),
-      );
-    }
-    return { taps, ms: performance.now() - started };
+  warmUpDatabase(options: Parameters<typeof warmUpDatabase>[1]): ReturnType<typeof warmUpDatabase> {
+    return warmUpDatabase(this.warmUpParts(), options);
+  }
+
+  private warmUpParts(): WarmUpParts {
+    const { catalog, pseudonymizer, engine, defaultLocale, t } = this.options;
+    return {
+      sql: this.sql,
+      catalog,
+      pseudonymizer,
+      engine,
+      defaultLocale,
+      t,
+      clock: this.clock,
+      transaction: (work) => this.sql.transaction(work, TX_OPTIONS),
+      turn: (tx, envelope, chatKey, unitChoices) => this.turn(tx, envelope, chatKey, unitChoices),
+    };
   }
 
   private async context(
