@@ -7,12 +7,7 @@ import { BackupError, createBackup, defaultBackupName } from '../db/backup.js';
 import { launchEmbeddedFor } from '../db/index.js';
 import { restoreBackup } from '../db/restore.js';
 import { createLogger } from '../log.js';
-import { UsageError, parseWithPositionals } from './common.js';
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+import { type CliIo, UsageError, parseWithPositionals } from './common.js';
 
 /**
  * Runs `work` on DATABASE_URL, or on the embedded PostgreSQL (shared with a bot that is running
@@ -37,7 +32,7 @@ function size(bytes: number): string {
 }
 
 /** A BackupError is the operator's to fix: one line and exit code 2. */
-async function operatorErrors(io: Io, run: () => Promise<number>): Promise<number> {
+async function operatorErrors(io: CliIo, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (error) {
@@ -49,7 +44,7 @@ async function operatorErrors(io: Io, run: () => Promise<number>): Promise<numbe
   }
 }
 
-export async function runBackupCommands(command: string, sub: string | undefined, rest: string[], io: Io): Promise<number | null> {
+export async function runBackupCommands(command: string, sub: string | undefined, rest: string[], io: CliIo): Promise<number | null> {
   const args = sub === undefined ? rest : [sub, ...rest];
   if (command === 'backup') {
     const { values, positionals } = parseWithPositionals(args, { out: { type: 'string' } });

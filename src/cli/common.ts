@@ -4,6 +4,12 @@ import { loadConfig } from '../config/index.js';
 import { type Database, openDatabase } from '../db/index.js';
 import { createLogger } from '../log.js';
 
+/** Where a command writes: its output, and its messages to the operator. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
 export function parseOptions<T extends Record<string, { type: 'string' }>>(args: string[], options: T): { [K in keyof T]?: string | undefined } {
   try {
     return parseArgs({ args, options, allowPositionals: false }).values;
@@ -49,4 +55,12 @@ export function formatTable(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+}
+
+/** A whole-number option from `min` to `max`, or undefined when not given. */
+export function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`);
+  return n;
 }

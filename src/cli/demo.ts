@@ -4,14 +4,9 @@
 import { DEMO_AGENCY, seedDemo } from '../admin/demo-seed.js';
 import { DemoRemoveError, removeDemo } from '../admin/demo-remove.js';
 import { ReportError } from '../reports/unit-report.js';
-import { UsageError, withDatabase } from './common.js';
+import { type CliIo, UsageError, withDatabase } from './common.js';
 
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-export async function runDemoCommands(command: string, sub: string | undefined, rest: string[], io: Io): Promise<number | null> {
+export async function runDemoCommands(command: string, sub: string | undefined, rest: string[], io: CliIo): Promise<number | null> {
   if (command !== 'demo' || (sub !== 'seed' && sub !== 'remove')) return null;
   if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}`);
   if (sub === 'seed') {

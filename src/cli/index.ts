@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, normaliseWhatsAppNumber } from '../config/inde
 import { EX_CONFIG, EmbeddedSetupError } from '../db/embedded.js';
 import { runBackupCommands } from './backup.js';
 import { runDemoCommands } from './demo.js';
-import { UsageError, parseOptions, withDatabase } from './common.js';
+import { type CliIo, UsageError, parseOptions, withDatabase } from './common.js';
 import { runOperations } from './operations.js';
 import { runUnitCommands } from './units.js';
 import { commandUsage, fullUsage, usageHint, usagesFor } from './usage.js';
@@ -19,10 +19,7 @@ import { ReportError, formatUnitReportText, unitReport } from '../reports/unit-r
 import { parsePeriodWords } from '../scoring/index.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type { CliIo } from './common.js';
 
 export async function runCli(given: string[], io: CliIo): Promise<number> {
   // The older spelling of `skm demo seed`, kept working.

@@ -4,14 +4,9 @@
 import { audit } from '../admin/staff.js';
 import { ReportError } from '../reports/unit-report.js';
 import { UNIT_CODE_PATTERN } from '../survey/types.js';
-import { UsageError, formatTable, parseWithPositionals, withDatabase } from './common.js';
+import { type CliIo, UsageError, formatTable, parseWithPositionals, withDatabase } from './common.js';
 
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-export async function runUnitCommands(command: string, sub: string | undefined, rest: string[], io: Io): Promise<number | null> {
+export async function runUnitCommands(command: string, sub: string | undefined, rest: string[], io: CliIo): Promise<number | null> {
   if (command !== 'units') return null;
   if (sub === 'list') return list(rest, io);
   if (sub === 'activate' || sub === 'deactivate') return setActive(rest, sub === 'activate', io);
@@ -25,7 +20,7 @@ function codeOf(value: string, what: 'unit' | 'agency'): string {
   return code;
 }
 
-async function list(args: string[], io: Io): Promise<number> {
+async function list(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseWithPositionals(args, { agency: { type: 'string' } });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument: ${positionals[0]}`);
   const agency = values.agency === undefined ? undefined : codeOf(values.agency, 'agency');
@@ -43,7 +38,7 @@ async function list(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-async function setActive(args: string[], active: boolean, io: Io): Promise<number> {
+async function setActive(args: string[], active: boolean, io: CliIo): Promise<number> {
   const verb = active ? 'activate' : 'deactivate';
   const { positionals } = parseWithPositionals(args, {});
   if (positionals.length !== 1) throw new UsageError(`Give one unit code: skm units ${verb} <CODE>.`);
