@@ -1,8 +1,9 @@
 // One chat floods the bot (long polling) with messages at about 1,000 a second, in bursts of 50
-// every 50 ms, while a few citizens rate their units. Must hold: every citizen completes with exactly one response stored;
-// the flooding chat gets only a few answers and at most one "please slow down" note a minute; the
-// bot's memory stays bounded; no error-level log line; the process never dies. Here `trials` counts
-// the flood's messages. (How much the flood slows the others is measured by `npm run bench`.)
+// every 50 ms, while a few citizens rate their units. Must hold: every citizen completes with
+// exactly one response stored; the flooding chat gets only a few answers and at most one "please
+// slow down" note a minute; the bot's memory stays bounded; no error-level log line; the process
+// never dies. Here `trials` counts the flood's messages. (How much the flood slows the others is
+// measured by `npm run bench`.)
 import path from 'node:path';
 import { FakeBotApi } from '../../../test/support/fake-bot-api.js';
 import { type ChaosProperty, randomSource, Verdict } from '../property.js';
