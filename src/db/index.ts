@@ -43,16 +43,15 @@ export async function openDatabase(options: {
     launch ??= await launchEmbeddedFor(options.dataDir, options.log);
     url = launch.url;
   }
+  // Prisma's query compiler (a WebAssembly module, about 130 ms of CPU to load) loads at the first
+  // Prisma query, not here: the citizen's path runs on plain SQL (sql.ts), so the terminal demo
+  // never needs it, and loading it early competed for the CPU with a first start's initdb.
   const db = createDb(url, options.poolSize);
-  // Loads Prisma's query engine while PostgreSQL may still be starting; connects lazily.
-  const engine = db.$connect();
   try {
     if (launch) embedded = await launch.ready;
     const result = await migrate(url);
     if (result.applied.length > 0) options.log.info({ applied: result.applied }, 'database migrated');
-    await engine;
   } catch (error) {
-    await engine.catch(() => {});
     await db.$disconnect().catch(() => {});
     await embedded?.stop();
     throw error;
