@@ -5,6 +5,7 @@
 // with a live skm-bot process (the bot while an operator runs `skm report`) is left to it.
 import { existsSync, readFileSync } from 'node:fs';
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   type Postmaster,
   answers,
   binaries,
+  bootId,
   ensureDatabase,
   initCluster,
   sleep,
@@ -25,6 +27,8 @@ import {
   socketFile,
   spawnPostmaster,
   stopPostmaster,
+  syncCluster,
+  unsyncedSince,
 } from './pg-server.js';
 
 export { EX_CONFIG, EmbeddedSetupError };
@@ -42,6 +46,12 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
   /** Called once PostgreSQL's own work has begun: initdb or the server spawned, or a running server found. */
   onUnderway?: () => void;
+  /**
+   * Called once the server answers, while the files of a cluster made just now may still be on
+   * their way to disk (see initCluster): the moment to apply migrations, which a lost cluster gets
+   * again. Nothing else may be stored before the start resolves.
+   */
+  onAnswering?: () => void;
 }
 
 /** How long a running server may take to answer (crash recovery, start-up) before it counts as hung. */
@@ -89,8 +99,29 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
   const onLog = options.onLog ?? (() => {});
   const bins = await binaries();
   const runAs = await prepareAccess(dataDir, bins.binDir);
+  await remakeIfLostAtBoot(dataDir);
   let password = options.password ?? passwordFor(dataDir).password;
   let port = options.port;
+  // The files of a new cluster go to disk while its server starts (see initCluster): once.
+  let syncing: Promise<void> | undefined;
+  const durable = () => {
+    if (unsyncedSince(dataDir) === undefined) return syncing;
+    syncing ??= syncCluster(bins, dataDir, runAs, onLog);
+    syncing.catch(() => {});
+    return syncing;
+  };
+  const onDisk = async (db: EmbeddedDb): Promise<EmbeddedDb> => {
+    options.onAnswering?.();
+    try {
+      await durable();
+    } catch (error) {
+      await db.stop();
+      throw new Error(`embedded PostgreSQL in ${dataDir}: the new cluster could not be written to disk: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return db;
+  };
   // A second round only when another process started a server between our look and our start.
   for (let round = 0; round < 3; round++) {
     const running = livePostmaster(dataDir);
@@ -98,8 +129,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
       options.onUnderway?.();
       const shared = await useRunning(dataDir, running, password);
       if (shared) {
+        void durable();
         await ensureDatabase(shared.port, password, database);
-        return shared.db(embeddedUrl(dataDir, shared.port, database, password, false));
+        return await onDisk(shared.db(embeddedUrl(dataDir, shared.port, database, password, false)));
       }
       continue;
     }
@@ -112,6 +144,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
     }
     port ??= await freePort();
     const postmaster = spawnPostmaster(bins, dataDir, port, runAs, onLog);
+    void durable();
     options.onUnderway?.();
     const ready = await waitForAnswer(port, password, dataDir, postmaster);
     if (!ready.ok) {
@@ -121,9 +154,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
     }
     writeOwner(dataDir);
     await ensureDatabase(port, password, database);
-    return owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(dataDir, port, database, password, true));
+    return await onDisk(owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(dataDir, port, database, password, true)));
   }
   throw new Error(`embedded PostgreSQL in ${dataDir} did not start: it kept being started and stopped by another process`);
+}
+
+/**
+ * A cluster still marked as not all on disk (see initCluster) from an earlier boot of the machine:
+ * the machine went down within moments of its initdb, before its files were written, so any of
+ * them may be missing or empty. It holds only its schema (nothing else is stored before the mark
+ * goes), and is removed, to be made again.
+ */
+async function remakeIfLostAtBoot(dataDir: string): Promise<void> {
+  const since = unsyncedSince(dataDir);
+  if (since === undefined || since === bootId() || livePostmaster(dataDir)) return;
+  await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    throw new EmbeddedSetupError(`${dataDir} holds a cluster the machine went down while making; it could not be removed: remove it by hand`);
+  }
 }
 
 /**
@@ -239,6 +287,12 @@ export interface EmbeddedLaunch {
    * loop, and initdb is most of a cold start.
    */
   underway: Promise<void>;
+  /**
+   * Resolves once the server answers at `url`, which may be before `ready`: the files of a cluster
+   * made just now may still be on their way to disk. Only migrations belong in between (see
+   * EmbeddedOptions.onAnswering). Rejects if the launch fails first.
+   */
+  answering: Promise<void>;
 }
 
 /**
@@ -254,7 +308,14 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
   const url = embeddedUrl(dataDir, port, options.database ?? 'postgres', password, running === undefined);
   let underway!: () => void;
   const begun = new Promise<void>((resolve) => (underway = resolve));
-  const ready = startEmbeddedPostgres({ ...options, port, password, onUnderway: underway }).then((db) => {
+  let answered!: () => void;
+  let failed!: (error: unknown) => void;
+  const answering = new Promise<void>((resolve, reject) => {
+    answered = resolve;
+    failed = reject;
+  });
+  answering.catch(() => {});
+  const ready = startEmbeddedPostgres({ ...options, port, password, onUnderway: underway, onAnswering: () => answered() }).then((db) => {
     if (db.url !== url) {
       // Only when another process initialised or restarted the cluster at the very same moment.
       void db.stop();
@@ -265,7 +326,8 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
   // Awaited by whoever uses it; this keeps a failure meanwhile from counting as unhandled.
   ready.catch(() => {});
   ready.finally(underway).catch(() => {});
-  return { url, dataDir, ready, underway: begun };
+  ready.then(() => answered(), failed);
+  return { url, dataDir, ready, underway: begun, answering };
 }
 
 /** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */

@@ -48,12 +48,15 @@ export async function openDatabase(options: {
   // never needs it, and loading it early competed for the CPU with a first start's initdb.
   const db = createDb(url, options.poolSize);
   try {
-    if (launch) embedded = await launch.ready;
+    // A cluster made just now takes its migrations while its files are still being written to
+    // disk, and is handed over (ready) once they are: see launchEmbeddedPostgres.
+    if (launch) await launch.answering;
     const result = await migrate(url);
+    if (launch) embedded = await launch.ready;
     if (result.applied.length > 0) options.log.info({ applied: result.applied }, 'database migrated');
   } catch (error) {
     await db.$disconnect().catch(() => {});
-    await embedded?.stop();
+    await (embedded ?? (await launch?.ready.catch(() => undefined)))?.stop();
     throw error;
   }
   return {
