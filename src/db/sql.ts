@@ -227,9 +227,12 @@ export class Sql implements SqlRunner {
     return this.runner.execute(text, values);
   }
 
-  /** Opens every connection the pool may hold (each is a login), so that a burst of work does not wait for them. */
-  async connectAll(): Promise<void> {
-    const clients = await Promise.all(Array.from({ length: this.pool.options.max ?? 10 }, () => this.pool.connect()));
+  /**
+   * Opens `count` connections of the pool, every one it may hold by default (each is a login), so
+   * that a burst of work does not wait for them.
+   */
+  async connectAll(count = this.pool.options.max ?? 10): Promise<void> {
+    const clients = await Promise.all(Array.from({ length: Math.min(count, this.pool.options.max ?? 10) }, () => this.pool.connect()));
     try {
       await Promise.all(clients.map((client) => client.query('SELECT 1')));
     } finally {
