@@ -2,7 +2,7 @@
 // process's time zone, a failed transaction leaves nothing behind and gives its connection back, and
 // a statement stuck on a lock ends at the time-out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlOf } from '../../src/db/client.js';
+import { createDb, sqlOf } from '../../src/db/client.js';
 import { StatementNames } from '../../src/db/sql.js';
 import { isDatabaseUnavailable } from '../../src/db/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -203,6 +203,21 @@ describe('plain SQL beside Prisma', () => {
     expect(prepared).toHaveLength(1);
     expect(prepared[0]!.name).toMatch(/^skm_\d+$/);
     expect(prepared[0]!.plans).toBe(3);
+  });
+
+  it('opens as many of its connections as asked beforehand (no more than the pool holds), idle for the work after', async () => {
+    const db = createDb(t.url, 4);
+    try {
+      const { pool } = sqlOf(db);
+      await sqlOf(db).connectAll(3);
+      expect([pool.totalCount, pool.idleCount]).toEqual([3, 3]);
+      await sqlOf(db).connectAll();
+      expect([pool.totalCount, pool.idleCount]).toEqual([4, 4]);
+      await sqlOf(db).connectAll(10);
+      expect(pool.totalCount).toBe(4);
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   it('names only so many distinct statement texts; further ones run unnamed', () => {
