@@ -105,9 +105,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
   // The files of a new cluster go to disk while its server starts (see initCluster): once.
   let syncing: Promise<void> | undefined;
   const durable = () => {
-    if (unsyncedSince(dataDir) === undefined) return syncing;
-    syncing ??= syncCluster(bins, dataDir, runAs, onLog);
-    syncing.catch(() => {});
+    if (syncing === undefined && unsyncedSince(dataDir) !== undefined) {
+      syncing = syncCluster(bins, dataDir, runAs, onLog);
+      syncing.catch(() => {});
+    }
     return syncing;
   };
   const onDisk = async (db: EmbeddedDb): Promise<EmbeddedDb> => {
