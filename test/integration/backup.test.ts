@@ -12,7 +12,7 @@ import { createBackup } from '../../src/db/backup.js';
 import { createDb } from '../../src/db/client.js';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../src/db/migrate.js';
 import { restoreBackup } from '../../src/db/restore.js';
-import { createEmptyDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/db.js';
+import { createEmptyDatabase, createTestDatabase, queryOnce, serverUrl, type TestDatabase } from '../support/db.js';
 import { dayStats, fillEveryTable, snapshot, tableNames } from '../support/every-table.js';
 
 /** Columns that migrations after the day stats added to tables that existed before them. */
@@ -21,16 +21,6 @@ const LATER_COLUMNS = {
         ALTER TABLE "Response" ADD COLUMN "suggestionState" TEXT, ADD COLUMN "reviewedAt" TIMESTAMP(3);`,
   drop: `ALTER TABLE "Agency" DROP COLUMN "publicScores"; ALTER TABLE "Response" DROP COLUMN "suggestionState", DROP COLUMN "reviewedAt";`,
 };
-
-async function onDatabase(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 let source: TestDatabase;
 let dir: string;
@@ -158,14 +148,14 @@ describe('backup and restore', () => {
     await migrate(url, MIGRATIONS_DIR, { only: older });
     // Today's client asks for every column of today's schema: the columns later migrations add to
     // existing tables are there while the rows are written, and dropped before the backup.
-    await onDatabase(url, LATER_COLUMNS.add);
+    await queryOnce(url, LATER_COLUMNS.add);
     const db = createDb(url, 1);
     try {
       await fillEveryTable(db);
     } finally {
       await db.$disconnect();
     }
-    await onDatabase(url, LATER_COLUMNS.drop);
+    await queryOnce(url, LATER_COLUMNS.drop);
     const file = path.join(dir, 'older.skmbak');
     await createBackup(url, file);
     const target = await emptyDatabase();

@@ -5,13 +5,13 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { launchEmbeddedPostgres, startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { openDatabase } from '../../src/db/index.js';
 import type * as pgServer from '../../src/db/pg-server.js';
 import { UNSYNCED_FILE, bootId } from '../../src/db/pg-server.js';
 import { createLogger } from '../../src/log.js';
+import { queryOnce as sql } from '../support/db.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('skm-sync-');
@@ -31,16 +31,6 @@ vi.mock('../../src/db/pg-server.js', async (importOriginal) => {
 afterEach(() => {
   slowSync.ms = 0;
 });
-
-async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Record<string, unknown>>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A stopped cluster with a table `kept` holding one row, made the way every start makes one. */
 async function clusterWithRow(): Promise<string> {

@@ -5,6 +5,17 @@ import { inject } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 
+/** Runs `text` (one or more statements) on a connection of its own to `url`; the last statement's rows. */
+export async function queryOnce(url: string, text: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, unknown>>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export interface TestDatabase {
   url: string;
   db: Db;
