@@ -28,6 +28,18 @@ export default defineConfig(
     },
   },
   {
+    // node-postgres loads through src/db/pg.ts, which keeps its first load from pulling in Node's
+    // fetch implementation (see there).
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/pg.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'pg', allowTypeImports: true, message: "Import node-postgres from src/db/pg.ts (types may come from 'pg')." }] },
+      ],
+    },
+  },
+  {
     // Plain JavaScript outside the TypeScript project (bin/, this file): no type information.
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],

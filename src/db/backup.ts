@@ -26,7 +26,8 @@ import fs from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import pg from 'pg';
+import type { ClientBase } from 'pg';
+import pg from './pg.js';
 import { to as copyTo } from 'pg-copy-streams';
 
 export const BACKUP_MAGIC = '-- skm-backup 1';
@@ -82,7 +83,7 @@ export function defaultBackupName(now = new Date()): string {
  * The tables of the current schema with their stored (not generated) columns, each after the
  * tables it references. Self-references do not order anything (none exist today).
  */
-export async function listTables(client: pg.ClientBase): Promise<TableEntry[]> {
+export async function listTables(client: ClientBase): Promise<TableEntry[]> {
   const columns = await client.query<{ table: string; column: string }>(
     `SELECT c.table_name AS table, c.column_name AS column
      FROM information_schema.columns c

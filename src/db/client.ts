@@ -2,7 +2,7 @@
 // combination that works offline (Prisma 7's CLI downloads a native engine; see README, Database).
 // The pool is ours, so that the citizen's hot path can use it without Prisma (see sql.ts).
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import pg from './pg.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { Sql } from './sql.js';
 

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import pg from './pg.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 
 export { MIGRATIONS_DIR };

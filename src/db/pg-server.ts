@@ -305,7 +305,7 @@ export function spawnPostmaster(bins: Binaries, dataDir: string, port: number, r
  * loads (see main.ts), and initdb need not wait for this module.
  */
 async function loadPg(): Promise<typeof PgModule> {
-  return (await import('pg')).default;
+  return (await import('./pg.js')).default;
 }
 
 export type Answer = { ok: true } | { ok: false; reason: string };

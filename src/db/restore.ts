@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
-import pg from 'pg';
+import type { ClientBase } from 'pg';
+import pg from './pg.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import { BACKUP_MAGIC, BackupError, type Manifest, MIGRATIONS_TABLE, copyHeader, quoteIdent } from './backup.js';
@@ -165,7 +166,7 @@ export interface RestoreSummary {
 }
 
 /** Rows in the schema's tables, apart from the migration record (stops at the first row of each). */
-async function occupiedTables(client: pg.ClientBase): Promise<string[]> {
+async function occupiedTables(client: ClientBase): Promise<string[]> {
   const tables = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() AND c.relname <> $1 ORDER BY 1`,
@@ -180,7 +181,7 @@ async function occupiedTables(client: pg.ClientBase): Promise<string[]> {
 }
 
 /** Drops everything in the current schema (views, tables, sequences, functions, types), but not extensions' objects. */
-async function emptySchema(client: pg.ClientBase): Promise<void> {
+async function emptySchema(client: ClientBase): Promise<void> {
   const notExtension = (cls: string, oid: string) =>
     `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cls}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
   const relations = await client.query<{ sql: string }>(
@@ -230,7 +231,7 @@ async function checkMigrations(file: string, manifest: Manifest, dir: string): P
 }
 
 /** Sets every sequence past both its value in the backup and the largest id loaded. */
-async function resetSequences(client: pg.ClientBase, manifest: Manifest): Promise<void> {
+async function resetSequences(client: ClientBase, manifest: Manifest): Promise<void> {
   const saved = new Map(manifest.sequences.map((s) => [s.name, s]));
   const sequences = await client.query<{ seq: string; tbl: string | null; col: string | null }>(
     `SELECT s.relname AS seq, t.relname AS tbl, a.attname AS col

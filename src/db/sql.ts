@@ -20,7 +20,8 @@
 // rolled back, and `transaction` rejects with that write's error. Each statement text is prepared
 // once per connection (StatementNames below), so PostgreSQL does not parse and plan it again on
 // every update.
-import pg from 'pg';
+import type { CustomTypesConfig, Pool, PoolClient, QueryConfig } from 'pg';
+import pg from './pg.js';
 
 /** Runs statements: the pool (each statement on its own connection) or one transaction's connection. */
 export interface SqlRunner {
@@ -49,7 +50,7 @@ function typeParser(oid: number): (value: string) => unknown {
   // Everything else as node-postgres reads it (text format: these queries never ask for binary).
   return pg.types.getTypeParser(oid, 'text') as (value: string) => unknown;
 }
-const TYPES: pg.CustomTypesConfig = { getTypeParser: typeParser };
+const TYPES: CustomTypesConfig = { getTypeParser: typeParser };
 
 function param(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
@@ -79,14 +80,14 @@ export class StatementNames {
 }
 
 /** A parameterised statement as node-postgres takes it, with our dates and type parsers. */
-function statement(text: string, values: readonly unknown[], names: StatementNames): pg.QueryConfig {
+function statement(text: string, values: readonly unknown[], names: StatementNames): QueryConfig {
   const name = names.of(text);
   return { ...(name === undefined ? {} : { name }), text, values: values.map(param), types: TYPES };
 }
 
 class Runner implements SqlRunner {
   constructor(
-    private readonly target: pg.Pool | pg.PoolClient,
+    private readonly target: Pool | PoolClient,
     protected readonly names: StatementNames,
   ) {}
 
@@ -123,7 +124,7 @@ class Transaction extends Runner implements TxRunner {
   private held: Corkable | undefined;
 
   constructor(
-    private readonly client: pg.PoolClient,
+    private readonly client: PoolClient,
     names: StatementNames,
   ) {
     super(client, names);
@@ -215,7 +216,7 @@ export class Sql implements SqlRunner {
 
   private readonly names = new StatementNames();
 
-  constructor(readonly pool: pg.Pool) {
+  constructor(readonly pool: Pool) {
     this.runner = new Runner(pool, this.names);
   }
 
