@@ -2,7 +2,8 @@
 // terminal chat as one demo citizen on an embedded PostgreSQL seeded with a demo MPP.
 //
 // Start-up order matters for a cold start: the embedded PostgreSQL (a separate process) is started
-// first, and the heavier modules (Prisma, telegraf, i18next) load while it initialises.
+// first, and the heavier modules (telegraf, i18next) load while it initialises; Prisma loads at its
+// first query (src/db/lazy-prisma.ts).
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from './config/index.js';

@@ -1,9 +1,10 @@
 // The Prisma client over node-postgres: Prisma 6.19.3 with the JS engine and a driver adapter, the
 // combination that works offline (Prisma 7's CLI downloads a native engine; see README, Database).
 // The pool is ours, so that the citizen's hot path can use it without Prisma (see sql.ts).
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { Pool } from 'pg';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { lazyPrisma } from './lazy-prisma.js';
 import pg from './pg.js';
-import { PrismaClient } from '../generated/prisma/client.js';
 import { Sql } from './sql.js';
 
 export type Db = PrismaClient;
@@ -28,10 +29,20 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
   // An idle connection dropped by the server (a PostgreSQL restart) must not end the process: the
   // next statement gets a fresh connection, or an error that says the database is unavailable.
   pool.on('error', () => {});
-  // `$disconnect()` ends the pool: it is this client's alone.
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  // `$disconnect()` ends the pool: it is this client's alone. Prisma's runtime loads at the
+  // client's first query (see lazy-prisma.ts).
+  const db = lazyPrisma(
+    () => loadPrismaOver(pool),
+    () => pool.end(),
+  );
   sqlOfDb.set(db, new Sql(pool));
   return db;
+}
+
+/** Loads Prisma's runtime and makes its client over `pool`; the client's `$disconnect()` ends the pool. */
+export async function loadPrismaOver(pool: Pool): Promise<PrismaClient> {
+  const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-pg'), import('../generated/prisma/client.js')]);
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 /** Plain SQL on the same pool as `db` (created by createDb). */

@@ -46,9 +46,9 @@ export async function openDatabase(options: {
     launch ??= await launchEmbeddedFor(options.dataDir, options.log);
     url = launch.url;
   }
-  // Prisma's query compiler (a WebAssembly module, about 130 ms of CPU to load) loads at the first
-  // Prisma query, not here: the citizen's path runs on plain SQL (sql.ts), so the terminal demo
-  // never needs it, and loading it early competed for the CPU with a first start's initdb.
+  // Prisma's runtime and its query compiler (a WebAssembly module) load at the first Prisma query,
+  // not here (see lazy-prisma.ts): about 230 ms of CPU that would compete with a first start's
+  // initdb, and the citizen's path runs on plain SQL (sql.ts), so the terminal demo never needs them.
   const db = createDb(url, options.poolSize);
   try {
     // A cluster made just now takes its migrations while its files are still being written to

@@ -104,6 +104,41 @@ describe('terminal chat (npm start without a Telegram token)', () => {
     }
   });
 
+  it("asks its first question through npm start's entry point without loading Prisma's runtime or Node's fetch", async () => {
+    // Both would cost CPU beside a first start's initdb (src/db/lazy-prisma.ts, src/db/pg.ts). A
+    // preload in the process itself says what is loaded when the consent question is written.
+    const probe = `
+      import Module from 'node:module';
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = (chunk, ...rest) => {
+        if (String(chunk).includes('Saya setuju')) {
+          const prisma = Object.keys(Module._cache).some((file) => file.includes('@prisma'));
+          const undici = process.moduleLoadList.some((name) => name.includes('undici'));
+          process.stderr.write('LOADED ' + JSON.stringify({ prisma, undici }) + '\\n');
+        }
+        return write(chunk, ...rest);
+      };`;
+    // A database of its own: the demo citizen of the other tests has consented already.
+    const own = await createEmptyDatabase('skm_term_loaded');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, path.join(ROOT, 'bin', 'start.js')], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: own.url, TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'error' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end('/start u_DUKCAPIL\n');
+    }).finally(() => own.drop());
+    expect(run.stdout).toContain('  1. Saya setuju');
+    expect(run.stderr.trim()).toBe('LOADED {"prisma":false,"undici":false}');
+    expect(run.code).toBe(0);
+  });
+
   it('answers bad input in the terminal politely and keeps going', async () => {
     const run = await runTs('src/main.ts', [], {
       env: { DATABASE_URL: empty.url, TELEGRAM_BOT_TOKEN: '' },
