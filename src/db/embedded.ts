@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type PgModule from 'pg';
 import { EX_CONFIG, EmbeddedSetupError, prepareAccess } from './pg-access.js';
 import { clearOwner, isAlive, leftoverChildren, liveOwner, livePostmaster, removeStalePidFile, writeOwner } from './pg-procs.js';
 import {
@@ -49,9 +50,11 @@ export interface EmbeddedOptions {
   /**
    * Called once the server answers, while the files of a cluster made just now may still be on
    * their way to disk (see initCluster): the moment to apply migrations, which a lost cluster gets
-   * again. Nothing else may be stored before the start resolves.
+   * again. Nothing else may be stored before the start resolves. `connection` is the one that found
+   * the server answering, to the database `postgres`, when there is one (a server this start spawned
+   * and a `postgres` database): the receiver uses it and ends it.
    */
-  onAnswering?: () => void;
+  onAnswering?: (connection: PgModule.Client | undefined) => void;
 }
 
 /** How long a running server may take to answer (crash recovery, start-up) before it counts as hung. */
@@ -111,8 +114,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
     }
     return syncing;
   };
-  const onDisk = async (db: EmbeddedDb): Promise<EmbeddedDb> => {
-    options.onAnswering?.();
+  const onDisk = async (db: EmbeddedDb, connection?: PgModule.Client): Promise<EmbeddedDb> => {
+    options.onAnswering?.(connection);
     try {
       await durable();
     } catch (error) {
@@ -147,15 +150,23 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions & { passwor
     const postmaster = spawnPostmaster(bins, dataDir, port, runAs, onLog);
     void durable();
     options.onUnderway?.();
-    const ready = await waitForAnswer(port, password, dataDir, postmaster);
+    // The connection that finds the server answering is handed on for the migrations (onAnswering).
+    const keep = options.onAnswering !== undefined && database === 'postgres';
+    const ready = await waitForAnswer(port, password, dataDir, postmaster, ANSWER_WAIT_MS, keep);
     if (!ready.ok) {
       if (!isAlive(postmaster.child.pid ?? 0) && livePostmaster(dataDir)) continue; // lost a race: share the winner
       await stopPostmaster(postmaster.child.pid ?? 0, postmaster.exited, 5_000);
       throw new Error(`embedded PostgreSQL in ${dataDir} did not start: ${ready.reason}`);
     }
-    writeOwner(dataDir);
-    await ensureDatabase(port, password, database);
-    return await onDisk(owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(dataDir, port, database, password, true)));
+    const connection = ready.client;
+    try {
+      writeOwner(dataDir);
+      await ensureDatabase(port, password, database);
+    } catch (error) {
+      await connection?.end().catch(() => {});
+      throw error;
+    }
+    return await onDisk(owned(dataDir, postmaster.child.pid ?? 0, postmaster, embeddedUrl(dataDir, port, database, password, true)), connection);
   }
   throw new Error(`embedded PostgreSQL in ${dataDir} did not start: it kept being started and stopped by another process`);
 }
@@ -212,13 +223,15 @@ export async function waitForAnswer(
   dataDir: string,
   server: { pid: number } | Pick<Postmaster, 'child' | 'lastLines' | 'saysReady'>,
   waitMs = ANSWER_WAIT_MS,
+  /** Keep the connection that found the server answering open, and return it (see answers). */
+  keep = false,
 ): Promise<Answer> {
   const pid = 'child' in server ? (server.child.pid ?? 0) : server.pid;
   const deadline = Date.now() + waitMs;
   let reason = 'no answer';
   let woken = false;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
-    const answer = await answers(port, password, dataDir);
+    const answer = await answers(port, password, dataDir, keep);
     if (answer.ok) return answer;
     reason = answer.reason;
     if (/password authentication failed/.test(reason)) return answer;
@@ -294,6 +307,12 @@ export interface EmbeddedLaunch {
    * EmbeddedOptions.onAnswering). Rejects if the launch fails first.
    */
   answering: Promise<void>;
+  /**
+   * Once `answering` has resolved: the connection (to the database `postgres`) that found the
+   * server answering, when there is one, for the caller to run the migrations on and end. Take it
+   * at once: what is still here when the launch is ready is ended.
+   */
+  takeConnection(): PgModule.Client | undefined;
 }
 
 /**
@@ -316,7 +335,17 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
     failed = reject;
   });
   answering.catch(() => {});
-  const ready = startEmbeddedPostgres({ ...options, port, password, onUnderway: underway, onAnswering: () => answered() }).then((db) => {
+  let connection: PgModule.Client | undefined;
+  const onAnswering = (client: PgModule.Client | undefined) => {
+    connection = client;
+    answered();
+  };
+  const takeConnection = () => {
+    const taken = connection;
+    connection = undefined;
+    return taken;
+  };
+  const ready = startEmbeddedPostgres({ ...options, port, password, onUnderway: underway, onAnswering }).then((db) => {
     if (db.url !== url) {
       // Only when another process initialised or restarted the cluster at the very same moment.
       void db.stop();
@@ -328,7 +357,10 @@ export async function launchEmbeddedPostgres(options: EmbeddedOptions): Promise<
   ready.catch(() => {});
   ready.finally(underway).catch(() => {});
   ready.then(() => answered(), failed);
-  return { url, dataDir, ready, underway: begun, answering };
+  // A connection nobody has taken by now is ended.
+  const endUntaken = async () => await takeConnection()?.end();
+  ready.finally(endUntaken).catch(() => {});
+  return { url, dataDir, ready, underway: begun, answering, takeConnection };
 }
 
 /** Default data folder for the zero-config database: ./.data/postgres, or SKM_DATA_DIR. */

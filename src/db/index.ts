@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from '../log.js';
 import { type Db, createDb, sqlOf } from './client.js';
 import { type EmbeddedDb, type EmbeddedLaunch, launchEmbeddedPostgres } from './embedded.js';
-import { migrate } from './migrate.js';
+import { migrate, readMigrations } from './migrate.js';
 
 export type { Db, Tx } from './client.js';
 export { createDb } from './client.js';
@@ -50,16 +50,22 @@ export async function openDatabase(options: {
   // not here (see lazy-prisma.ts): about 230 ms of CPU that would compete with a first start's
   // initdb, and the citizen's path runs on plain SQL (sql.ts), so the terminal demo never needs them.
   const db = createDb(url, options.poolSize);
+  // Read while the server starts, not after.
+  const files = readMigrations();
+  files.catch(() => {});
   try {
     // A cluster made just now takes its migrations while its files are still being written to
     // disk, and is handed over (ready) once they are: see launchEmbeddedPostgres.
     if (launch) await launch.answering;
+    // The migrations run on the connection that found a server we started answering: a new
+    // server's first connection is its slowest (about 50 ms), and that one has been paid.
+    const probe = launch?.takeConnection();
     // A few of the pool's connections log in while the migrations run, on the other core, so that
     // the statements right after them do not each wait for a login (about 20 ms each).
     const opening = sqlOf(db)
       .connectAll(CONNECTIONS_AT_START)
       .catch(() => {});
-    const result = await migrate(url);
+    const result = await migrate(url, undefined, { client: probe, files }).finally(() => probe?.end().catch(() => {}));
     if (launch) embedded = await launch.ready;
     await opening;
     if (result.applied.length > 0) options.log.info({ applied: result.applied }, 'database migrated');

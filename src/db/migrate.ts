@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Client, QueryResult } from 'pg';
 import pg from './pg.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 
@@ -52,20 +53,32 @@ export async function knownMigrations(dir = MIGRATIONS_DIR): Promise<string[]> {
  * Applies the pending migrations; with `only`, just those of them named there (a restore first
  * recreates the schema a backup was made on, then applies the rest).
  */
-export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR, options: { only?: ReadonlySet<string> } = {}): Promise<MigrationResult> {
-  const all = await readMigrations(dir);
+export async function migrate(
+  databaseUrl: string,
+  dir = MIGRATIONS_DIR,
+  options: {
+    only?: ReadonlySet<string>;
+    /** A connection to `databaseUrl`'s database to run on (left open), instead of a new one. */
+    client?: Client | undefined;
+    /** The migrations of `dir`, if they are being read already (readMigrations). */
+    files?: Promise<MigrationFile[]> | undefined;
+  } = {},
+): Promise<MigrationResult> {
+  const all = await (options.files ?? readMigrations(dir));
   const only = options.only;
   const migrations = only ? all.filter((m) => only.has(m.name)) : all;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = options.client ?? new pg.Client({ connectionString: databaseUrl });
+  if (!options.client) await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_skm_migrations" (
-      name text PRIMARY KEY,
-      checksum text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const done = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_skm_migrations"');
+    // One round trip: the lock (held by the session), the record's table, what it records.
+    const results = (await client.query(`SELECT pg_advisory_lock(${LOCK_KEY});
+      CREATE TABLE IF NOT EXISTS "_skm_migrations" (
+        name text PRIMARY KEY,
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      );
+      SELECT name, checksum FROM "_skm_migrations"`)) as unknown as QueryResult<{ name: string; checksum: string }>[];
+    const done = results[2]!;
     const applied = new Map(done.rows.map((row) => [row.name, row.checksum]));
     const known = new Set(all.map((m) => m.name));
     for (const name of applied.keys()) {
@@ -104,6 +117,6 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR, options
     return result;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
-    await client.end();
+    if (!options.client) await client.end();
   }
 }

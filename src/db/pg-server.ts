@@ -308,23 +308,29 @@ async function loadPg(): Promise<typeof PgModule> {
   return (await import('./pg.js')).default;
 }
 
-export type Answer = { ok: true } | { ok: false; reason: string };
+export type Answer = { ok: true; client?: PgModule.Client } | { ok: false; reason: string };
 
-/** Does a PostgreSQL on 127.0.0.1:`port` accept us and serve `dataDir`? */
-export async function answers(port: number, password: string, dataDir: string): Promise<Answer> {
+/**
+ * Does a PostgreSQL on 127.0.0.1:`port` accept us and serve `dataDir`? With `keep`, the connection
+ * that found out comes back open with the answer (its database is `postgres`), for the caller to use
+ * and end: a fresh server's first connection costs the most (it builds the catalogue caches).
+ */
+export async function answers(port: number, password: string, dataDir: string, keep = false): Promise<Answer> {
   const pg = await loadPg();
   const client = new pg.Client({ host: '127.0.0.1', port, user: PG_USER, password, database: 'postgres', connectionTimeoutMillis: 5_000 });
   client.on('error', () => {});
+  let kept = false;
   try {
     await client.connect();
     const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
     const served = rows[0]?.data_directory ?? '';
     if (realpathOrSelf(served) !== realpathOrSelf(dataDir)) return { ok: false, reason: `port ${port} serves another data directory` };
-    return { ok: true };
+    kept = keep;
+    return kept ? { ok: true, client } : { ok: true };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   } finally {
-    await client.end().catch(() => {});
+    if (!kept) await client.end().catch(() => {});
   }
 }
 

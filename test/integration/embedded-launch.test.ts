@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchEmbeddedPostgres, waitForAnswer } from '../../src/db/embedded.js';
+import { queryOnce } from '../support/db.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('skm-launch-');
@@ -34,6 +35,40 @@ describe('launching the embedded PostgreSQL', () => {
     await again.underway;
     const db2 = await again.ready;
     await db2.stop();
+  });
+
+  it('hands the connection that found a new server answering to whoever takes it at once, and ends it otherwise', async () => {
+    const dataDir = path.join(await tempDir(), 'postgres');
+    const launch = await launchEmbeddedPostgres({ dataDir });
+    await launch.answering;
+    const connection = launch.takeConnection();
+    expect(connection).toBeDefined();
+    // Taken once: the second taker gets nothing.
+    expect(launch.takeConnection()).toBeUndefined();
+    const db = await launch.ready;
+    try {
+      // Still open after the launch is ready: it is the taker's now.
+      const { rows } = await connection!.query<{ data_directory: string }>('SHOW data_directory');
+      expect(rows[0]!.data_directory).toBe(await fs.realpath(dataDir));
+      await connection!.end();
+    } finally {
+      await db.stop();
+    }
+
+    // Not taken by the time the launch is ready (a start on the existing cluster): ended then.
+    const again = await launchEmbeddedPostgres({ dataDir });
+    const db2 = await again.ready;
+    try {
+      expect(again.takeConnection()).toBeUndefined();
+      const clients = async () =>
+        (await queryOnce(db2.url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend'`))[0]!.n;
+      // Only the connection that asks is left (the launch's own goes away as it ends).
+      const deadline = Date.now() + 5_000;
+      while ((await clients()) !== 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await clients()).toBe(1);
+    } finally {
+      await db2.stop();
+    }
   });
 
   it('asks again at once when the server says it is ready, and then keeps to its schedule', async () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, MigrationError, migrate } from '../../src/db/migrate.js';
+import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from '../../src/db/migrate.js';
 import { createEmptyDatabase } from '../support/db.js';
 
 let database: { url: string; drop(): Promise<void> };
@@ -22,6 +22,29 @@ afterAll(async () => {
 });
 
 describe('migrations', () => {
+  it('runs on a connection it is given and leaves it open, with the files it is given', async () => {
+    const own = await createEmptyDatabase('skm_migrate_given');
+    const client = new pg.Client({ connectionString: own.url });
+    await client.connect();
+    try {
+      const files = readMigrations();
+      const result = await migrate(own.url, undefined, { client, files });
+      expect(result.applied).toEqual((await files).map((file) => file.name));
+      expect(result.applied.length).toBeGreaterThan(5);
+      // Still open, and it was this one that took the migration lock and let it go.
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "_skm_migrations"`);
+      expect(rows[0]!.n).toBe(result.applied.length);
+      const locks = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
+      );
+      expect(locks.rows[0]!.n).toBe(0);
+      expect(await migrate(own.url, undefined, { client })).toEqual({ applied: [], alreadyApplied: result.applied.length });
+    } finally {
+      await client.end();
+      await own.drop();
+    }
+  });
+
   it('a failing migration leaves the schema, the data and the migration record unchanged', async () => {
     await migrate(database.url);
     const client = new pg.Client({ connectionString: database.url });
