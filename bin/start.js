@@ -11,9 +11,10 @@ import v8 from 'node:v8';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * True when dist/ is newer than every source file (and this script): no build needed. Synchronous:
- * nothing else runs yet, and about 200 stat calls through the thread pool took 10–20 ms of the
- * cold start (the synchronous ones 2–5 ms).
+ * True when dist/ is newer than every source file, this script and the last install (npm writes
+ * node_modules/.package-lock.json at each one; the packages compiled into dist/, see BUNDLED, keep
+ * their tarballs' old dates): no build needed. Synchronous: nothing else runs yet, and about 200
+ * stat calls through the thread pool took 10–20 ms of the cold start (the synchronous ones 2–5 ms).
  */
 export function upToDate(dir = root, script = fileURLToPath(import.meta.url)) {
   let built;
@@ -24,7 +25,8 @@ export function upToDate(dir = root, script = fileURLToPath(import.meta.url)) {
   }
   const sources = fsSync.readdirSync(path.join(dir, 'src'), { recursive: true, withFileTypes: true });
   const files = [script, ...sources.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name))];
-  return files.every((file) => fsSync.statSync(file).mtimeMs <= built);
+  const installed = fsSync.statSync(path.join(dir, 'node_modules', '.package-lock.json'), { throwIfNoEntry: false });
+  return (installed?.mtimeMs ?? 0) <= built && files.every((file) => fsSync.statSync(file).mtimeMs <= built);
 }
 
 export async function buildDist() {

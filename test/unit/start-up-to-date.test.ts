@@ -1,5 +1,6 @@
-// `npm start` rebuilds dist/ only when a source file (at any depth of src/) or bin/start.js itself
-// is newer than dist/main.js, or when there is no build yet.
+// `npm start` rebuilds dist/ only when a source file (at any depth of src/), bin/start.js itself or
+// the last install (node_modules/.package-lock.json) is newer than dist/main.js, or when there is no
+// build yet.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,13 @@ describe('whether dist/ is up to date', () => {
     await touch(path.join(dir, 'src', 'survey', 'engine', 'steps.ts'), 20);
     expect(upToDate(dir, script())).toBe(false);
     await touch(path.join(dir, 'src', 'survey', 'engine', 'steps.ts'), 0);
+    expect(upToDate(dir, script())).toBe(true);
+  });
+
+  it('is not after a newer install (a package compiled into dist/ may have changed)', async () => {
+    await touch(path.join(dir, 'node_modules', '.package-lock.json'), 20);
+    expect(upToDate(dir, script())).toBe(false);
+    await touch(path.join(dir, 'node_modules', '.package-lock.json'), 5);
     expect(upToDate(dir, script())).toBe(true);
   });
 
