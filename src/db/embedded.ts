@@ -3,11 +3,12 @@
 // cut: who runs on the data directory is read from the processes themselves (pg-procs.ts), a stale
 // postmaster.pid or leftover backends are cleared, an orphaned server is adopted, and one shared
 // with a live skm-bot process (the bot while an operator runs `skm report`) is left to it.
-import { existsSync, readFileSync } from 'node:fs';
-import crypto from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import type Crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type PgModule from 'pg';
 import { EX_CONFIG, EmbeddedSetupError, prepareAccess } from './pg-access.js';
@@ -88,7 +89,25 @@ function passwordFor(dataDir: string): { password: string; fresh: boolean } {
 }
 
 function randomPassword(): string {
-  return crypto.randomBytes(24).toString('base64url');
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Random bytes from the kernel's generator. Read from /dev/urandom where there is one: node:crypto
+ * takes about 5 ms to load, and a first start needs the password before initdb can begin.
+ */
+function randomBytes(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let fd: number | undefined;
+  try {
+    fd = openSync('/dev/urandom', 'r');
+    if (readSync(fd, bytes, 0, size, null) === size) return bytes;
+  } catch {
+    // No /dev/urandom (Windows): node:crypto below.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return (createRequire(import.meta.url)('node:crypto') as typeof Crypto).randomBytes(size);
 }
 
 /**

@@ -2,7 +2,7 @@
 // Linux) rather than from postmaster.pid: after a crash or a reboot that file may name a dead pid,
 // a zombie, or a pid the kernel has given to an unrelated process. Also the small owner file that
 // tells an orphaned server (its starter died) from one shared with a live skm-bot process.
-import { readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const OWNER_FILE = 'skm-owner';
@@ -54,7 +54,8 @@ export function isAlive(pid: number): boolean {
 
 /** The PostgreSQL processes (postmaster, backends, helpers) whose working directory is `dataDir`. */
 export function postgresProcesses(dataDir: string): PgProcess[] {
-  if (!onLinux) return [];
+  // Nothing runs in a folder that does not exist (a first start): the scan below is skipped then.
+  if (!onLinux || !existsSync(dataDir)) return [];
   const dir = realpathOrSelf(dataDir);
   const found: PgProcess[] = [];
   for (const entry of readdirSync('/proc')) {

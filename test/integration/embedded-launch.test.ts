@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchEmbeddedPostgres, waitForAnswer } from '../../src/db/embedded.js';
+import { PASSWORD_FILE } from '../../src/db/pg-server.js';
 import { queryOnce } from '../support/db.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
@@ -27,6 +28,10 @@ describe('launching the embedded PostgreSQL', () => {
     try {
       expect(db.url).toBe(launch.url);
       expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+      // Its own password: 24 random bytes, in the URL and in a file only its owner reads.
+      const password = (await fs.readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+      expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(decodeURIComponent(new URL(db.url).password)).toBe(password);
     } finally {
       await db.stop();
     }
