@@ -87,6 +87,9 @@ export function unsyncedSince(dataDir: string): string | undefined {
  * the server's start, writes it all out and removes the mark. Nothing may be stored in a marked
  * cluster but what is made again anyway (the schema): after a power cut, a cluster still marked
  * with an earlier boot may have lost any file, and is made anew (see startEmbeddedPostgres).
+ *
+ * initdb's own backends run with small shared buffers (INITDB_SHARED_BUFFERS); the server gets
+ * what initdb chose for it.
  */
 export async function initCluster(
   bins: Binaries,
@@ -108,7 +111,7 @@ export async function initCluster(
       await fs.chown(work, runAs.uid, runAs.gid);
       await fs.chown(pwfile, runAs.uid, runAs.gid);
     }
-    await run(
+    const said = await run(
       bins.initdb,
       [
         `--pgdata=${target}`,
@@ -118,10 +121,12 @@ export async function initCluster(
         '--encoding=UTF8',
         '--locale=C.UTF-8',
         '--lc-messages=C',
+        `--set=shared_buffers=${INITDB_SHARED_BUFFERS}`,
         ...(boot === undefined ? [] : ['--no-sync']),
       ],
       { cwd: work, runAs, onLog, onSpawned },
     );
+    await restoreSharedBuffers(target, said);
     await fs.rename(pwfile, path.join(target, PASSWORD_FILE));
     if (boot !== undefined) {
       // On disk before the cluster can be renamed into place: a cluster that reaches the disk reaches it marked.
@@ -145,6 +150,29 @@ export async function initCluster(
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Shared buffers for initdb's own backends (the bootstrap and the one that fills the catalogues).
+ * Each of them sets up all its shared buffers as it starts, and initdb gives them what it chose for
+ * the server (128 MB where the machine allows): with 16 MB, a first start's initdb took about 50 ms
+ * less on the 2-core development machine (eight alternating rounds).
+ */
+const INITDB_SHARED_BUFFERS = '16MB';
+
+/**
+ * initdb writes a --set value into postgresql.conf: put back, for the server, the shared buffers
+ * initdb chose ("selecting default "shared_buffers" ... 128MB" in its output, in English: see run).
+ * A later line of postgresql.conf wins over an earlier one.
+ */
+async function restoreSharedBuffers(dataDir: string, initdbOutput: string): Promise<void> {
+  const chosen = /selecting default "shared_buffers" \.\.\. (\d+[kMG]B)\b/.exec(initdbOutput)?.[1];
+  // Not found (a different initdb): the server keeps the small value, which works, only slower.
+  if (chosen === undefined) return;
+  await fs.appendFile(
+    path.join(dataDir, 'postgresql.conf'),
+    `\n# initdb ran with shared_buffers = ${INITDB_SHARED_BUFFERS} (skm-bot, to start sooner); the server's, as initdb chose it:\nshared_buffers = ${chosen}\n`,
+  );
 }
 
 /**
@@ -197,11 +225,12 @@ async function removeAbandonedInits(parent: string): Promise<void> {
   }
 }
 
+/** Runs a PostgreSQL program to its end; resolves with what it wrote to its standard output. */
 function run(
   file: string,
   args: string[],
   options: { cwd: string; runAs: RunAs | undefined; onLog: (line: string) => void; onSpawned?: (() => void) | undefined },
-): Promise<void> {
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
@@ -210,15 +239,19 @@ function run(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     options.onSpawned?.();
+    let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => options.onLog(chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onLog(chunk.toString());
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       options.onLog(chunk.toString());
     });
     child.on('error', (error) => reject(new Error(`could not run ${path.basename(file)}: ${error.message}`)));
     child.on('close', (code, signal) => {
-      if (code === 0) resolve();
+      if (code === 0) resolve(stdout);
       else reject(new Error(`${path.basename(file)} failed (${signal ?? `exit code ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
     });
   });

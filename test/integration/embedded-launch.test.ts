@@ -32,6 +32,10 @@ describe('launching the embedded PostgreSQL', () => {
       const password = (await fs.readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
       expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(decodeURIComponent(new URL(db.url).password)).toBe(password);
+      // initdb ran with small shared buffers; the server has what initdb chose for it.
+      const conf = await fs.readFile(path.join(dataDir, 'postgresql.conf'), 'utf8');
+      expect(conf).toMatch(/^shared_buffers = 16MB\b/m);
+      expect((await queryOnce(db.url, 'SHOW shared_buffers'))[0]).toEqual({ shared_buffers: '128MB' });
     } finally {
       await db.stop();
     }
