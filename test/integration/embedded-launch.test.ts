@@ -32,10 +32,15 @@ describe('launching the embedded PostgreSQL', () => {
       const password = (await fs.readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
       expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(decodeURIComponent(new URL(db.url).password)).toBe(password);
-      // initdb ran with small shared buffers; the server has what initdb chose for it.
+      // initdb ran with less shared memory; the server has what initdb chose for it (its connections
+      // are set on its command line: 60).
       const conf = await fs.readFile(path.join(dataDir, 'postgresql.conf'), 'utf8');
-      expect(conf).toMatch(/^shared_buffers = 16MB\b/m);
-      expect((await queryOnce(db.url, 'SHOW shared_buffers'))[0]).toEqual({ shared_buffers: '128MB' });
+      expect(conf).toMatch(/^shared_buffers = 2MB\b/m);
+      expect(conf).toMatch(/^max_connections = 20\b/m);
+      const chosen = /^shared_buffers = (\d+[kMG]B)\nmax_connections = \d+\n$/m.exec(conf);
+      expect(chosen?.[1]).toBeDefined();
+      expect(chosen![1]).not.toBe('2MB');
+      expect((await queryOnce(db.url, 'SHOW shared_buffers'))[0]).toEqual({ shared_buffers: chosen![1] });
     } finally {
       await db.stop();
     }
