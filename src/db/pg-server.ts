@@ -157,7 +157,8 @@ export async function initCluster(
  * initdb otherwise runs with what it chose for the server (128 MB of shared buffers, 100
  * connections, where the machine allows). Each of them sets up its shared memory, sized by these,
  * as it starts: with these values a first start's initdb took about 130 ms less on the 2-core
- * development machine (twelve alternating rounds: 16 MB alone, about 50 ms).
+ * development machine (twelve alternating rounds: 16 MB alone, about 50 ms). initdb's --set needs
+ * PostgreSQL 16 or later (the embedded one is 18).
  */
 const INITDB_SETTINGS = { shared_buffers: '2MB', max_connections: '20' } as const;
 
