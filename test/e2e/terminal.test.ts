@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { answersOf, periodOf } from '../../src/scoring/index.js';
 import { createEmptyDatabase } from '../support/db.js';
-import { ROOT, runTs } from '../support/run.js';
+import { ROOT, runStart, runTs } from '../support/run.js';
 
 // Consent, first service type, skip profile, U1..U9, five maladministration answers, skip the suggestion.
 const SCRIPT = ['/start u_SAMSAT', '1', '1', '2', '4', '4', '3', '4', '4', '4', '4', '3', '4', '2', '2', '2', '2', '2', 'Lewati'].join('\n') + '\n';
@@ -120,19 +120,9 @@ describe('terminal chat (npm start without a Telegram token)', () => {
       };`;
     // A database of its own: the demo citizen of the other tests has consented already.
     const own = await createEmptyDatabase('skm_term_loaded');
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, path.join(ROOT, 'bin', 'start.js')], {
-        cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: own.url, TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'error' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end('/start u_DUKCAPIL\n');
+    const run = await runStart(['--import', `data:text/javascript,${encodeURIComponent(probe)}`], {
+      env: { DATABASE_URL: own.url, TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'error' },
+      input: '/start u_DUKCAPIL\n',
     }).finally(() => own.drop());
     expect(run.stdout).toContain('  1. Saya setuju');
     expect(run.stderr.trim()).toBe('LOADED {"prisma":false,"undici":false}');

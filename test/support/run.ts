@@ -31,6 +31,11 @@ export function runSkm(args: string[], options: RunOptions = {}): Promise<RunRes
   return run(process.execPath, [path.join(ROOT, 'bin', 'skm.js'), ...args], 'skm', options);
 }
 
+/** `npm start`'s entry point (bin/start.js) run to its end as its own process, with `nodeArgs` for Node. */
+export function runStart(nodeArgs: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run(process.execPath, [...nodeArgs, path.join(ROOT, 'bin', 'start.js')], 'bin/start.js', options);
+}
+
 function run(command: string, argv: string[], script: string, options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
